@@ -1,0 +1,1 @@
+"""The agent runtime: prompt, model backends, tool-call protocol, tools, HTTP service."""

@@ -1,0 +1,1 @@
+"""Model backends: transformers, openai, rules; one interface."""

@@ -1,0 +1,1 @@
+"""Shared ground for every package: settings, logging and Turkish formatting."""

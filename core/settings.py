@@ -1,0 +1,141 @@
+"""The application's settings: one pydantic model per section of config.yaml.
+
+Every setting lives in ``config.yaml`` (commented there). A few, mostly secrets
+and deployment choices, are overridden by environment variables; the mapping is
+``ENV_OVERRIDES`` below. Loading and validation live in ``core.config_loader``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+
+class _Section(BaseModel):
+    # A typo in config.yaml must be an error, not a silently ignored key.
+    model_config = ConfigDict(extra="forbid")
+
+
+class WebhookSettings(_Section):
+    url: str = ""
+    listen: str = "127.0.0.1"
+    port: int = Field(8443, ge=1, le=65535)
+    secret_token: SecretStr = SecretStr("")
+
+
+class RateLimitSettings(_Section):
+    messages: int = Field(12, ge=1)
+    per_seconds: float = Field(60.0, gt=0)
+
+
+class TelegramSettings(_Section):
+    bot_token: SecretStr = SecretStr("")
+    api_base_url: str = ""
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook: WebhookSettings = WebhookSettings()
+    admin_ids: list[int] = []
+    max_message_chars: int = Field(2000, ge=1, le=4096)
+    stream_edit_interval_s: float = Field(1.0, ge=0.1)
+    rate_limit: RateLimitSettings = RateLimitSettings()
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        # ADMIN_TELEGRAM_IDS arrives as "123,456".
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///data/telekom.db"
+    echo: bool = False
+    busy_timeout_ms: int = Field(5000, ge=0)
+    pool_size: int = Field(10, ge=1)
+    auto_migrate: bool = True
+
+
+class AgentSettings(_Section):
+    url: str = ""
+    api_token: SecretStr = SecretStr("")
+    timeout_s: float = Field(120.0, gt=0)
+    max_steps: int = Field(5, ge=1, le=20)
+    history_token_budget: int = Field(3000, ge=256)
+    customer_hint: Literal["system", "user_prefix", "none"] = "system"
+    confirmation_ttl_s: int = Field(600, ge=10)
+
+
+class ServiceSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    max_body_bytes: int = Field(65536, ge=1024)
+
+
+class OpenAISettings(_Section):
+    base_url: str = "http://127.0.0.1:8001/v1"
+    api_key: SecretStr = SecretStr("")
+    request_mode: Literal["prompt", "chat"] = "prompt"
+    timeout_s: float = Field(120.0, gt=0)
+
+
+class ModelSettings(_Section):
+    backend: Literal["auto", "transformers", "openai", "rules"] = "auto"
+    name: str = "Choyrens/ChoyrensAI-Telekom-Agent-v1-merged"
+    gguf_file: str = ""
+    device: Literal["auto", "cuda", "cpu"] = "auto"
+    quantization: Literal["nf4", "none"] = "nf4"
+    cpu_quantization: Literal["nf4", "none"] = "none"
+    dtype: Literal["bfloat16", "float16", "float32"] = "bfloat16"
+    max_new_tokens: int = Field(512, ge=1)
+    temperature: float = Field(0.6, ge=0)
+    top_p: float = Field(0.9, gt=0, le=1)
+    fallback_to_rules: bool = True
+    openai: OpenAISettings = OpenAISettings()
+
+
+class LoggingSettings(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    file: str = "logs/app.log"
+    max_bytes: int = Field(5_000_000, ge=10_000)
+    backup_count: int = Field(5, ge=0)
+
+
+class Settings(_Section):
+    telegram: TelegramSettings = TelegramSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    agent: AgentSettings = AgentSettings()
+    service: ServiceSettings = ServiceSettings()
+    model: ModelSettings = ModelSettings()
+    logging: LoggingSettings = LoggingSettings()
+
+    # Directory that relative paths in the settings are resolved against:
+    # the folder of the config file that was loaded.
+    base_dir: Path = Path(".")
+
+    def resolve_path(self, path: str) -> Path:
+        """An absolute path for a (possibly relative) path from the settings."""
+        candidate = Path(path).expanduser()
+        return candidate if candidate.is_absolute() else self.base_dir / candidate
+
+
+# Environment variable -> dotted settings key it overrides.
+ENV_OVERRIDES: dict[str, str] = {
+    "TELEGRAM_BOT_TOKEN": "telegram.bot_token",
+    "TELEGRAM_API_BASE_URL": "telegram.api_base_url",
+    "TELEGRAM_WEBHOOK_SECRET": "telegram.webhook.secret_token",
+    "ADMIN_TELEGRAM_IDS": "telegram.admin_ids",
+    "DATABASE_URL": "database.url",
+    "AGENT_URL": "agent.url",
+    "AGENT_API_TOKEN": "agent.api_token",
+    "MODEL_BACKEND": "model.backend",
+    "MODEL_NAME": "model.name",
+    "MODEL_GGUF_FILE": "model.gguf_file",
+    "MODEL_DEVICE": "model.device",
+    "OPENAI_BASE_URL": "model.openai.base_url",
+    "OPENAI_API_KEY": "model.openai.api_key",
+    "LOG_LEVEL": "logging.level",
+}

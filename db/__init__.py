@@ -1,0 +1,1 @@
+"""The operator's database: SQLAlchemy models, sessions, migrations, demo data."""

@@ -1,0 +1,114 @@
+"""Engines and sessions: the one place that knows about drivers and pragmas.
+
+``DATABASE_URL`` may be written the usual way (``sqlite:///data/telekom.db``,
+``postgresql://user@host/db``); the async driver is picked here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+}
+
+
+class DatabaseURLError(ValueError):
+    """``DATABASE_URL`` names a database this project cannot use."""
+
+
+def async_url(url: str | URL, base_dir: Path | None = None) -> URL:
+    """The async form of ``url``; a relative SQLite path is taken from ``base_dir``."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    backend = parsed.get_backend_name()
+    if backend not in _ASYNC_DRIVERS:
+        raise DatabaseURLError(f"unsupported database {backend!r}; use sqlite or postgresql")
+    parsed = parsed.set(drivername=_ASYNC_DRIVERS[backend])
+    if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database).expanduser()
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        parsed = parsed.set(database=str(path))
+    return parsed
+
+
+def sync_url(url: str | URL) -> URL:
+    """The same database through a synchronous driver (for tools like pg_dump)."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    return parsed.set(drivername=parsed.get_backend_name())
+
+
+def settings_url(settings: Settings) -> URL:
+    return async_url(settings.database.url, settings.base_dir)
+
+
+def create_engine(url: str | URL, *, echo: bool = False, busy_timeout_ms: int = 5000,
+                  pool_size: int = 10) -> AsyncEngine:
+    """An async engine; SQLite gets WAL, a busy timeout and foreign keys."""
+    parsed = async_url(url)
+    kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
+    else:
+        kwargs["pool_size"] = pool_size
+    engine = create_async_engine(parsed, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        _install_sqlite_pragmas(engine, busy_timeout_ms)
+    return engine
+
+
+def engine_from_settings(settings: Settings) -> AsyncEngine:
+    db = settings.database
+    return create_engine(
+        settings_url(settings),
+        echo=db.echo,
+        busy_timeout_ms=db.busy_timeout_ms,
+        pool_size=db.pool_size,
+    )
+
+
+def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # WAL lets the bot and the agent service share one file: readers do
+        # not block the writer. The busy timeout waits out a short lock.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def transaction(
+    sessions: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """A session inside one transaction: committed on success, rolled back on error."""
+    async with sessions() as session, session.begin():
+        yield session
