@@ -61,8 +61,9 @@ def settings_url(settings: Settings) -> URL:
     return async_url(settings.database.url, settings.base_dir)
 
 
-def create_engine(url: str | URL, *, echo: bool = False, busy_timeout_ms: int = 5000,
-                  pool_size: int = 10) -> AsyncEngine:
+def create_engine(
+    url: str | URL, *, echo: bool = False, busy_timeout_ms: int = 5000, pool_size: int = 10
+) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and foreign keys."""
     parsed = async_url(url)
     kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}

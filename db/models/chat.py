@@ -16,9 +16,7 @@ class TelegramLink(Base):
 
     __tablename__ = "telegram_links"
 
-    telegram_user_id: Mapped[int] = mapped_column(
-        BigInteger, primary_key=True, autoincrement=False
-    )
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     phone_number: Mapped[str] = mapped_column(String(20))
     linked_at: Mapped[Timestamp] = mapped_column(default=utcnow)
@@ -35,9 +33,7 @@ class ChatMessage(Base):
     # Hot path: the last N messages of one chat, whatever other chats hold.
     __table_args__ = (Index("ix_chat_messages_chat_id_id", "chat_id", "id"),)
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True
-    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     chat_id: Mapped[str] = mapped_column(String(64))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     role: Mapped[str] = mapped_column(String(16))  # user | assistant | tool
