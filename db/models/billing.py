@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Base, Money, Timestamp, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from db.models.customers import PhoneLine
 
 
 class Bill(Base):
@@ -36,6 +40,7 @@ class Bill(Base):
         back_populates="bill", order_by="BillItem.id", cascade="all, delete-orphan"
     )
     payments: Mapped[list[Payment]] = relationship(back_populates="bill")
+    line: Mapped[PhoneLine | None] = relationship()
 
     def status_on(self, today: date) -> str:
         """``paid``, ``overdue`` (unpaid after the due date) or ``unpaid``."""

@@ -1,0 +1,61 @@
+"""Open the operator's database the way every entry point does.
+
+``async with open_database(settings) as database:`` gives an engine and a
+session factory, with the schema migrated to the newest revision first (the
+default SQLite file is created on first start).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from core.settings import Settings
+from db import migrate
+from db.engine import engine_from_settings, session_factory
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The database cannot be reached or opened; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+
+@asynccontextmanager
+async def open_database(
+    settings: Settings, *, migrate_schema: bool | None = None
+) -> AsyncIterator[Database]:
+    """Engine + sessions for ``settings``; migrated unless ``auto_migrate`` is off."""
+    engine = engine_from_settings(settings)
+    try:
+        if settings.database.auto_migrate if migrate_schema is None else migrate_schema:
+            try:
+                await migrate.upgrade(engine)
+            except (OperationalError, OSError) as exc:
+                raise DatabaseUnavailableError(
+                    f"cannot open database {engine.url.render_as_string(hide_password=True)}: "
+                    f"{_first_line(exc)}"
+                ) from exc
+        yield Database(engine=engine, sessions=session_factory(engine))
+    finally:
+        await engine.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__

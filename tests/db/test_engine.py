@@ -1,0 +1,98 @@
+"""Database URLs, SQLite pragmas, and the hot-path indexes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from db.engine import DatabaseURLError, async_url
+from db.models import Bill, ChatMessage
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("sqlite:///data/x.db", "sqlite+aiosqlite:////base/data/x.db"),
+        ("sqlite:////abs/x.db", "sqlite+aiosqlite:////abs/x.db"),
+        ("postgresql://user@host/db", "postgresql+asyncpg://user@host/db"),
+        ("postgres://user:pw@host:5433/db", "postgresql+asyncpg://user:***@host:5433/db"),
+        ("postgresql+asyncpg://user@host/db", "postgresql+asyncpg://user@host/db"),
+        ("postgresql+psycopg2://user@host/db", "postgresql+asyncpg://user@host/db"),
+    ],
+)
+def test_usual_url_forms_get_the_async_driver(given: str, expected: str) -> None:
+    assert str(async_url(given, Path("/base"))) == expected
+
+
+def test_unsupported_database_is_a_clear_error() -> None:
+    with pytest.raises(DatabaseURLError, match="unsupported database 'mysql'"):
+        async_url("mysql://u@h/db")
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas")
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+        assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+
+
+async def test_money_comes_back_as_decimal_and_times_as_aware_utc(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    istanbul_noon = datetime(2026, 11, 20, 12, 0, tzinfo=timezone(timedelta(hours=3)))
+    async with sessions() as session, session.begin():
+        bill = await session.scalar(select(Bill).where(Bill.customer_id == 1001).limit(1))
+        bill_id = bill.id
+        bill.amount = Decimal("1234.56")
+        bill.paid_at = istanbul_noon
+    async with sessions() as session:
+        bill = await session.get(Bill, bill_id)
+    assert bill.amount == Decimal("1234.56")
+    assert isinstance(bill.amount, Decimal)
+    assert bill.paid_at == istanbul_noon
+    assert bill.paid_at.tzinfo is not None
+    assert bill.paid_at.utcoffset() == timedelta(0)
+
+
+async def test_naive_datetimes_are_refused(sessions: async_sessionmaker[AsyncSession]) -> None:
+    with pytest.raises(Exception, match="naive datetime"):
+        async with sessions() as session, session.begin():
+            session.add(
+                ChatMessage(chat_id="c", role="user", content="x", created_at=datetime(2026, 1, 1))
+            )
+
+
+async def test_last_messages_of_a_chat_use_the_chat_index(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    query = (
+        select(ChatMessage)
+        .where(ChatMessage.chat_id == "42")
+        .order_by(ChatMessage.id.desc())
+        .limit(20)
+    )
+    async with engine.connect() as connection:
+        compiled = query.compile(engine.sync_engine, compile_kwargs={"literal_binds": True})
+        plan = (await connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))).all()
+    detail = " ".join(str(row[-1]) for row in plan)
+    assert "ix_chat_messages_chat_id_id" in detail
+    assert "TEMP B-TREE" not in detail  # no sort of the whole chat
+
+
+async def test_current_bill_lookup_uses_the_customer_index(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    query = select(Bill).where(Bill.customer_id == 1001).order_by(Bill.bill_date.desc()).limit(1)
+    async with engine.connect() as connection:
+        compiled = query.compile(engine.sync_engine, compile_kwargs={"literal_binds": True})
+        plan = (await connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))).all()
+    detail = " ".join(str(row[-1]) for row in plan)
+    assert "ix_bills_customer_bill_date" in detail
+    assert "TEMP B-TREE" not in detail
