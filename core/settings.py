@@ -57,6 +57,7 @@ class DatabaseSettings(_Section):
     busy_timeout_ms: int = Field(5000, ge=0)
     pool_size: int = Field(10, ge=1)
     auto_migrate: bool = True
+    seed_demo: bool = True
 
 
 class AgentSettings(_Section):

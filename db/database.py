@@ -12,12 +12,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.settings import Settings
 from db import migrate
 from db.engine import engine_from_settings, session_factory
+from db.models import Customer
+from db.seed import seed_database
 
 log = logging.getLogger(__name__)
 
@@ -40,20 +43,33 @@ class Database:
 async def open_database(
     settings: Settings, *, migrate_schema: bool | None = None
 ) -> AsyncIterator[Database]:
-    """Engine + sessions for ``settings``; migrated unless ``auto_migrate`` is off."""
+    """Engine + sessions for ``settings``.
+
+    The schema is migrated unless ``database.auto_migrate`` is off; an empty
+    database then gets the demo operator when ``database.seed_demo`` is on.
+    """
     engine = engine_from_settings(settings)
+    database = Database(engine=engine, sessions=session_factory(engine))
     try:
         if settings.database.auto_migrate if migrate_schema is None else migrate_schema:
             try:
                 await migrate.upgrade(engine)
+                if settings.database.seed_demo and await _is_empty(database):
+                    log.info("empty database: building the demo operator (database.seed_demo)")
+                    await seed_database(database.sessions)
             except (OperationalError, OSError) as exc:
                 raise DatabaseUnavailableError(
                     f"cannot open database {engine.url.render_as_string(hide_password=True)}: "
                     f"{_first_line(exc)}"
                 ) from exc
-        yield Database(engine=engine, sessions=session_factory(engine))
+        yield database
     finally:
         await engine.dispose()
+
+
+async def _is_empty(database: Database) -> bool:
+    async with database.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(Customer)) == 0
 
 
 def _first_line(exc: BaseException) -> str:

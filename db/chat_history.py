@@ -1,0 +1,106 @@
+"""Chat history repository: plain functions over ``ChatMessage``, sessions passed in.
+
+The agent stores a customer's message before any model work
+(:func:`add_user_message`, status ``accepted``), the assistant's turns and
+tool results after, and finally marks the user message ``answered`` or
+``failed``. Nothing accepted is ever lost: :func:`unfinished_user_messages`
+finds what a crash left behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import ChatMessage
+
+ACCEPTED, ANSWERED, FAILED = "accepted", "answered", "failed"
+
+
+@dataclass(frozen=True)
+class NewTurn:
+    """An assistant or tool turn to append to a chat."""
+
+    role: str  # "assistant" | "tool"
+    content: str
+    tool_calls: list[dict[str, Any]] | None = None
+
+
+async def add_user_message(
+    session: AsyncSession,
+    chat_id: str,
+    text: str,
+    *,
+    customer_id: int | None,
+    update_id: int | None = None,
+) -> ChatMessage:
+    message = ChatMessage(
+        chat_id=chat_id,
+        customer_id=customer_id,
+        role="user",
+        content=text,
+        status=ACCEPTED,
+        telegram_update_id=update_id,
+    )
+    session.add(message)
+    await session.flush()
+    return message
+
+
+async def add_turns(
+    session: AsyncSession, chat_id: str, turns: Sequence[NewTurn], *, customer_id: int | None
+) -> None:
+    session.add_all(
+        ChatMessage(
+            chat_id=chat_id,
+            customer_id=customer_id,
+            role=turn.role,
+            content=turn.content,
+            tool_calls=turn.tool_calls,
+        )
+        for turn in turns
+    )
+    await session.flush()
+
+
+async def set_user_message_status(session: AsyncSession, message_id: int, status: str) -> None:
+    await session.execute(
+        update(ChatMessage).where(ChatMessage.id == message_id).values(status=status)
+    )
+
+
+async def recent_messages(session: AsyncSession, chat_id: str, limit: int) -> list[ChatMessage]:
+    """The chat's last ``limit`` messages, oldest first (one index range scan)."""
+    newest_first = (
+        await session.scalars(
+            select(ChatMessage)
+            .where(ChatMessage.chat_id == chat_id)
+            .order_by(ChatMessage.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    return list(reversed(newest_first))
+
+
+async def unfinished_user_messages(session: AsyncSession) -> list[ChatMessage]:
+    """User messages accepted but never answered nor failed (e.g. a crash mid-turn)."""
+    return list(
+        (
+            await session.scalars(
+                select(ChatMessage)
+                .where(ChatMessage.role == "user", ChatMessage.status == ACCEPTED)
+                .order_by(ChatMessage.id)
+            )
+        ).all()
+    )
+
+
+async def count_messages(session: AsyncSession, chat_id: str | None = None) -> int:
+    query = select(func.count()).select_from(ChatMessage)
+    if chat_id is not None:
+        query = query.where(ChatMessage.chat_id == chat_id)
+    return await session.scalar(query) or 0
