@@ -11,9 +11,10 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.settings import Settings
@@ -37,6 +38,21 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    async def size_bytes(self) -> int | None:
+        """Size of the database on disk (SQLite file + WAL, or PostgreSQL's figure)."""
+        if self.dialect == "sqlite":
+            name = self.engine.url.database
+            if not name or name == ":memory:":
+                return None
+            files = [Path(name), Path(name + "-wal")]
+            return sum(f.stat().st_size for f in files if f.exists())
+        try:
+            async with self.engine.connect() as connection:
+                return await connection.scalar(text("SELECT pg_database_size(current_database())"))
+        except SQLAlchemyError:
+            log.warning("could not read the database size", exc_info=True)
+            return None
 
 
 @asynccontextmanager

@@ -1,0 +1,43 @@
+"""Chat history between the database rows and the model's ``ChatTurn``s."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agent.turns import ChatTurn, ToolCall
+from db.chat_history import NewTurn, recent_messages
+from db.models import ChatMessage
+
+# Rows read per turn before token-budget trimming; a bound on the query.
+HISTORY_ROWS = 60
+
+
+def turn_from_row(row: ChatMessage) -> ChatTurn:
+    calls = tuple(
+        ToolCall(name=str(call.get("name", "")), arguments=dict(call.get("arguments") or {}))
+        for call in (row.tool_calls or [])
+        if isinstance(call, dict)
+    )
+    role = row.role if row.role in ("user", "assistant", "tool") else "assistant"
+    return ChatTurn(role=role, content=row.content, tool_calls=calls)  # type: ignore[arg-type]
+
+
+def new_turn(turn: ChatTurn) -> NewTurn:
+    calls: list[dict[str, Any]] | None = (
+        [{"name": call.name, "arguments": call.arguments} for call in turn.tool_calls]
+        if turn.tool_calls
+        else None
+    )
+    return NewTurn(role=turn.role, content=turn.content, tool_calls=calls)
+
+
+async def load_turns(session: AsyncSession, chat_id: str) -> list[ChatTurn]:
+    """The chat's recent turns, oldest first (trimmed to the token budget later)."""
+    return [turn_from_row(row) for row in await recent_messages(session, chat_id, HISTORY_ROWS)]
+
+
+def as_new_turns(turns: Sequence[ChatTurn]) -> list[NewTurn]:
+    return [new_turn(turn) for turn in turns]

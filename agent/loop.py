@@ -1,0 +1,199 @@
+"""The agent loop: one customer message in, events out.
+
+    history -> backend -> parse -> customer guard -> run read-only tools,
+    propose side-effecting ones -> tool turns -> backend again (at most
+    ``agent.max_steps`` rounds) -> final answer
+
+The customer's message is already stored when the loop starts; every
+assistant and tool turn is stored as it is produced, so a crash leaves the
+history consistent and the message marked for recovery.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from dataclasses import dataclass, field
+
+from agent import texts
+from agent.backends.base import GenerationRequest
+from agent.backends.manager import BackendManager
+from agent.events import (
+    AgentEvent,
+    ConfirmationRequested,
+    FinalAnswer,
+    TextDelta,
+    ToolCallRecord,
+    ToolFinished,
+    ToolStarted,
+)
+from agent.history import as_new_turns, load_turns
+from agent.metrics import RuntimeMetrics
+from agent.prompt import trim_to_budget
+from agent.protocol.render import render_tool_block, render_tool_result
+from agent.protocol.stream import TextDelta as StreamText
+from agent.protocol.stream import ToolBlockFinished, ToolStreamParser
+from agent.tools.context import ToolContext
+from agent.tools.executor import execute
+from agent.tools.registry import Registry
+from agent.turns import ChatTurn
+from core.settings import Settings
+from db.chat_history import add_turns
+from db.engine import transaction
+
+log = logging.getLogger(__name__)
+
+_OUTCOME_STATUS = {"result": "tamamlandi", "error": "hata", "proposal": "onay_bekliyor"}
+
+
+@dataclass
+class _Step:
+    """What one model step produced."""
+
+    text: str = ""
+    block: ToolBlockFinished | None = None
+    chunks: int = 0
+
+
+@dataclass
+class TurnState:
+    records: list[ToolCallRecord] = field(default_factory=list)
+    errors: int = 0
+
+
+class AgentLoop:
+    def __init__(
+        self,
+        settings: Settings,
+        backends: BackendManager,
+        registry: Registry,
+        metrics: RuntimeMetrics,
+    ) -> None:
+        self._settings = settings
+        self._backends = backends
+        self._registry = registry
+        self._metrics = metrics
+
+    async def run(self, context: ToolContext, chat_id: str) -> AsyncIterator[AgentEvent]:
+        """The model/tool rounds of one turn; ends with exactly one ``FinalAnswer``."""
+        async with context.sessions() as session:
+            turns = await load_turns(session, chat_id)
+        state = TurnState()
+        for _ in range(self._settings.agent.max_steps):
+            step = _Step()
+            async for event in self._model_step(turns, context.customer_id, step):
+                yield event
+            if step.block is None:
+                answer = step.text.strip() or texts.EMPTY_ANSWER
+                await self._store(context, chat_id, [ChatTurn("assistant", answer)])
+                yield self._final(chat_id, answer, state)
+                return
+            new_turns: list[ChatTurn] = []
+            if step.text.strip():
+                new_turns.append(ChatTurn("assistant", step.text.strip()))
+            block = step.block
+            new_turns.append(
+                ChatTurn("assistant", render_tool_block(block.calls), tool_calls=block.calls)
+            )
+            proposals: list[ConfirmationRequested] = []
+            for call in block.calls:
+                yield ToolStarted(name=call.name, arguments=call.arguments)
+                outcome = await execute(self._registry, call, context)
+                status = _OUTCOME_STATUS[outcome.kind]
+                self._metrics.tool_calls.labels(tool=call.name, outcome=outcome.kind).inc()
+                if outcome.kind == "error":
+                    state.errors += 1
+                state.records.append(
+                    ToolCallRecord(
+                        arac_adi=call.name,
+                        durum=status,
+                        parametreler=call.arguments,
+                        sonuc=outcome.data,
+                    )
+                )
+                if outcome.proposal is not None:
+                    proposal = outcome.proposal
+                    proposals.append(
+                        ConfirmationRequested(
+                            confirmation_id=proposal.id,
+                            tool=call.name,
+                            summary=proposal.summary,
+                            expires_at=proposal.expires_at,
+                        )
+                    )
+                yield ToolFinished(name=call.name, status=status, result=outcome.data)
+                new_turns.append(ChatTurn("tool", render_tool_result(outcome.data)))
+            for problem in block.problems:
+                log.warning(
+                    "malformed tool call from the model: %s (%s)", problem.detail, problem.raw[:120]
+                )
+                state.errors += 1
+                new_turns.append(ChatTurn("tool", render_tool_result(problem.to_error_result())))
+            if proposals:
+                answer = "\n\n".join([*(p.summary for p in proposals), texts.CONFIRM_QUESTION])
+                new_turns.append(ChatTurn("assistant", answer))
+                await self._store(context, chat_id, new_turns)
+                for proposal in proposals:
+                    yield proposal
+                yield self._final(chat_id, answer, state)
+                return
+            await self._store(context, chat_id, new_turns)
+            turns = [*turns, *new_turns]
+        log.warning(
+            "chat %s: no answer after %d model steps", chat_id, self._settings.agent.max_steps
+        )
+        await self._store(context, chat_id, [ChatTurn("assistant", texts.TOO_MANY_STEPS)])
+        state.errors += 1
+        yield self._final(chat_id, texts.TOO_MANY_STEPS, state)
+
+    async def _model_step(
+        self, turns: list[ChatTurn], customer_id: int | None, step: _Step
+    ) -> AsyncIterator[AgentEvent]:
+        """Run the backend once; stream text until a tool block closes or output ends."""
+        backend = self._backends.active
+        agent = self._settings.agent
+        kept = trim_to_budget(
+            turns,
+            agent.history_token_budget,
+            customer_id=customer_id,
+            customer_hint=agent.customer_hint,
+        )
+        request = GenerationRequest(
+            turns=kept, customer_id=customer_id, max_new_tokens=self._settings.model.max_new_tokens
+        )
+        parser = ToolStreamParser()
+        started = time.monotonic()
+        async with aclosing(backend.stream(request)) as chunks:
+            async for chunk in chunks:
+                if step.chunks == 0:
+                    self._metrics.first_token_seconds.observe(time.monotonic() - started)
+                step.chunks += 1
+                for event in parser.feed(chunk):
+                    if isinstance(event, StreamText):
+                        step.text += event.text
+                        yield TextDelta(text=event.text)
+                    elif isinstance(event, ToolBlockFinished):
+                        step.block = event
+                if step.block is not None:
+                    break  # the calls are complete: stop generating
+        if step.block is None:
+            for event in parser.close():
+                if isinstance(event, StreamText):
+                    step.text += event.text
+                    yield TextDelta(text=event.text)
+                elif isinstance(event, ToolBlockFinished):
+                    step.block = event
+        self._metrics.tokens.labels(backend=backend.name).inc(step.chunks)
+
+    async def _store(self, context: ToolContext, chat_id: str, turns: list[ChatTurn]) -> None:
+        async with transaction(context.sessions) as session:
+            await add_turns(session, chat_id, as_new_turns(turns), customer_id=context.customer_id)
+
+    @staticmethod
+    def _final(chat_id: str, text: str, state: TurnState) -> FinalAnswer:
+        confidence = 0.9 if not state.records else (0.95 if state.errors == 0 else 0.6)
+        return FinalAnswer(
+            text=text, chat_id=chat_id, tool_calls=state.records, confidence=confidence
+        )

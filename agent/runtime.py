@@ -1,0 +1,198 @@
+"""The agent runtime in-process: the embedded ``AgentClient``.
+
+It owns the backend manager, the tool registry and the metrics, serialises
+turns per chat (one at a time per chat, many chats at once), stores the
+customer's message before any model work, and never lets an exception reach
+the caller: a failed turn ends in a Turkish apology with an incident id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from agent import texts
+from agent.backends.manager import BackendManager
+from agent.events import ActionOutcome, AgentEvent, ChatRequest, FinalAnswer
+from agent.loop import AgentLoop
+from agent.metrics import RuntimeMetrics
+from agent.status import ModelServiceStatus, SystemStatus
+from agent.tools import confirmations
+from agent.tools.context import ToolContext
+from agent.tools.executor import call_read_only
+from agent.tools.registry import Registry, build_registry
+from core.settings import Settings
+from db.chat_history import ANSWERED, FAILED, add_user_message, set_user_message_status
+from db.database import Database
+from db.engine import transaction
+
+log = logging.getLogger(__name__)
+
+
+class AgentRuntime:
+    """Implements ``agent.client.AgentClient`` in this process."""
+
+    def __init__(
+        self, settings: Settings, database: Database, registry: Registry | None = None
+    ) -> None:
+        self.settings = settings
+        self.database = database
+        self.registry = registry or build_registry()
+        self.metrics = RuntimeMetrics()
+        self.backends = BackendManager(settings)
+        self._loop = AgentLoop(settings, self.backends, self.registry, self.metrics)
+        self._chat_locks: dict[str, asyncio.Lock] = {}
+        self._in_flight = 0
+        self._started = time.monotonic()
+
+    async def start(self) -> None:
+        await self.backends.start()
+        self.metrics.model_loaded.set(1 if self.backends.status().state == "loaded" else 0)
+
+    async def close(self) -> None:
+        await self.backends.close()
+
+    # -- turns ---------------------------------------------------------------
+
+    async def chat(self, request: ChatRequest) -> AsyncIterator[AgentEvent]:
+        started = time.monotonic()
+        self._in_flight += 1
+        self.metrics.queue_depth.set(self._in_flight)
+        outcome = "ok"
+        try:
+            async with self._chat_lock(request.chat_id):
+                message_id = request.message_id or await self._store_message(request)
+                final: FinalAnswer | None = None
+                async for event in self._guarded_turn(request):
+                    if isinstance(event, FinalAnswer):
+                        final = event
+                    yield event
+                failed = final is None or final.failed
+                outcome = "error" if failed else "ok"
+                await self._mark(message_id, FAILED if failed else ANSWERED)
+        finally:
+            self._in_flight -= 1
+            self.metrics.queue_depth.set(self._in_flight)
+            self.metrics.turn_finished(outcome, time.monotonic() - started)
+
+    async def _guarded_turn(self, request: ChatRequest) -> AsyncIterator[AgentEvent]:
+        context = self._context(request.customer_id, request.chat_id)
+        try:
+            async with asyncio.timeout(self.settings.agent.timeout_s):
+                async for event in self._loop.run(context, request.chat_id):
+                    yield event
+        except TimeoutError:
+            log.warning(
+                "chat %s: turn timed out after %.0f s",
+                request.chat_id,
+                self.settings.agent.timeout_s,
+            )
+            yield FinalAnswer(text=texts.TURN_TIMED_OUT, chat_id=request.chat_id, failed=True)
+        except Exception:
+            incident = uuid.uuid4().hex[:8]
+            log.exception("chat %s: turn failed (incident %s)", request.chat_id, incident)
+            yield FinalAnswer(
+                text=texts.TURN_FAILED.format(incident=incident),
+                chat_id=request.chat_id,
+                failed=True,
+            )
+
+    async def _store_message(self, request: ChatRequest) -> int:
+        async with transaction(self.database.sessions) as session:
+            message = await add_user_message(
+                session,
+                request.chat_id,
+                request.message,
+                customer_id=request.customer_id,
+                update_id=request.update_id,
+            )
+            return message.id
+
+    async def _mark(self, message_id: int, status: str) -> None:
+        try:
+            async with transaction(self.database.sessions) as session:
+                await set_user_message_status(session, message_id, status)
+        except Exception:
+            log.exception("could not mark message %s as %s", message_id, status)
+
+    @asynccontextmanager
+    async def _chat_lock(self, chat_id: str) -> AsyncIterator[None]:
+        lock = self._chat_locks.setdefault(chat_id, asyncio.Lock())
+        try:
+            async with lock:
+                yield
+        finally:
+            if not lock.locked() and not getattr(lock, "_waiters", None):
+                self._chat_locks.pop(chat_id, None)
+
+    # -- confirmations and direct tools ----------------------------------------
+
+    async def confirm(
+        self, confirmation_id: str, *, customer_id: int, chat_id: str | None
+    ) -> ActionOutcome:
+        return await confirmations.confirm(
+            confirmation_id, self._context(customer_id, chat_id), self.registry
+        )
+
+    async def cancel(
+        self, confirmation_id: str, *, customer_id: int, chat_id: str | None
+    ) -> ActionOutcome:
+        return await confirmations.cancel(confirmation_id, self._context(customer_id, chat_id))
+
+    async def cancel_pending(self, *, customer_id: int, chat_id: str) -> ActionOutcome:
+        context = self._context(customer_id, chat_id)
+        pending = await confirmations.latest_pending(context)
+        if pending is None:
+            return ActionOutcome(status="not_found", message=texts.NOTHING_PENDING)
+        return await confirmations.cancel(pending.id, context)
+
+    async def call_tool(
+        self, name: str, *, customer_id: int | None, arguments: dict[str, Any]
+    ) -> dict[str, Any]:
+        return await call_read_only(
+            self.registry, name, arguments, self._context(customer_id, None)
+        )
+
+    # -- status ----------------------------------------------------------------
+
+    async def status(self) -> SystemStatus:
+        backend = self.backends.status()
+        turns, errors = self.metrics.last_hour()
+        return SystemStatus(
+            model_hizmeti=ModelServiceStatus(
+                model_adi=backend.model_name,
+                model_loaded=backend.state == "loaded",
+                backend=backend.backend,
+                state=backend.state,
+                device=backend.device,
+                quantization=backend.quantization,
+                dtype=backend.dtype,
+                memory_mb=backend.memory_mb,
+                error=backend.error,
+                reason=backend.extra.get("reason"),
+            ),
+            arac_sayisi=len(self.registry),
+            uptime_s=round(time.monotonic() - self._started, 1),
+            queue_depth=self._in_flight,
+            turns_last_hour=turns,
+            errors_last_hour=errors,
+            database_dialect=self.database.dialect,
+            database_size_bytes=await self.database.size_bytes(),
+        )
+
+    async def swap_model(
+        self, *, backend: str | None = None, model_name: str | None = None
+    ) -> SystemStatus:
+        await self.backends.swap(backend, model_name)
+        self.metrics.model_loaded.set(1 if self.backends.status().state == "loaded" else 0)
+        return await self.status()
+
+    def _context(self, customer_id: int | None, chat_id: str | None) -> ToolContext:
+        return ToolContext.from_settings(
+            self.settings, self.database.sessions, customer_id, chat_id
+        )

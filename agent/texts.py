@@ -1,0 +1,17 @@
+"""Turkish texts the agent runtime itself says (not the tools, not the rules engine)."""
+
+from __future__ import annotations
+
+TURN_FAILED = (
+    "Üzgünüm, isteğinizi işlerken beklenmedik bir sorun oluştu. Lütfen biraz sonra tekrar "
+    "deneyin. (Olay kodu: {incident})"
+)
+TURN_TIMED_OUT = (
+    "Üzgünüm, yanıtım çok uzun sürdü ve işlemi durdurdum. Lütfen sorunuzu tekrar yazın."
+)
+TOO_MANY_STEPS = (
+    "Üzgünüm, bu isteği şu anda tamamlayamadım. Lütfen sorunuzu biraz daha açık yazar mısınız?"
+)
+EMPTY_ANSWER = "Üzgünüm, bir yanıt oluşturamadım. Sorunuzu farklı bir şekilde yazar mısınız?"
+CONFIRM_QUESTION = "Onaylıyor musunuz?"
+NOTHING_PENDING = "Bekleyen bir işleminiz bulunmuyor."
