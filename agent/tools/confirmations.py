@@ -1,0 +1,322 @@
+"""Side effects run only after the customer says yes, and at most once.
+
+:func:`create_proposal` checks the business rules first (an impossible action
+is an error at once, not a question), then stores a ``PendingConfirmation``
+with a Turkish summary of exactly what will happen. :func:`confirm` claims it
+with ``UPDATE ... WHERE status = 'pending'`` as the first statement of a
+transaction and runs the action inside that same transaction, storing the
+result; a second or concurrent confirmation finds nothing to claim and gets
+the stored result. This holds on SQLite (one writer at a time) and on
+PostgreSQL (the row lock makes the loser re-check the condition). Cancelling
+and expiry are final.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agent.tools import errors
+from agent.tools.context import ToolContext
+from agent.tools.errors import INTERNAL_ERROR_MESSAGE, ToolError
+from agent.tools.guard import admit
+from agent.tools.registry import Registry, Tool
+from agent.tools.telekom import default_registry
+from agent.turns import ToolCall
+from db.engine import transaction
+from db.models import PendingConfirmation
+
+log = logging.getLogger(__name__)
+
+# secrets.token_urlsafe(12) is 16 characters: short enough for Telegram's callback_data.
+CONFIRMATION_ID_BYTES = 12
+MAX_CONFIRMATION_ID_CHARS = 32
+
+DONE_MESSAGE = "İşleminiz gerçekleştirildi."
+ALREADY_DONE_MESSAGE = "Bu işlem zaten onaylanıp gerçekleştirilmişti; tekrar yapılmadı."
+NOT_FOUND_MESSAGE = "Bu onay isteğini bulamadım. İsterseniz işlemi yeniden talep edebilirsiniz."
+EXPIRED_MESSAGE = (
+    "Bu işlemin onay süresi doldu; hesabınızda bir değişiklik yapılmadı. "
+    "İsterseniz işlemi yeniden talep edebilirsiniz."
+)
+CANCELLED_BEFORE_MESSAGE = (
+    "Bu işlem daha önce iptal edilmişti, artık onaylanamaz. "
+    "İsterseniz işlemi yeniden talep edebilirsiniz."
+)
+CANCELLED_MESSAGE = "İşlem iptal edildi; hesabınızda bir değişiklik yapılmadı."
+ALREADY_CANCELLED_MESSAGE = "Bu işlem zaten iptal edilmişti."
+CANNOT_CANCEL_DONE_MESSAGE = "Bu işlem zaten gerçekleştirildi; artık iptal edilemez."
+
+# done: it ran now; already_done: it ran before (its stored result comes back).
+# not_found also answers for another customer's confirmation, so it reveals nothing.
+ConfirmationStatus = Literal["done", "already_done", "cancelled", "expired", "not_found", "failed"]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A stored side-effecting call waiting for the customer's yes or no."""
+
+    id: str
+    tool_name: str
+    arguments: dict[str, Any]
+    summary: str
+    customer_id: int
+    chat_id: str | None
+    expires_at: datetime
+
+    @classmethod
+    def from_row(cls, row: PendingConfirmation) -> Proposal:
+        return cls(
+            id=row.id,
+            tool_name=row.tool_name,
+            arguments=dict(row.arguments),
+            summary=row.summary,
+            customer_id=row.customer_id,
+            chat_id=row.chat_id,
+            expires_at=row.expires_at,
+        )
+
+    def for_model(self) -> dict[str, Any]:
+        """The tool-turn content the model reads instead of a result."""
+        return {
+            "confirmation_required": True,
+            "confirmation_id": self.id,
+            "action": self.tool_name,
+            "summary": self.summary,
+        }
+
+
+@dataclass(frozen=True)
+class ConfirmationOutcome:
+    """What confirming or cancelling did.
+
+    ``message`` is Turkish, for the customer. ``result`` is the action's
+    contract result or error object when it ran (now or before).
+    """
+
+    status: ConfirmationStatus
+    message: str
+    tool_name: str | None = None
+    result: dict[str, Any] | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        """The action ran and did what was asked."""
+        if self.status not in ("done", "already_done") or self.result is None:
+            return False
+        return self.result.get("success") is not False
+
+
+async def propose(registry: Registry, call: ToolCall, ctx: ToolContext) -> Proposal:
+    """Admit ``call`` (a side-effecting tool), check its rules and store it for confirmation.
+
+    Raises ToolError (Turkish message) when the call cannot run at all.
+    """
+    found, arguments = admit(registry, call, ctx)
+    return await create_proposal(found, arguments, ctx)
+
+
+async def create_proposal(tool: Tool, arguments: dict[str, Any], ctx: ToolContext) -> Proposal:
+    """Store an admitted call of a side-effecting ``tool`` for confirmation."""
+    if not tool.side_effect:
+        raise ValueError(f"{tool.name} has no side effect to confirm")
+    customer_id = ctx.require_customer()
+    preview = await tool.plan(ctx, arguments)
+    now = ctx.now()
+    row = PendingConfirmation(
+        id=secrets.token_urlsafe(CONFIRMATION_ID_BYTES),
+        customer_id=customer_id,
+        chat_id=ctx.chat_id,
+        tool_name=tool.name,
+        arguments=preview.arguments,
+        summary=preview.summary,
+        status="pending",
+        created_at=now,
+        expires_at=now + ctx.confirmation_ttl,
+    )
+    async with ctx.transaction() as session:
+        session.add(row)
+    log.info("proposed %s for customer %s as %s", tool.name, customer_id, row.id)
+    return Proposal.from_row(row)
+
+
+async def confirm(
+    confirmation_id: str, ctx: ToolContext, registry: Registry | None = None
+) -> ConfirmationOutcome:
+    """Run a pending action once, for its own customer; later calls get the stored result.
+
+    ``registry`` defaults to the 19 telecom tools. Never raises.
+    """
+    row = await _own_confirmation(confirmation_id, ctx, "confirm")
+    if row is None:
+        return ConfirmationOutcome("not_found", NOT_FOUND_MESSAGE)
+    now = ctx.now()
+    if row.status == "pending" and row.expires_at > now:
+        try:
+            async with transaction(ctx.sessions) as session:
+                if await _claim(session, row.id, now):
+                    data = await _run(registry or default_registry(), row, ctx.within(session))
+                    await session.execute(
+                        update(PendingConfirmation)
+                        .where(PendingConfirmation.id == row.id)
+                        .values(result=data)
+                    )
+                    log.info(
+                        "confirmed %s (%s) for customer %s", row.id, row.tool_name, row.customer_id
+                    )
+                    return _ran("done", row.tool_name, data, DONE_MESSAGE)
+        except Exception:
+            log.exception("confirmation %s (%s) failed; it stays pending", row.id, row.tool_name)
+            return ConfirmationOutcome("failed", INTERNAL_ERROR_MESSAGE, row.tool_name)
+        # Someone else resolved it in the meantime: report what they did.
+        row = await _load(ctx, confirmation_id)
+    return await _settled(row, ctx, "confirm")
+
+
+async def cancel(confirmation_id: str, ctx: ToolContext) -> ConfirmationOutcome:
+    """Cancel a pending action for good; a done, cancelled or expired one is reported as such."""
+    row = await _own_confirmation(confirmation_id, ctx, "cancel")
+    if row is None:
+        return ConfirmationOutcome("not_found", NOT_FOUND_MESSAGE)
+    now = ctx.now()
+    async with transaction(ctx.sessions) as session:
+        cancelled = await session.execute(
+            update(PendingConfirmation)
+            .where(
+                PendingConfirmation.id == row.id,
+                PendingConfirmation.status == "pending",
+                PendingConfirmation.expires_at > now,
+            )
+            .values(status="cancelled", resolved_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    if cancelled.rowcount == 1:
+        log.info("cancelled %s (%s) for customer %s", row.id, row.tool_name, row.customer_id)
+        return ConfirmationOutcome("cancelled", CANCELLED_MESSAGE, row.tool_name)
+    return await _settled(await _load(ctx, confirmation_id), ctx, "cancel")
+
+
+async def latest_pending(ctx: ToolContext) -> Proposal | None:
+    """The chat's newest unexpired pending action of its customer (for a typed "evet"/"hayır")."""
+    if ctx.chat_id is None or ctx.customer_id is None:
+        return None
+    async with ctx.sessions() as session:
+        row = await session.scalar(
+            select(PendingConfirmation)
+            .where(
+                PendingConfirmation.chat_id == ctx.chat_id,
+                PendingConfirmation.customer_id == ctx.customer_id,
+                PendingConfirmation.status == "pending",
+                PendingConfirmation.expires_at > ctx.now(),
+            )
+            .order_by(PendingConfirmation.created_at.desc())
+            .limit(1)
+        )
+    return None if row is None else Proposal.from_row(row)
+
+
+async def _load(ctx: ToolContext, confirmation_id: str) -> PendingConfirmation | None:
+    if not confirmation_id or len(confirmation_id) > MAX_CONFIRMATION_ID_CHARS:
+        return None
+    async with ctx.sessions() as session:
+        return await session.get(PendingConfirmation, confirmation_id)
+
+
+async def _own_confirmation(
+    confirmation_id: str, ctx: ToolContext, action: str
+) -> PendingConfirmation | None:
+    """The confirmation if it exists and belongs to the chat's customer; another's is logged."""
+    row = await _load(ctx, confirmation_id)
+    if row is None or ctx.customer_id is None:
+        return None
+    if row.customer_id != ctx.customer_id:
+        log.warning(
+            "refused to %s %s: it belongs to customer %s, not %s (chat %s)",
+            action,
+            row.id,
+            row.customer_id,
+            ctx.customer_id,
+            ctx.chat_id,
+        )
+        return None
+    return row
+
+
+async def _claim(session: AsyncSession, confirmation_id: str, now: datetime) -> bool:
+    """Mark the action confirmed if it is still pending and unexpired."""
+    claimed = await session.execute(
+        update(PendingConfirmation)
+        .where(
+            PendingConfirmation.id == confirmation_id,
+            PendingConfirmation.status == "pending",
+            PendingConfirmation.expires_at > now,
+        )
+        .values(status="confirmed", resolved_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
+async def _run(registry: Registry, row: PendingConfirmation, ctx: ToolContext) -> dict[str, Any]:
+    """The confirmed action's result, or its error object (its writes rolled back)."""
+    found = registry.get(row.tool_name)
+    try:
+        if found is None or not found.side_effect:
+            raise ToolError(errors.UNKNOWN_TOOL, f"'{row.tool_name}' adında bir işlem bulunmuyor.")
+        return await found.run(ctx, found.validate(row.arguments))
+    except ToolError as exc:
+        log.info("confirmed %s (%s) ended with %s", row.id, row.tool_name, exc.code)
+        return exc.to_result()
+
+
+async def _settled(
+    row: PendingConfirmation | None, ctx: ToolContext, action: Literal["confirm", "cancel"]
+) -> ConfirmationOutcome:
+    """The outcome for an action that is no longer (or can no longer be) pending."""
+    if row is None:
+        return ConfirmationOutcome("not_found", NOT_FOUND_MESSAGE)
+    if row.status == "confirmed":
+        if action == "cancel":
+            return ConfirmationOutcome(
+                "already_done", CANNOT_CANCEL_DONE_MESSAGE, row.tool_name, row.result
+            )
+        return _ran("already_done", row.tool_name, row.result, ALREADY_DONE_MESSAGE)
+    if row.status == "cancelled":
+        message = CANCELLED_BEFORE_MESSAGE if action == "confirm" else ALREADY_CANCELLED_MESSAGE
+        return ConfirmationOutcome("cancelled", message, row.tool_name)
+    if row.status == "pending":
+        if row.expires_at > ctx.now():
+            # Another attempt failed and rolled back; this one may simply be retried.
+            return ConfirmationOutcome("failed", INTERNAL_ERROR_MESSAGE, row.tool_name)
+        await _expire(ctx, row.id)
+    return ConfirmationOutcome("expired", EXPIRED_MESSAGE, row.tool_name)
+
+
+async def _expire(ctx: ToolContext, confirmation_id: str) -> None:
+    now = ctx.now()
+    async with transaction(ctx.sessions) as session:
+        await session.execute(
+            update(PendingConfirmation)
+            .where(
+                PendingConfirmation.id == confirmation_id,
+                PendingConfirmation.status == "pending",
+                PendingConfirmation.expires_at <= now,
+            )
+            .values(status="expired", resolved_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _ran(
+    status: ConfirmationStatus, tool_name: str, data: dict[str, Any] | None, message: str
+) -> ConfirmationOutcome:
+    """An outcome carrying the action's result; an error result speaks for itself."""
+    if data is not None and data.get("success") is False:
+        message = data["error"]["message"]
+    return ConfirmationOutcome(status, message, tool_name, data)
