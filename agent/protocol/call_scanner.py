@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 MAX_NESTING: Final = 32
 
 _WHITESPACE = re.compile(r"\s*")
+_SPACES = re.compile(r"[ \t]*")
 _SEPARATORS = re.compile(r"[\s;]+")
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 _DIGITS = re.compile(r"[0-9]*")
@@ -148,7 +149,9 @@ class _Scanner:
         self._skip_whitespace()
         self._expect("(", "not_a_call", "expected '(' after the tool name")
         arguments = self._arguments()
-        self._skip_whitespace()
+        # Only spaces before print's ')': a missing ')' then costs this line
+        # alone instead of swallowing the next call.
+        self._pos = _SPACES.match(self._text, self._pos).end()  # type: ignore[union-attr]
         self._expect(")", "syntax", "expected ')' closing print(")
         return ToolCall(inner, arguments)
 

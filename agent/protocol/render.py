@@ -18,6 +18,11 @@ A tool result is compact JSON with raw UTF-8:
 format reference only says "compact JSON"; the original training generator
 serialised successful results with pydantic's ``model_dump_json()``, which
 produces exactly this form, so we match it.
+
+One deliberate exception to both forms: if a rendered value would contain a
+block tag (say a customer typed ``<|end_of_tool_code|>`` into a fault
+description), every ``<`` of that JSON text is written as ``\\u003c``. It is
+the same value in JSON and in Python, but it cannot close a block early.
 """
 
 from __future__ import annotations
@@ -26,13 +31,15 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from agent.protocol.tags import BEGIN_TOOL_CODE, END_TOOL_CODE
+from agent.protocol.tags import BEGIN_TOOL_CODE, END_TOOL_CODE, TAG_PATTERN
 from agent.turns import ToolCall
 
 
 def render_tool_call(call: ToolCall) -> str:
     """One ``print(NAME(k=v, ...))`` line; values must be JSON-serialisable."""
-    arguments = ", ".join(f"{key}={json.dumps(value)}" for key, value in call.arguments.items())
+    arguments = ", ".join(
+        f"{key}={_defuse_tags(json.dumps(value))}" for key, value in call.arguments.items()
+    )
     return f"print({call.name}({arguments}))"
 
 
@@ -43,4 +50,11 @@ def render_tool_block(calls: Sequence[ToolCall]) -> str:
 
 def render_tool_result(result: Mapping[str, Any]) -> str:
     """The content of a tool message: compact JSON with raw UTF-8 (see module doc)."""
-    return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+    return _defuse_tags(json.dumps(result, ensure_ascii=False, separators=(",", ":")))
+
+
+def _defuse_tags(json_text: str) -> str:
+    """Escape ``<`` in JSON text that holds a block tag (``<`` only occurs inside strings)."""
+    if TAG_PATTERN.search(json_text) is None:
+        return json_text
+    return json_text.replace("<", "\\u003c")
