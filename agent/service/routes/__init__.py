@@ -1,0 +1,1 @@
+"""The routers of the agent HTTP API, one module per group."""

@@ -1,0 +1,147 @@
+"""Chat routes: one turn as JSON or as Server-Sent Events, and confirmations."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterable, AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+
+from agent.events import AgentEvent, ChatRequest, ConfirmationRequested, FinalAnswer
+from agent.service import messages
+from agent.service.auth import require_token
+from agent.service.errors import INTERNAL_ERROR, error_body
+from agent.service.schemas import (
+    ERROR_RESPONSES,
+    CancelPendingBody,
+    ChatBody,
+    ChatData,
+    ChatResponse,
+    ConfirmationBody,
+    ConfirmationOffer,
+    OutcomeResponse,
+)
+from agent.service.state import ServiceState, service_state
+
+log = logging.getLogger(__name__)
+
+# The SSE event name of a turn that broke on the server; its data is a failure envelope.
+ERROR_EVENT = "error"
+
+router = APIRouter(
+    prefix="/api/v1/chat",
+    tags=["chat"],
+    dependencies=[Depends(require_token)],
+    responses=ERROR_RESPONSES,
+)
+State = Annotated[ServiceState, Depends(service_state)]
+
+
+@router.post("/", summary="Run one chat turn and return the answer", response_model=ChatResponse)
+async def chat(body: ChatBody, state: State) -> ChatResponse:
+    """The whole turn at once: the answer, its tool calls, and a proposed action if any."""
+    request = chat_request(body)
+    final: FinalAnswer | None = None
+    offer: ConfirmationOffer | None = None
+    async for event in _closing(state.agent.chat(request)):
+        if isinstance(event, ConfirmationRequested):
+            offer = ConfirmationOffer(
+                id=event.confirmation_id,
+                arac_adi=event.tool,
+                ozet=event.summary,
+                son_gecerlilik=event.expires_at,
+            )
+        elif isinstance(event, FinalAnswer):
+            final = event
+    if final is None:
+        raise RuntimeError(f"chat {request.chat_id}: the turn ended without a final answer")
+    data = ChatData(
+        response=final.text,
+        confidence=final.confidence,
+        tool_calls=final.tool_calls,
+        session_id=request.chat_id,
+        onay=offer,
+    )
+    return ChatResponse(data=data)
+
+
+@router.post(
+    "/stream",
+    summary="Run one chat turn as Server-Sent Events",
+    response_class=EventSourceResponse,
+    description=(
+        "One event per step, in order: `text` deltas, `tool_started`, `tool_finished`, "
+        "`confirmation` (a proposed action), and `final` last. `data` is the event's JSON "
+        "(`agent.events`). A turn that breaks on the server ends with an `error` event "
+        "holding a failure envelope."
+    ),
+)
+async def chat_stream(body: ChatBody, state: State) -> AsyncIterable[ServerSentEvent]:
+    """Stream the turn's events as they happen."""
+    request = chat_request(body)
+    try:
+        async for event in _closing(state.agent.chat(request)):
+            yield ServerSentEvent(event=event.type, data=event)
+    except Exception:
+        incident = uuid.uuid4().hex[:8]
+        log.exception("chat %s: stream broke (incident %s)", request.chat_id, incident)
+        message = messages.TURN_BROKEN.format(incident=incident)
+        yield ServerSentEvent(
+            event=ERROR_EVENT, data=error_body(INTERNAL_ERROR, message, incident_id=incident)
+        )
+
+
+@router.post(
+    "/confirm", summary="Run a proposed action (at most once)", response_model=OutcomeResponse
+)
+async def confirm(body: ConfirmationBody, state: State) -> OutcomeResponse:
+    """Confirm the action the customer was asked about; a repeat returns the first outcome."""
+    outcome = await state.agent.confirm(
+        body.confirmation_id, customer_id=body.user_id, chat_id=body.session_id
+    )
+    return OutcomeResponse(data=outcome)
+
+
+@router.post("/cancel", summary="Cancel a proposed action", response_model=OutcomeResponse)
+async def cancel(body: ConfirmationBody, state: State) -> OutcomeResponse:
+    """Cancel the action; cancelling is final."""
+    outcome = await state.agent.cancel(
+        body.confirmation_id, customer_id=body.user_id, chat_id=body.session_id
+    )
+    return OutcomeResponse(data=outcome)
+
+
+@router.post(
+    "/cancel-pending",
+    summary="Cancel the conversation's latest proposed action",
+    response_model=OutcomeResponse,
+)
+async def cancel_pending(body: CancelPendingBody, state: State) -> OutcomeResponse:
+    """What the bot's ``/iptal`` does: cancel whatever waits for a yes in this conversation."""
+    outcome = await state.agent.cancel_pending(customer_id=body.user_id, chat_id=body.session_id)
+    return OutcomeResponse(data=outcome)
+
+
+def chat_request(body: ChatBody) -> ChatRequest:
+    """The agent's request for an API body; a missing session id opens a new conversation."""
+    return ChatRequest(
+        message=body.message,
+        chat_id=body.session_id or f"api-{uuid.uuid4().hex[:16]}",
+        customer_id=body.user_id,
+        message_id=body.message_id,
+        update_id=body.update_id,
+    )
+
+
+async def _closing(events: AsyncIterator[AgentEvent]) -> AsyncIterator[AgentEvent]:
+    """Iterate ``events`` and always close the agent's generator, even when abandoned."""
+    try:
+        async for event in events:
+            yield event
+    finally:
+        close = getattr(events, "aclose", None)
+        if close is not None:
+            await close()

@@ -1,0 +1,76 @@
+"""``python -m agent serve``: the database, the runtime and the API on uvicorn.
+
+Refuses to start on a non-loopback address without ``AGENT_API_TOKEN``.
+Shuts down gracefully on SIGINT/SIGTERM: stops accepting connections, lets
+turns in flight finish (up to ``agent.timeout_s``), then closes the runtime
+and the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import uvicorn
+
+from agent.service.app import create_app
+from agent.service.auth import is_loopback
+from core.logs import configure_logging
+from core.settings import Settings
+from db.database import DatabaseUnavailableError, open_database
+
+log = logging.getLogger(__name__)
+
+EXIT_REFUSED = 2
+
+
+def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> int:
+    """Run the service until interrupted; the process exit code."""
+    host = host or settings.service.host
+    port = port or settings.service.port
+    problem = startup_problem(settings, host)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_REFUSED
+    configure_logging(settings)
+    try:
+        asyncio.run(_serve(settings, host, port))
+    except DatabaseUnavailableError as exc:
+        print(f"agent serve: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def startup_problem(settings: Settings, host: str) -> str | None:
+    """One line saying why the service must not start on ``host``, or None."""
+    if settings.agent.api_token.get_secret_value() or is_loopback(host):
+        return None
+    return (
+        f"agent serve: refusing to listen on {host} without a token; "
+        "set AGENT_API_TOKEN (agent.api_token) or bind a loopback address (127.0.0.1)."
+    )
+
+
+async def _serve(settings: Settings, host: str, port: int) -> None:
+    # Imported here: the runtime pulls in the model backends, the app does not need them.
+    from agent.runtime import AgentRuntime
+
+    async with open_database(settings) as database:
+        runtime = AgentRuntime(settings, database)
+        await runtime.start()
+        try:
+            app = create_app(settings, runtime, database=database)
+            config = uvicorn.Config(
+                app,
+                host=host,
+                port=port,
+                log_config=None,
+                timeout_graceful_shutdown=int(settings.agent.timeout_s),
+            )
+            log.info("agent service on http://%s:%d (docs at /docs)", host, port)
+            await uvicorn.Server(config).serve()
+        finally:
+            await runtime.close()
