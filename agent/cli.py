@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from agent.service import command as serve_command
 from agent.tools import command as tools_command
 from core.config_loader import load_settings_or_exit
 from core.logs import configure_logging
@@ -18,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="config file (default: config.yaml or TELEKOM_CONFIG)")
     commands = parser.add_subparsers(dest="command", required=True)
     tools_command.add_parser(commands)
+    serve_command.add_parser(commands)
     return parser
 
 
