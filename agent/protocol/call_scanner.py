@@ -9,15 +9,18 @@ Each statement is ``print(NAME(k=v, ...))`` or a bare ``NAME(k=v, ...)``.
 Values are JSON or Python literals: strings in single or double quotes with
 backslash escapes (``\\uXXXX`` included), ints, floats, negative numbers,
 ``true/false/null`` and ``True/False/None``, lists and dicts, nested.
-Statements may be separated by newlines or ``;``; a call may span lines, a
-string may not.
+Statements may be separated by newlines or ``;``; a call's arguments may span
+lines, a string may not.
 
 The scanner is a hand-written recursive-descent reader that only moves
 forward. A statement that does not parse becomes a ``CallProblem`` holding
 its raw text; scanning resumes at the next line, so one bad line costs only
 itself. Regular expressions are used only to skip runs of a single character
 class, which cannot backtrack, so the work is linear in the body's length.
-Nesting is capped, so recursion depth is bounded too.
+Nesting is capped, so recursion depth is bounded too. After a budget of bad
+statements (``MAX_PROBLEMS`` per model output, shared by its blocks) the rest
+of a block is reported as one ``too_many_problems`` problem instead of
+thousands.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from agent.turns import ToolCall
 logger = logging.getLogger(__name__)
 
 MAX_NESTING: Final = 32
+# Bad statements reported one by one per model output; beyond them the output
+# is garbage, not calls.
+MAX_PROBLEMS: Final = 20
 
 _WHITESPACE = re.compile(r"\s*")
 _SPACES = re.compile(r"[ \t]*")
@@ -65,14 +71,18 @@ _SIMPLE_ESCAPES: Final = {
 _VALUE_START: Final = frozenset("\"'[{-+.0123456789")
 
 
-def scan_tool_code(body: str) -> tuple[tuple[ToolCall, ...], tuple[CallProblem, ...]]:
+def scan_tool_code(
+    body: str, max_problems: int = MAX_PROBLEMS
+) -> tuple[tuple[ToolCall, ...], tuple[CallProblem, ...]]:
     """Read every statement of a block body into calls and problems, in order.
 
-    Never raises: anything unexpected is logged and reported as an
-    ``internal_error`` problem carrying the whole body.
+    After ``max_problems`` bad statements, the next bad one and everything
+    after it become a single ``too_many_problems`` problem. Never raises:
+    anything unexpected is logged and reported as an ``internal_error``
+    problem carrying the whole body.
     """
     try:
-        calls, problems = _Scanner(body).scan()
+        calls, problems = _Scanner(body).scan(max_problems)
     except Exception:  # the scanner's contract is to never raise
         logger.exception("tool-call scanner failed on a block of %d characters", len(body))
         return (), (CallProblem("internal_error", body.strip(), "scanner failure"),)
@@ -107,7 +117,7 @@ class _Scanner:
         self._end = len(text)
         self._pos = 0
 
-    def scan(self) -> tuple[list[ToolCall], list[CallProblem]]:
+    def scan(self, max_problems: int) -> tuple[list[ToolCall], list[CallProblem]]:
         calls: list[ToolCall] = []
         problems: list[CallProblem] = []
         while self._skip_separators():
@@ -115,6 +125,10 @@ class _Scanner:
             try:
                 calls.append(self._statement())
             except _StatementError as rejected:
+                if len(problems) >= max_problems:
+                    rest = self._text[start:].strip()
+                    problems.append(CallProblem("too_many_problems", rest, "rest of block skipped"))
+                    break
                 line_end = self._text.find("\n", rejected.at)
                 resume = self._end if line_end == -1 else line_end
                 raw = self._text[start:resume].strip()
@@ -140,41 +154,38 @@ class _Scanner:
 
     def _statement(self) -> ToolCall:
         name = self._identifier("not_a_call", "expected a tool name")
-        self._skip_whitespace()
         self._expect("(", "not_a_call", "expected '(' after the tool name")
         if name != "print":
             return ToolCall(name, self._arguments())
-        self._skip_whitespace()
+        self._next()
         inner = self._identifier("not_a_call", "expected a tool call inside print(...)")
-        self._skip_whitespace()
         self._expect("(", "not_a_call", "expected '(' after the tool name")
         arguments = self._arguments()
         # Only spaces before print's ')': a missing ')' then costs this line
         # alone instead of swallowing the next call.
         self._pos = _SPACES.match(self._text, self._pos).end()  # type: ignore[union-attr]
-        self._expect(")", "syntax", "expected ')' closing print(")
+        if self._peek() != ")":
+            self._reject("syntax", "expected ')' closing print(")
+        self._pos += 1
         return ToolCall(inner, arguments)
 
     def _arguments(self) -> dict[str, Any]:
         """Read ``k=v, ...)`` after the opening parenthesis of a call."""
         arguments: dict[str, Any] = {}
-        self._skip_whitespace()
-        if self._peek() == ")":
+        if self._next() == ")":
             self._pos += 1
             return arguments
         while True:
-            self._skip_whitespace()
             key_at = self._pos
-            if self._peek() in _VALUE_START:
+            if self._next() in _VALUE_START:
                 self._reject("positional_argument", "argument without a name")
             key = self._identifier("syntax", "expected an argument name")
-            self._skip_whitespace()
-            if self._peek() != "=" or self._text.startswith("==", self._pos):
-                if self._peek() in (",", ")"):
+            char = self._next()
+            if char != "=" or self._text.startswith("==", self._pos):
+                if char in (",", ")"):
                     self._reject("positional_argument", f"argument {key!r} without a name")
                 self._reject("syntax", f"expected '=' after {key!r}")
             self._pos += 1
-            self._skip_whitespace()
             value = self._value(0)
             if key in arguments:
                 raise _StatementError("duplicate_argument", f"argument {key!r} given twice", key_at)
@@ -184,24 +195,21 @@ class _Scanner:
 
     def _after_item(self, closer: str) -> bool:
         """After a list/dict/argument item: True when ``closer`` ended the sequence."""
-        self._skip_whitespace()
-        char = self._peek()
+        char = self._next()
         if char == ",":
             self._pos += 1
-            self._skip_whitespace()
-            if self._peek() == closer:
-                self._pos += 1
-                return True
-            return False
-        if char == closer:
-            self._pos += 1
-            return True
-        self._reject("syntax", f"expected ',' or {closer!r}")
+            char = self._next()
+            if char != closer:
+                return False
+        elif char != closer:
+            self._reject("syntax", f"expected ',' or {closer!r}")
+        self._pos += 1
+        return True
 
     # values -------------------------------------------------------------
 
     def _value(self, depth: int) -> Any:
-        char = self._peek()
+        char = self._next()
         if char in ('"', "'"):
             return self._string(char)
         if char in ("[", "{"):
@@ -219,12 +227,10 @@ class _Scanner:
     def _list(self, depth: int) -> list[Any]:
         self._pos += 1  # '['
         items: list[Any] = []
-        self._skip_whitespace()
-        if self._peek() == "]":
+        if self._next() == "]":
             self._pos += 1
             return items
         while True:
-            self._skip_whitespace()
             items.append(self._value(depth))
             if self._after_item("]"):
                 return items
@@ -232,19 +238,15 @@ class _Scanner:
     def _dict(self, depth: int) -> dict[str, Any]:
         self._pos += 1  # '{'
         items: dict[str, Any] = {}
-        self._skip_whitespace()
-        if self._peek() == "}":
+        if self._next() == "}":
             self._pos += 1
             return items
         while True:
-            self._skip_whitespace()
-            quote = self._peek()
+            quote = self._next()
             if quote not in ('"', "'"):
                 self._reject("invalid_value", "dict keys must be strings")
             key = self._string(quote)
-            self._skip_whitespace()
             self._expect(":", "syntax", "expected ':' after a dict key")
-            self._skip_whitespace()
             items[key] = self._value(depth)
             if self._after_item("}"):
                 return items
@@ -338,8 +340,12 @@ class _Scanner:
         """The current character, or '' at the end of the body."""
         return self._text[self._pos] if self._pos < self._end else ""
 
-    def _skip_whitespace(self) -> None:
-        self._pos = _WHITESPACE.match(self._text, self._pos).end()  # type: ignore[union-attr]
+    def _next(self) -> str:
+        """Skip whitespace (newlines included) and return the next character, '' at the end."""
+        text, pos = self._text, self._pos
+        if pos < self._end and text[pos].isspace():
+            pos = self._pos = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+        return text[pos] if pos < self._end else ""
 
     def _identifier(self, reason: ProblemReason, detail: str) -> str:
         match = _IDENTIFIER.match(self._text, self._pos)
@@ -349,7 +355,8 @@ class _Scanner:
         return match.group()
 
     def _expect(self, char: str, reason: ProblemReason, detail: str) -> None:
-        if self._peek() != char:
+        """Skip whitespace, then require ``char``."""
+        if self._next() != char:
             self._reject(reason, detail)
         self._pos += 1
 

@@ -22,6 +22,7 @@ ProblemReason = Literal[
     "too_deeply_nested",
     "syntax",
     "incomplete_call",
+    "too_many_problems",
     "internal_error",
 ]
 
@@ -42,6 +43,7 @@ PROBLEM_MESSAGES: Final[dict[ProblemReason, str]] = {
     "too_deeply_nested": "Parametre değerinde çok fazla iç içe liste veya sözlük var.",
     "syntax": "Araç çağrısının yazımı hatalı. Beklenen biçim: print(arac_adi(parametre=deger)).",
     "incomplete_call": "Araç çağrısı yarım kalmış.",
+    "too_many_problems": "Araç bloğunda çok fazla hatalı satır var; bloğun geri kalanı okunmadı.",
     "internal_error": "Araç çağrısı işlenemedi.",
 }
 

@@ -12,7 +12,10 @@ Block rules (shared with ``parse_output``, which is built on this class):
 - an end tag outside a block is dropped (it is protocol noise, not an answer);
 - a begin tag inside a block closes the open block and opens a new one;
 - a block still open when the output ends is read as far as it goes, so its
-  complete calls count (a truncated generation).
+  complete calls count (a truncated generation);
+- bad statements are reported one by one up to ``MAX_PROBLEMS`` per output;
+  after that, the rest of a block with a bad statement is one
+  ``too_many_problems`` problem.
 
 Each ``feed`` scans only the new chunk plus at most one held-back partial tag,
 and a block's body is scanned once when the block ends, so the total work is
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent.protocol.call_scanner import scan_tool_code
+from agent.protocol.call_scanner import MAX_PROBLEMS, scan_tool_code
 from agent.protocol.problems import CallProblem
 from agent.protocol.tags import TAG_PATTERN, partial_tag_length, tag_kind
 from agent.turns import ToolCall
@@ -62,6 +65,7 @@ class ToolStreamParser:
     def __init__(self) -> None:
         self._pending = ""  # a held-back suffix that may still become a tag
         self._body: list[str] | None = None  # the open block's text, or None outside one
+        self._problems_left = MAX_PROBLEMS  # shared by all blocks of one output
 
     @property
     def in_tool_block(self) -> bool:
@@ -94,6 +98,7 @@ class ToolStreamParser:
         self._take(self._pending, events)
         self._pending = ""
         self._finish_block(events)
+        self._problems_left = MAX_PROBLEMS
         return events
 
     def _take(self, text: str, events: list[StreamEvent]) -> None:
@@ -108,6 +113,7 @@ class ToolStreamParser:
     def _finish_block(self, events: list[StreamEvent]) -> None:
         if self._body is None:
             return
-        calls, problems = scan_tool_code("".join(self._body))
+        calls, problems = scan_tool_code("".join(self._body), self._problems_left)
+        self._problems_left = max(0, self._problems_left - len(problems))
         self._body = None
         events.append(ToolBlockFinished(calls, problems))
