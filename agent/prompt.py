@@ -93,7 +93,9 @@ def render_prompt(messages: Sequence[Mapping[str, str]], tokenizer: Any = None) 
     message as ``<|start_header_id|>ROLE<|end_header_id|>\\n\\n`` + stripped
     content + ``<|eot_id|>``, then ``<|start_header_id|>assistant<|end_header_id|>\\n\\n``.
     """
-    if tokenizer is not None:
+    # transformers refuses an empty conversation; the stock template would
+    # render it as the bare generation header, as the built-in renderer does.
+    if tokenizer is not None and messages:
         if getattr(tokenizer, "chat_template", None):
             rendered = tokenizer.apply_chat_template(
                 [dict(message) for message in messages],
