@@ -1,0 +1,487 @@
+"""The final Turkish answer composed from a tool result.
+
+``compose_answer`` takes the call that ran and the tool turn's JSON content and
+fills the templates of ``texts``: money through ``format_money`` (``1.234,56
+TL``), days through ``format_day`` (``15 Aralık 2026``). A failed call
+(``{"success": false, "error": {...}}``) gets the explanation for its error
+code. Lines whose values are missing are left out; nothing here raises on a
+malformed result.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from agent.rules import result_fields as rf
+from agent.rules import texts
+from agent.turns import ToolCall
+from db.reference_data import CATALOGUE
+
+logger = logging.getLogger(__name__)
+
+_UNKNOWN = "bilinmiyor"
+
+Composer = Callable[[dict[str, Any], ToolCall, "str | None"], str]
+
+
+def compose_answer(call: ToolCall, content: str, intended_tool: str | None = None) -> str:
+    """The answer to show for the result ``content`` of ``call``.
+
+    ``intended_tool`` is what the customer originally asked for when the call
+    stands in for it (a package list shown because no package was named for
+    ``change_package``); it picks the question the answer ends with.
+    """
+    result = rf.parse_result(content)
+    if result is None:
+        logger.warning("unreadable result of %s: %.200s", call.name, content)
+        return texts.ERROR_UNREADABLE
+    error = rf.error_of(result)
+    if error is not None:
+        return _error_answer(call, error, intended_tool)
+    composer = _COMPOSERS.get(call.name)
+    if composer is None:
+        logger.warning("no answer template for tool %s", call.name)
+        return texts.ERROR_UNREADABLE
+    try:
+        return composer(result, call, intended_tool)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        logger.exception("could not compose the answer of %s from %.200s", call.name, content)
+        return texts.ERROR_UNREADABLE
+
+
+def _error_answer(call: ToolCall, error: dict[str, Any], intended_tool: str | None) -> str:
+    code = str(error.get("code") or "").upper()
+    message = rf.text(error.get("message"))
+    logger.info("tool %s failed: %s %s", call.name, code, message)
+    if code == "INVALID_PACKAGE":
+        names = ", ".join(spec.name for spec in CATALOGUE)
+        answer = texts.ERRORS[code].format(names=names)
+        if call.name == "change_package":
+            return f"{answer}\n{texts.ASK_PACKAGE_CHANGE}"
+        return f"{answer}\n{texts.ASK_PACKAGE_DETAILS}"
+    if code == "INVALID_REGION":
+        return f"{texts.ERRORS[code]}\n{texts.ASK_REGION}"
+    if code == "DUPLICATE_TICKET_FOUND":
+        details = error.get("details") if isinstance(error.get("details"), dict) else {}
+        existing = rf.text(details.get("existing_ticket_id")) if details else None
+        if existing is None:
+            return texts.ERRORS["DUPLICATE_TICKET_FOUND_NO_ID"]
+        return texts.ERRORS[code].format(existing_ticket_id=existing)
+    if code in texts.ERRORS:
+        return texts.ERRORS[code]
+    if message:
+        return texts.ERROR_DETAIL.format(generic=texts.ERROR_GENERIC, message=message)
+    return texts.ERROR_GENERIC
+
+
+def _lines(*parts: str | None) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+def _item(text: str) -> str:
+    return texts.LIST_ITEM.format(text=text)
+
+
+def _features(result: dict[str, Any]) -> dict[str, Any]:
+    features = result.get("features")
+    return features if isinstance(features, dict) else result
+
+
+# --- one composer per tool ------------------------------------------------------------
+
+
+def _current_bill(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    status = str(result.get("status") or "").lower()
+    body = texts.CURRENT_BILL.format(
+        bill_id=rf.text(result.get("bill_id")) or _UNKNOWN,
+        amount=rf.money(result.get("amount")) or _UNKNOWN,
+        bill_date=rf.day(result.get("bill_date")) or _UNKNOWN,
+        due_date=rf.day(result.get("due_date")) or _UNKNOWN,
+        status=rf.label(status, texts.BILL_STATUS) or _UNKNOWN,
+    )
+    services = [
+        _item(texts.SERVICE_LINE.format(name=name, amount=amount))
+        for service in result.get("services") or []
+        if isinstance(service, dict)
+        and (name := rf.text(service.get("service_name")))
+        and (amount := rf.money(service.get("amount")))
+    ]
+    service_block = _lines(texts.CURRENT_BILL_SERVICES, *services) if services else None
+    hint = texts.CURRENT_BILL_PAY_HINT if status in ("unpaid", "overdue") else None
+    return _lines(body, service_block, hint)
+
+
+def _past_bills(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    bills = [bill for bill in result.get("bills") or [] if isinstance(bill, dict)]
+    if not bills:
+        return texts.PAST_BILLS_NONE
+    lines = []
+    for bill in bills:
+        line = texts.PAST_BILL_LINE.format(
+            bill_date=rf.day(bill.get("bill_date")) or _UNKNOWN,
+            bill_id=rf.text(bill.get("bill_id")) or _UNKNOWN,
+            amount=rf.money(bill.get("amount")) or _UNKNOWN,
+            status=rf.label(bill.get("status"), texts.BILL_STATUS) or _UNKNOWN,
+        )
+        paid_date = rf.day(bill.get("paid_date"))
+        if paid_date:
+            line = texts.PAST_BILL_PAID_ON.format(line=line, paid_date=paid_date)
+        lines.append(_item(line))
+    total_paid = rf.money(result.get("total_amount_paid"))
+    total_count = rf.number(result.get("total_count"))
+    totals = (
+        texts.PAST_BILLS_TOTAL.format(total_count=total_count, total_paid=total_paid)
+        if total_paid and total_count
+        else None
+    )
+    return _lines(texts.PAST_BILLS_HEADER.format(count=len(bills)), *lines, totals)
+
+
+def _pay_bill(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    status = str(result.get("status") or "").lower()
+    values = {
+        "bill_id": rf.text(result.get("bill_id")) or _UNKNOWN,
+        "amount": rf.money(result.get("amount")) or _UNKNOWN,
+        "method": rf.label(result.get("method"), texts.PAYMENT_METHODS) or _UNKNOWN,
+        "transaction_id": rf.text(result.get("transaction_id")) or _UNKNOWN,
+    }
+    if status in ("", "completed", "success", "successful", "paid", "approved"):
+        timestamp = rf.moment(result.get("timestamp")) or _UNKNOWN
+        return texts.PAYMENT_DONE.format(timestamp=timestamp, **values)
+    return texts.PAYMENT_PENDING.format(status=status, **values)
+
+
+def _payment_history(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    payments = [p for p in result.get("payments") or [] if isinstance(p, dict)]
+    if not payments:
+        return texts.PAYMENT_HISTORY_NONE
+    lines = [
+        _item(
+            texts.PAYMENT_LINE.format(
+                date=rf.day(payment.get("date")) or _UNKNOWN,
+                amount=rf.money(payment.get("amount")) or _UNKNOWN,
+                method=rf.label(payment.get("method"), texts.PAYMENT_METHODS) or _UNKNOWN,
+                bill_id=rf.text(payment.get("bill_id")) or _UNKNOWN,
+            )
+        )
+        for payment in payments
+    ]
+    header = texts.PAYMENT_HISTORY_HEADER.format(
+        count=rf.number(result.get("total_payments")) or len(payments),
+        total=rf.money(result.get("total_amount")) or _UNKNOWN,
+    )
+    return _lines(header, *lines)
+
+
+def _autopay(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    enabled = result.get("autopay_enabled")
+    if enabled is None:
+        enabled = call.arguments.get("status")
+    if not enabled:
+        return texts.AUTOPAY_OFF
+    method = rf.label(result.get("payment_method"), texts.PAYMENT_METHODS) or _UNKNOWN
+    next_date = rf.day(result.get("next_payment_date"))
+    return _lines(
+        texts.AUTOPAY_ON.format(method=method),
+        texts.AUTOPAY_NEXT.format(next_date=next_date) if next_date else None,
+    )
+
+
+def _customer_package(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    features = _features(result)
+    body = texts.CUSTOMER_PACKAGE.format(
+        package_name=rf.text(result.get("package_name")) or _UNKNOWN,
+        monthly_fee=rf.money(result.get("monthly_fee")) or _UNKNOWN,
+        internet_gb=rf.number(features.get("internet_gb")) or _UNKNOWN,
+        voice_minutes=rf.number(features.get("voice_minutes")) or _UNKNOWN,
+        sms_count=rf.number(features.get("sms_count")) or _UNKNOWN,
+        roaming=texts.ON_OFF[bool(features.get("roaming_enabled"))],
+    )
+    international = rf.number(features.get("international_minutes"))
+    activation = rf.day(result.get("activation_date"))
+    renewal = rf.day(result.get("renewal_date"))
+    return _lines(
+        body,
+        texts.INTERNATIONAL_MINUTES.format(minutes=international)
+        if international and international != "0"
+        else None,
+        texts.PACKAGE_DATES.format(activation_date=activation, renewal_date=renewal)
+        if activation and renewal
+        else None,
+    )
+
+
+def _quotas(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    usage = result.get("usage_percentage")
+    usage = usage if isinstance(usage, dict) else {}
+    rows = (
+        (texts.QUOTA_INTERNET, "internet_remaining_gb", "internet"),
+        (texts.QUOTA_VOICE, "voice_remaining_minutes", "voice"),
+        (texts.QUOTA_SMS, "sms_remaining", "sms"),
+    )
+    lines = []
+    for template, key, usage_key in rows:
+        value = rf.number(result.get(key))
+        if value is None:
+            continue
+        line = template.format(value=value)
+        percent = rf.number(usage.get(usage_key))
+        if percent is not None:
+            line = texts.QUOTA_USED.format(line=line, percent=percent)
+        lines.append(_item(line))
+    period_end = rf.day(result.get("period_end"))
+    return _lines(
+        texts.QUOTAS_HEADER,
+        *lines,
+        texts.QUOTAS_PERIOD_END.format(period_end=period_end) if period_end else None,
+    )
+
+
+def _change_package(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    difference = rf.decimal_of(result.get("fee_difference"))
+    if difference is None:
+        fee_text = _UNKNOWN
+    elif difference > 0:
+        fee_text = texts.FEE_MORE.format(amount=rf.money(difference))
+    elif difference < 0:
+        fee_text = texts.FEE_LESS.format(amount=rf.money(-difference))
+    else:
+        fee_text = texts.FEE_SAME
+    change_id = rf.text(result.get("change_id"))
+    return _lines(
+        texts.PACKAGE_CHANGED.format(
+            from_package=rf.text(result.get("from_package")) or _UNKNOWN,
+            to_package=rf.text(result.get("to_package"))
+            or rf.text(call.arguments.get("new_package_name"))
+            or _UNKNOWN,
+            effective_date=rf.day(result.get("effective_date")) or _UNKNOWN,
+            fee_difference=fee_text,
+        ),
+        texts.PACKAGE_CHANGE_ID.format(change_id=change_id) if change_id else None,
+    )
+
+
+def _available_packages(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    packages = [p for p in result.get("packages") or [] if isinstance(p, dict)]
+    if not packages:
+        return texts.AVAILABLE_PACKAGES_NONE
+    lines = []
+    for package in packages:
+        features = _features(package)
+        line = texts.AVAILABLE_PACKAGE_LINE.format(
+            name=rf.text(package.get("name")) or _UNKNOWN,
+            monthly_fee=rf.money(package.get("monthly_fee")) or _UNKNOWN,
+            internet_gb=rf.number(features.get("internet_gb")) or _UNKNOWN,
+            voice_minutes=rf.number(features.get("voice_minutes")) or _UNKNOWN,
+            sms_count=rf.number(features.get("sms_count")) or _UNKNOWN,
+        )
+        audience = rf.text(package.get("target_audience"))
+        if audience:
+            line = texts.AVAILABLE_PACKAGE_AUDIENCE.format(line=line, audience=audience)
+        lines.append(_item(line))
+    closing = {
+        "change_package": texts.ASK_PACKAGE_CHANGE,
+        "get_package_details": texts.ASK_PACKAGE_DETAILS,
+    }.get(intended or "", texts.AVAILABLE_PACKAGES_CLOSING)
+    return _lines(texts.AVAILABLE_PACKAGES_HEADER, *lines, closing)
+
+
+def _package_details(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    features = _features(result)
+    body = texts.PACKAGE_DETAILS.format(
+        name=rf.text(result.get("name")) or rf.text(call.arguments.get("package_name")),
+        monthly_fee=rf.money(result.get("monthly_fee")) or _UNKNOWN,
+        setup_fee=rf.money(result.get("setup_fee")) or _UNKNOWN,
+        internet_gb=rf.number(features.get("internet_gb")) or _UNKNOWN,
+        voice_minutes=rf.number(features.get("voice_minutes")) or _UNKNOWN,
+        sms_count=rf.number(features.get("sms_count")) or _UNKNOWN,
+        international_minutes=rf.number(features.get("international_minutes")) or "0",
+        contract_duration=rf.number(result.get("contract_duration")) or _UNKNOWN,
+        cancellation_fee=rf.money(result.get("cancellation_fee")) or _UNKNOWN,
+    )
+    return _lines(body, texts.PACKAGE_DETAILS_CLOSING)
+
+
+def _roaming(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    enabled = result.get("roaming_enabled")
+    if enabled is None:
+        enabled = call.arguments.get("status")
+    if not enabled:
+        return texts.ROAMING_OFF
+    activation = rf.moment(result.get("activation_time")) or _UNKNOWN
+    daily_fee = rf.money(result.get("daily_fee"))
+    data_package = rf.text(result.get("data_package"))
+    return _lines(
+        texts.ROAMING_ON.format(activation_time=activation),
+        texts.ROAMING_FEE.format(daily_fee=daily_fee, data_package=data_package)
+        if daily_fee and data_package
+        else None,
+        texts.ROAMING_ON_CLOSING,
+    )
+
+
+def _network(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    body = texts.NETWORK_STATUS.format(
+        region=rf.text(result.get("region")) or rf.text(call.arguments.get("region")),
+        status=rf.label(result.get("status"), texts.NETWORK_STATUSES) or _UNKNOWN,
+        coverage=rf.number(result.get("coverage_percentage")) or _UNKNOWN,
+    )
+    outages = [o for o in result.get("active_outages") or [] if isinstance(o, dict)]
+    lines = [
+        _item(
+            texts.NETWORK_OUTAGE_LINE.format(
+                area=rf.text(outage.get("area")) or _UNKNOWN,
+                issue=rf.text(outage.get("issue")) or _UNKNOWN,
+                start_time=rf.moment(outage.get("start_time")) or _UNKNOWN,
+                estimated_end=rf.moment(outage.get("estimated_end")) or texts.UNKNOWN_END,
+            )
+        )
+        for outage in outages
+    ]
+    outage_block = _lines(texts.NETWORK_OUTAGES_HEADER, *lines) if lines else None
+    updated = rf.moment(result.get("last_updated"))
+    return _lines(
+        body,
+        outage_block or texts.NETWORK_NO_OUTAGE,
+        texts.NETWORK_UPDATED.format(last_updated=updated) if updated else None,
+    )
+
+
+def _ticket_created(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    estimate = rf.moment(result.get("estimated_resolution"))
+    return _lines(
+        texts.TICKET_CREATED.format(
+            ticket_id=rf.text(result.get("ticket_id")) or _UNKNOWN,
+            category=rf.label(result.get("category"), texts.TICKET_CATEGORIES) or _UNKNOWN,
+            priority=rf.label(result.get("priority"), texts.PRIORITIES) or _UNKNOWN,
+        ),
+        texts.TICKET_ESTIMATE.format(estimated_resolution=estimate) if estimate else None,
+        texts.TICKET_CREATED_CLOSING,
+    )
+
+
+def _ticket_status(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    created = rf.moment(result.get("created_at"))
+    resolution = rf.text(result.get("resolution"))
+    resolved = rf.moment(result.get("resolved_at"))
+    notes = rf.text(result.get("technician_notes"))
+    return _lines(
+        texts.TICKET_STATUS.format(
+            ticket_id=rf.text(result.get("ticket_id")) or call.arguments.get("ticket_id"),
+            status=rf.label(result.get("status"), texts.TICKET_STATUSES) or _UNKNOWN,
+        ),
+        texts.TICKET_CREATED_AT.format(created_at=created) if created else None,
+        texts.TICKET_RESOLUTION.format(resolution=resolution) if resolution else None,
+        texts.TICKET_RESOLVED_AT.format(resolved_at=resolved) if resolved else None,
+        texts.TICKET_NOTES.format(technician_notes=notes) if notes else None,
+    )
+
+
+def _speed_test(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    quality_code = str(result.get("quality_rating") or "").lower()
+    body = texts.SPEED_TEST.format(
+        download=rf.number(result.get("download_speed_mbps")) or _UNKNOWN,
+        upload=rf.number(result.get("upload_speed_mbps")) or _UNKNOWN,
+        ping=rf.number(result.get("ping_ms")) or _UNKNOWN,
+        quality=rf.label(quality_code, texts.SPEED_QUALITY) or _UNKNOWN,
+    )
+    server = rf.text(result.get("test_server"))
+    tested = rf.moment(result.get("test_timestamp"))
+    offer = texts.OFFER_FAULT_TICKET if quality_code in texts.POOR_SPEED_QUALITY else None
+    return _lines(
+        body,
+        texts.SPEED_TEST_DETAILS.format(server=server, timestamp=tested)
+        if server and tested
+        else None,
+        offer,
+    )
+
+
+def _profile(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    phones = [
+        _item(
+            texts.PROFILE_PHONE.format(
+                number=number,
+                kind=rf.label(entry.get("type"), texts.PHONE_KINDS) or _UNKNOWN,
+                status=rf.label(entry.get("status"), texts.LINE_STATUSES) or _UNKNOWN,
+            )
+        )
+        for entry in result.get("phone_numbers") or []
+        if isinstance(entry, dict) and (number := rf.phone(entry.get("number")))
+    ]
+    since = rf.day(result.get("registration_date"))
+    tier = rf.label(result.get("customer_tier"), texts.TIERS)
+    return _lines(
+        texts.PROFILE.format(
+            name=rf.text(result.get("name")) or _UNKNOWN,
+            user_id=rf.text(result.get("user_id")) or _UNKNOWN,
+        ),
+        _lines(texts.PROFILE_PHONES, *phones) if phones else None,
+        texts.PROFILE_EMAIL.format(email=rf.text(result.get("email")) or texts.NOT_SET),
+        texts.PROFILE_ADDRESS.format(address=rf.text(result.get("address")) or texts.NOT_SET),
+        texts.PROFILE_SINCE.format(registration_date=since) if since else None,
+        texts.PROFILE_TIER.format(tier=tier) if tier else None,
+    )
+
+
+def _contact(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    kind = str(result.get("contact_type") or call.arguments.get("contact_type") or "")
+    show = rf.phone if kind == "phone" else rf.text
+    body = texts.CONTACT_UPDATED.format(
+        label=texts.CONTACT_LABELS.get(kind, texts.CONTACT_LABELS["address"]),
+        old_value=show(result.get("old_value")) or texts.NOT_SET,
+        new_value=show(result.get("new_value")) or show(call.arguments.get("new_value")),
+    )
+    verify = texts.CONTACT_VERIFY.get(kind) if result.get("verification_required") else None
+    return _lines(body, verify)
+
+
+def _fee_or_free(value: Any) -> str:
+    amount = rf.decimal_of(value)
+    if amount is None:
+        return _UNKNOWN
+    return rf.money(amount) if amount > 0 else texts.FREE_OF_CHARGE
+
+
+def _suspended(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    return texts.LINE_SUSPENDED.format(
+        line_number=rf.phone(result.get("line_number")) or _UNKNOWN,
+        reason=rf.text(result.get("suspension_reason")) or call.arguments.get("reason"),
+        suspended_at=rf.moment(result.get("suspended_at")) or _UNKNOWN,
+        reactivation_fee=_fee_or_free(result.get("reactivation_fee")),
+        max_days=rf.number(result.get("max_suspension_days")) or _UNKNOWN,
+    )
+
+
+def _reactivated(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+    return texts.LINE_REACTIVATED.format(
+        line_number=rf.phone(result.get("line_number")) or _UNKNOWN,
+        reactivated_at=rf.moment(result.get("reactivated_at")) or _UNKNOWN,
+        days=rf.number(result.get("suspension_duration_days")) or "0",
+        reactivation_fee=_fee_or_free(result.get("reactivation_fee")),
+    )
+
+
+_COMPOSERS: dict[str, Composer] = {
+    "get_current_bill": _current_bill,
+    "get_past_bills": _past_bills,
+    "pay_bill": _pay_bill,
+    "get_payment_history": _payment_history,
+    "setup_autopay": _autopay,
+    "get_customer_package": _customer_package,
+    "get_remaining_quotas": _quotas,
+    "change_package": _change_package,
+    "get_available_packages": _available_packages,
+    "get_package_details": _package_details,
+    "enable_roaming": _roaming,
+    "check_network_status": _network,
+    "create_fault_ticket": _ticket_created,
+    "get_fault_ticket_status": _ticket_status,
+    "test_internet_speed": _speed_test,
+    "get_customer_profile": _profile,
+    "update_customer_contact": _contact,
+    "suspend_line": _suspended,
+    "reactivate_line": _reactivated,
+}

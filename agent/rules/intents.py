@@ -1,0 +1,472 @@
+"""Intent recognition: what one customer message asks for.
+
+``understand(text)`` scores every tool against the message's cues (see
+``normalize`` for the cue syntax) and picks the highest score; ties go to the
+tool listed first in ``_SCORERS``. When no tool scores, the message is small
+talk, an information question or out of scope (a ``ChatAct``).
+
+Where this router deliberately differs from the original team's labels
+(shared/data/uniqeai_first_turns.jsonl):
+
+* Slow internet ("İnternet hızım yerlerde sürünüyor") runs ``test_internet_speed``
+  even where the corpus has no tool: measuring is the useful first step.
+* "İnternetim yok / çekmiyor / çalışmıyor" without a place opens a fault ticket
+  (the corpus sometimes checks the network of a made-up place); with a province
+  or region named it checks the network status there.
+* A request to change package without a name lists the packages
+  (``get_available_packages``) and the answer asks which one; the corpus
+  invents a package name.
+* Required arguments are never invented: a missing region, ticket number,
+  package name, contact value or suspension reason is asked for, so "fault
+  ticket status göster" gets a question, not a call with a made-up ticket id.
+* Customer numbers in the text ("ID: 2519") are ignored: the linked customer
+  is always the one served; ``pay_bill`` gets a ``bill_id`` only when the text
+  names a bill (``F-2026-004217``), never one derived from a customer number.
+* "X seyahati planlıyorum" answers with what roaming costs and offers to switch
+  it on (no tool until the customer says yes), as the corpus does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from agent.rules import cues
+from agent.rules.normalize import Message, analyse
+from agent.rules.slots import (
+    PackageMention,
+    find_address,
+    find_bill_count,
+    find_bill_id,
+    find_contact_type,
+    find_contact_value,
+    find_fault_category,
+    find_on_off,
+    find_package,
+    find_payment_method,
+    find_place,
+    find_suspension_reason,
+    find_ticket_id,
+    strip_customer_numbers,
+)
+
+
+class ChatAct(StrEnum):
+    """A message that needs an answer but no tool."""
+
+    GREETING = "greeting"
+    HOW_ARE_YOU = "how_are_you"
+    THANKS = "thanks"
+    GOODBYE = "goodbye"
+    CAPABILITIES = "capabilities"
+    ACKNOWLEDGED = "acknowledged"
+    CANCEL = "cancel"
+    ROAMING_INFO = "roaming_info"
+    AUTOPAY_INFO = "autopay_info"
+    TRAVEL = "travel"
+    OUT_OF_SCOPE = "out_of_scope"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What a message asks for: a tool with the arguments found, or a chat act."""
+
+    tool: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+    score: int = 0
+    chat: ChatAct | None = None
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Everything the scorers look at, computed once per message."""
+
+    message: Message
+    text: str  # the text without pasted customer numbers
+    package: PackageMention | None
+    rest: Message  # the message without the package name
+    place: str | None
+    bill_id: str | None
+    ticket_id: str | None
+
+    def has(self, *phrases: str) -> bool:
+        return self.rest.has(*phrases)
+
+    def has_all(self, *phrases: str) -> bool:
+        return self.rest.has_all(*phrases)
+
+    def has_token(self, pattern: re.Pattern[str]) -> bool:
+        return any(pattern.search(word) for word in self.rest.words)
+
+
+# --- scorers: one per tool, 0 when the message is not about it ----------------------
+
+
+def _explicit_tool(s: Signals) -> str | None:
+    # Tool names arrive split ("get_current_bill" -> "get current bill").
+    for phrase, tool in cues.EXPLICIT_TOOLS:
+        if s.message.has(phrase):
+            return tool
+    return None
+
+
+def _reactivate(s: Signals) -> int:
+    if s.has(*cues.REACTIVATE):
+        return 7
+    if s.has(*cues.SUSPENDED_LINE) and s.has(*cues.REACTIVATE_VERB):
+        return 7
+    line = s.has("hat", "numara", "line")
+    if line and s.has(*cues.REACTIVATE_AGAIN) and s.has(*cues.REACTIVATE_VERB, "kullanima"):
+        return 7
+    abroad = s.has(*cues.ROAMING, *cues.ABROAD, *cues.TRAVEL)
+    if line and s.has(*cues.REACTIVATE_VERB) and not abroad:
+        return 5  # "hattımı açın"
+    return 0
+
+
+def _suspend(s: Signals) -> int:
+    return 6 if s.has(*cues.SUSPEND) else 0
+
+
+def _ticket_status(s: Signals) -> int:
+    if s.ticket_id and not s.has("yeni kayit", "yeni ariza", "kayit ac", "kayit olustur"):
+        return 6
+    if s.has(*cues.TICKET_WORDS) and s.has(*cues.TICKET_STATUS) and not _has_symptom(s):
+        return 6
+    return 0
+
+
+def _autopay(s: Signals) -> int:
+    if not s.has(*cues.AUTOPAY):
+        return 0
+    if _asks_how_it_works(s) or s.has(*cues.ASKS_STATE):
+        return 0  # "Otomatik ödeme güvenli mi?" is answered without a tool
+    return 6
+
+
+def _contact(s: Signals) -> int:
+    kind = find_contact_type(s.rest)
+    if kind is None or s.has(*cues.SUSPEND):
+        return 0
+    if s.has(*cues.CONTACT_CHANGE):
+        return 5
+    if s.has(*cues.CONTACT_CHANGE_WITH_VALUE) and find_contact_value(kind, s.text):
+        return 5
+    return 0
+
+
+def _change_package(s: Signals) -> int:
+    changing = s.has_token(cues.CHANGE) or s.has("aktif et", "aktiflestir", "package")
+    if s.package is not None:
+        if changing and not _asks_how_it_works(s):
+            return 5
+        if s.has(*cues.WANT) and not s.has(*cues.DETAILS):
+            return 3
+        return 0
+    if changing and s.has(*cues.PACKAGE, "paketim", "tarifem"):
+        return 4
+    if s.has(*cues.UPGRADE) and s.has(*cues.PACKAGE):
+        return 4
+    return 0
+
+
+def _pay(s: Signals) -> int:
+    if s.has(*cues.AUTOPAY) or s.has(*cues.HISTORY):
+        return 0
+    paying = s.has_token(cues.PAY_VERB) or _pays_with_noun(s)
+    closing = s.has("kapat", "cekin", "cekiniz", "cekebilir", "cekilsin", "tahsil")
+    bill = s.has(*cues.BILL) or s.bill_id is not None
+    if paying and bill:
+        return 5
+    if closing and bill and not s.has("hat", "roaming"):
+        return 5
+    if paying and not s.has(*cues.PACKAGE):
+        return 3
+    return 0
+
+
+def _pays_with_noun(s: Signals) -> bool:
+    """ "ödeme yapmak istiyorum" / "ödeme işlemini başlat": pay, unless in the past tense."""
+    index = s.rest.find("odeme")
+    if index < 0 or index + 1 >= len(s.rest.words):
+        return False
+    following = s.rest.words[index + 1 : index + 3]
+    for word in following:
+        if word.startswith(("yap", "baslat", "gerceklestir")) and not cues.PAST_TENSE.search(word):
+            return True
+    return False
+
+
+def _roaming(s: Signals) -> int:
+    if s.has(*cues.ROAMING):
+        if _asks_how_it_works(s) or s.has(*cues.ASKS_STATE):
+            return 0  # "Roaming nasıl çalışıyor?" is answered without this tool
+        return 5 if find_on_off(s.rest) is not None else 4
+    if s.has(*cues.ABROAD) and (find_on_off(s.rest) is not None or s.has("kullan")):
+        return 5  # "yurt dışı kullanımını kapatın", "yurt dışında internet kullanmak istiyorum"
+    if s.has(*cues.TRAVEL) and s.has("hatt", "telefon", "numara") and s.has(*cues.USE_ABROAD):
+        return 5
+    return 0
+
+
+def _asks_how_it_works(s: Signals) -> bool:
+    """A question about how a service works or costs, not a request to change it."""
+    question = "?" in s.text or s.has("mi$", "mu$", "nasil", "nedir$")
+    return question and s.has(*cues.INFO_QUESTION)
+
+
+def _payment_history(s: Signals) -> int:
+    return 5 if s.has(*cues.HISTORY) and not s.has(*cues.AUTOPAY) else 0
+
+
+def _past_bills(s: Signals) -> int:
+    if not s.has(*cues.BILL):
+        return 0
+    plural_mine = s.has("faturalarim", "faturalarimi", "faturalarimin")
+    plural_shown = s.has("faturalar") and s.has(*cues.REQUEST)
+    count = find_bill_count(s.rest)
+    if s.has(*cues.PAST) or (count is not None and count > 1) or plural_mine or plural_shown:
+        return 4
+    if count == 1 and not s.has("son faturam", "son fatura$"):
+        return 4
+    return 0
+
+
+def _network(s: Signals) -> int:
+    if s.has(*cues.NETWORK):
+        return 5 if s.place else 4
+    if s.place and (_has_symptom(s) or s.has("internet", "cekmiyor")):
+        return 5
+    return 0
+
+
+def _speed(s: Signals) -> int:
+    if s.has("hizli"):
+        return 0
+    if s.has(*cues.SPEED) or (s.has(*cues.MEASURE) and s.has("internet", "baglanti", "hiz")):
+        return 4
+    return 0
+
+
+def _fault(s: Signals) -> int:
+    if s.has(*cues.FAULT_REQUEST):
+        return 5
+    return 3 if _has_symptom(s) else 0
+
+
+def _has_symptom(s: Signals) -> bool:
+    if s.has(*cues.SYMPTOM):
+        return True
+    if s.has(*cues.VAGUE_PROBLEM) and s.has(*cues.SUBJECT):
+        return True
+    if s.has(*cues.WEAK_SIGNAL) and s.has(*cues.WEAK):
+        return True
+    # "İnternete bağlanamıyorum", "arama yapamıyorum": a service that fails.
+    return s.has(*cues.SUBJECT) and any(
+        cues.NEGATIVE_ABILITY.search(word) and not word.startswith(cues.NOT_A_SYMPTOM)
+        for word in s.rest.words
+    )
+
+
+def _quotas(s: Signals) -> int:
+    if s.has(*cues.QUOTA_NOT) or (s.package is not None and not s.has("kalan", "kaldi")):
+        return 0
+    return 4 if s.has(*cues.QUOTA) else 0
+
+
+def _current_bill(s: Signals) -> int:
+    if s.has(*cues.BILL_MINE) or (s.has(*cues.BILL) and s.has(*cues.REQUEST)):
+        return 3
+    if any(word.startswith(("fatura", "borc")) and "lar" not in word for word in s.rest.words):
+        return 2  # "fatura ne zmn gelcek": about the bill, even if the question is garbled
+    return 0
+
+
+def _customer_package(s: Signals) -> int:
+    if s.has(*cues.ROAMING) and s.has(*cues.ASKS_STATE):
+        return 5  # "Roaming açık mı?": the package shows whether roaming is on
+    if s.has(*cues.MY_PACKAGE) or s.has_all("hangi paket", "kullan"):
+        return 3
+    return 0
+
+
+def _profile(s: Signals) -> int:
+    return 3 if s.has(*cues.PROFILE) else 0
+
+
+def _package_details(s: Signals) -> int:
+    if s.package is not None:
+        return 4 if s.has(*cues.DETAILS) else 2
+    if s.has(*cues.DETAILS) and s.has("paket$", "paketin", "paketi$", "tarifenin", "tarifesi"):
+        return 2
+    return 0
+
+
+def _available_packages(s: Signals) -> int:
+    if s.has_all("hangi paket", "kullan"):
+        return 0
+    return 3 if s.has(*cues.LIST) else 0
+
+
+# Order breaks ties: earlier wins.
+_SCORERS: tuple[tuple[str, Callable[[Signals], int]], ...] = (
+    ("reactivate_line", _reactivate),
+    ("suspend_line", _suspend),
+    ("get_fault_ticket_status", _ticket_status),
+    ("setup_autopay", _autopay),
+    ("update_customer_contact", _contact),
+    ("get_payment_history", _payment_history),
+    ("pay_bill", _pay),
+    ("get_past_bills", _past_bills),
+    ("change_package", _change_package),
+    ("enable_roaming", _roaming),
+    ("check_network_status", _network),
+    ("create_fault_ticket", _fault),
+    ("test_internet_speed", _speed),
+    ("get_remaining_quotas", _quotas),
+    ("get_current_bill", _current_bill),
+    ("get_customer_package", _customer_package),
+    ("get_package_details", _package_details),
+    ("get_available_packages", _available_packages),
+    ("get_customer_profile", _profile),
+)
+_EXPLICIT_SCORE = 9
+
+
+def signals_of(text: str) -> Signals:
+    """Analyse ``text`` once for the scorers and the slot extractors."""
+    cleaned = strip_customer_numbers(text)
+    message = analyse(cleaned)
+    package = find_package(message)
+    rest = message
+    if package is not None and package.start >= 0:
+        rest = message.without([(package.start, package.end)])
+    return Signals(
+        message=message,
+        text=cleaned,
+        package=package,
+        rest=rest,
+        place=find_place(message),
+        bill_id=find_bill_id(cleaned),
+        ticket_id=find_ticket_id(cleaned),
+    )
+
+
+def understand(text: str) -> Understanding:
+    """Classify one customer message and extract the arguments it gives."""
+    if not text or not text.strip():
+        return Understanding(chat=ChatAct.EMPTY)
+    signals = signals_of(text)
+    explicit = _explicit_tool(signals)
+    if explicit is not None:
+        return Understanding(explicit, arguments_for(explicit, signals), _EXPLICIT_SCORE)
+    best_tool, best_score = None, 0
+    for tool, scorer in _SCORERS:
+        score = scorer(signals)
+        if score > best_score:
+            best_tool, best_score = tool, score
+    if best_tool is None:
+        return Understanding(chat=chat_act(signals.message))
+    return Understanding(best_tool, arguments_for(best_tool, signals), best_score)
+
+
+def arguments_for(tool: str, s: Signals) -> dict[str, Any]:
+    """The arguments of ``tool`` that the message gives (user_id excluded)."""
+    args: dict[str, Any] = {}
+    builder = _ARGUMENT_BUILDERS.get(tool)
+    if builder is not None:
+        builder(s, args)
+    return {key: value for key, value in args.items() if value is not None}
+
+
+def _pay_args(s: Signals, args: dict[str, Any]) -> None:
+    args["bill_id"] = s.bill_id
+    args["method"] = find_payment_method(s.rest)
+
+
+def _past_bill_args(s: Signals, args: dict[str, Any]) -> None:
+    args["limit"] = find_bill_count(s.rest)
+
+
+def _status_args(s: Signals, args: dict[str, Any]) -> None:
+    args["status"] = find_on_off(s.rest)
+
+
+def _change_args(s: Signals, args: dict[str, Any]) -> None:
+    args["new_package_name"] = s.package.name if s.package else None
+
+
+def _details_args(s: Signals, args: dict[str, Any]) -> None:
+    args["package_name"] = s.package.name if s.package else None
+
+
+def _network_args(s: Signals, args: dict[str, Any]) -> None:
+    args["region"] = s.place
+
+
+def _fault_args(s: Signals, args: dict[str, Any]) -> None:
+    if _has_symptom(s) or s.has("yavas", "hiz", "kesinti"):
+        args["issue_description"] = " ".join(s.text.split())
+        args["category"] = find_fault_category(s.rest)
+
+
+def _ticket_args(s: Signals, args: dict[str, Any]) -> None:
+    args["ticket_id"] = s.ticket_id
+
+
+def _contact_args(s: Signals, args: dict[str, Any]) -> None:
+    kind = find_contact_type(s.rest)
+    args["contact_type"] = kind
+    if kind is not None:
+        value = find_contact_value(kind, s.text)
+        if kind == "address" and value is None:
+            value = find_address(s.text)
+        args["new_value"] = value
+
+
+def _suspend_args(s: Signals, args: dict[str, Any]) -> None:
+    args["reason"] = find_suspension_reason(s.rest)
+
+
+_ARGUMENT_BUILDERS: dict[str, Callable[[Signals, dict[str, Any]], None]] = {
+    "pay_bill": _pay_args,
+    "get_past_bills": _past_bill_args,
+    "setup_autopay": _status_args,
+    "enable_roaming": _status_args,
+    "change_package": _change_args,
+    "get_package_details": _details_args,
+    "check_network_status": _network_args,
+    "create_fault_ticket": _fault_args,
+    "get_fault_ticket_status": _ticket_args,
+    "update_customer_contact": _contact_args,
+    "suspend_line": _suspend_args,
+}
+
+
+def chat_act(message: Message) -> ChatAct:
+    """The kind of a message that asks for no tool."""
+    if message.has(*cues.AUTOPAY):
+        return ChatAct.AUTOPAY_INFO
+    if message.has(*cues.ROAMING):
+        return ChatAct.ROAMING_INFO
+    if message.has(*cues.TRAVEL) or message.has(*cues.ABROAD):
+        return ChatAct.TRAVEL
+    if message.has(*cues.THANKS):
+        return ChatAct.THANKS
+    if message.has(*cues.GOODBYE):
+        return ChatAct.GOODBYE
+    if message.has(*cues.CAPABILITIES):
+        return ChatAct.CAPABILITIES
+    if message.has(*cues.HOW_ARE_YOU):
+        return ChatAct.HOW_ARE_YOU
+    if message.has(*cues.GREETING, *cues.GREETING_MORE):
+        return ChatAct.GREETING
+    if message.has(*cues.CANCEL):
+        return ChatAct.CANCEL
+    if message.has(*cues.ACK):
+        return ChatAct.ACKNOWLEDGED
+    return ChatAct.OUT_OF_SCOPE

@@ -1,0 +1,197 @@
+"""``RulesEngine``: the deterministic backend's decision for one dialogue step.
+
+Given the dialogue so far, the engine either calls a tool (with the linked
+customer's ``user_id``), asks for a missing argument, answers small talk, or,
+when the newest turn is a tool result, composes the final Turkish answer from
+it. It is stateless and pure: no database, no I/O, the same turns always give
+the same reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from agent.rules import texts
+from agent.rules.answers import compose_answer
+from agent.rules.dialogue import (
+    CONFIRM,
+    Question,
+    pending_question,
+    question_for,
+    read_answer,
+    user_text_before,
+)
+from agent.rules.intents import ChatAct, Understanding, understand
+from agent.rules.tool_contract import DEFAULTS, PARAMETERS, REQUIRED, needs_customer
+from agent.turns import ChatTurn, ToolCall
+from core.turkish import format_money
+
+logger = logging.getLogger(__name__)
+
+# Roaming terms from the operator's business rules, quoted in information answers.
+ROAMING_DAILY_FEE = Decimal("25.00")
+ROAMING_DAILY_GB = 1
+
+# Tools asked for without a package name answer with the package list instead;
+# the list ends with the question that asks which package.
+_LIST_INSTEAD = frozenset({"change_package", "get_package_details"})
+
+_CHAT_TEXTS: dict[ChatAct, str] = {
+    ChatAct.GREETING: texts.GREETING,
+    ChatAct.HOW_ARE_YOU: texts.HOW_ARE_YOU,
+    ChatAct.THANKS: texts.THANKS,
+    ChatAct.GOODBYE: texts.GOODBYE,
+    ChatAct.CAPABILITIES: texts.CAPABILITIES,
+    ChatAct.ACKNOWLEDGED: texts.ACKNOWLEDGED,
+    ChatAct.CANCEL: texts.CANCELLED,
+    ChatAct.OUT_OF_SCOPE: texts.OUT_OF_SCOPE,
+    ChatAct.EMPTY: texts.EMPTY_MESSAGE,
+}
+# Chat acts that end a pending question instead of being read as its answer.
+_LEAVES_QUESTION = frozenset(
+    {
+        ChatAct.GREETING,
+        ChatAct.HOW_ARE_YOU,
+        ChatAct.THANKS,
+        ChatAct.GOODBYE,
+        ChatAct.CAPABILITIES,
+        ChatAct.ROAMING_INFO,
+        ChatAct.AUTOPAY_INFO,
+    }
+)
+
+
+@dataclass(frozen=True)
+class RulesReply:
+    """The engine's output for one step: text to show and/or tool calls to make now."""
+
+    text: str
+    tool_calls: tuple[ToolCall, ...] = ()
+
+
+class RulesEngine:
+    """A deterministic Turkish intent router with slot filling."""
+
+    def respond(self, turns: Sequence[ChatTurn], customer_id: int | None) -> RulesReply:
+        """The next step of the dialogue ``turns`` (oldest first) for ``customer_id``.
+
+        ``customer_id`` is the chat's linked customer, None in an unlinked chat.
+        Never raises: an unexpected failure is logged and answered politely.
+        """
+        try:
+            return self._respond(turns, customer_id)
+        except Exception:
+            logger.exception("rules engine failed on a dialogue of %d turns", len(turns))
+            return RulesReply(texts.ERROR_GENERIC)
+
+    def _respond(self, turns: Sequence[ChatTurn], customer_id: int | None) -> RulesReply:
+        if not turns:
+            return RulesReply(texts.GREETING)
+        newest = turns[-1]
+        if newest.role == "tool":
+            return RulesReply(_answer_tool_results(turns))
+        if newest.role != "user":
+            logger.warning("rules engine asked to continue after an assistant turn")
+            return RulesReply("")
+        own = understand(newest.content)
+        question = pending_question(turns)
+        if question is not None:
+            reply = _continue_question(question, turns, own, customer_id)
+            if reply is not None:
+                return reply
+        if own.tool is not None:
+            return _plan(own.tool, own.args, customer_id)
+        if own.chat is ChatAct.CANCEL:
+            return RulesReply(texts.ACKNOWLEDGED)  # nothing was pending to cancel
+        return _chat_reply(own.chat or ChatAct.OUT_OF_SCOPE)
+
+
+# --- user turns ---------------------------------------------------------------------
+
+
+def _plan(tool: str, args: Mapping[str, Any], customer_id: int | None) -> RulesReply:
+    """Call ``tool`` with ``args``, or ask for what is missing, or ask to link the account."""
+    if needs_customer(tool) and customer_id is None:
+        return RulesReply(texts.LINK_ACCOUNT)
+    missing = [slot for slot in REQUIRED.get(tool, ()) if args.get(slot) in (None, "")]
+    if tool in _LIST_INSTEAD and missing:
+        return RulesReply("", (ToolCall("get_available_packages", {}),))
+    if missing:
+        return RulesReply(question_for(tool, missing[0], args).text)
+    return RulesReply("", (_tool_call(tool, args, customer_id),))
+
+
+def _tool_call(tool: str, args: Mapping[str, Any], customer_id: int | None) -> ToolCall:
+    """The call in the contract's parameter order, with defaults and the customer's id."""
+    values = {**DEFAULTS.get(tool, {}), **args, "user_id": customer_id}
+    arguments = {name: values[name] for name in PARAMETERS[tool] if values.get(name) is not None}
+    return ToolCall(tool, arguments)
+
+
+def _continue_question(
+    question: Question, turns: Sequence[ChatTurn], own: Understanding, customer_id: int | None
+) -> RulesReply | None:
+    """Read the newest message as the answer to ``question``; None when it is not one."""
+    text = turns[-1].content
+    if own.chat is ChatAct.CANCEL and question.slot not in ("status", CONFIRM):
+        return RulesReply(texts.CANCELLED)
+    value = read_answer(question, text)
+    if value is None:
+        if question.slot == CONFIRM or own.tool is not None or own.chat in _LEAVES_QUESTION:
+            return None  # a new request, not an answer
+        return RulesReply(f"{texts.NOT_UNDERSTOOD} {question.text}")
+    switching = own.tool is not None and own.tool != question.tool and own.score >= 3
+    if switching and question.slot != "issue_description":
+        return None
+    if question.slot == CONFIRM:
+        if value is False:
+            return RulesReply(texts.DECLINED)
+        args = dict(question.preset)
+        if question.tool == "create_fault_ticket":
+            offer_index = len(turns) - 2
+            args["issue_description"] = (
+                user_text_before(turns, offer_index) or texts.SLOW_INTERNET_DESCRIPTION
+            )
+        return _plan(question.tool, args, customer_id)
+    args = {**question.preset, question.slot: value}
+    if question.tool == "update_customer_contact" and question.slot == "contact_type":
+        # "e-posta, yeni adresim ali@ornek.com" answers both questions at once.
+        args["new_value"] = read_answer(question_for(question.tool, "new_value", args), text)
+    return _plan(question.tool, args, customer_id)
+
+
+def _chat_reply(act: ChatAct) -> RulesReply:
+    fee = format_money(ROAMING_DAILY_FEE)
+    if act is ChatAct.ROAMING_INFO:
+        info = texts.ROAMING_INFO.format(daily_fee=fee, daily_gb=ROAMING_DAILY_GB)
+        return RulesReply(f"{info}\n{texts.OFFER_ROAMING}")
+    if act is ChatAct.TRAVEL:
+        info = texts.TRAVEL.format(daily_fee=fee, daily_gb=ROAMING_DAILY_GB)
+        return RulesReply(f"{info}\n{texts.OFFER_ROAMING}")
+    if act is ChatAct.AUTOPAY_INFO:
+        return RulesReply(f"{texts.AUTOPAY_INFO}\n{texts.OFFER_AUTOPAY}")
+    return RulesReply(_CHAT_TEXTS[act])
+
+
+# --- tool turns ---------------------------------------------------------------------
+
+
+def _answer_tool_results(turns: Sequence[ChatTurn]) -> str:
+    """Compose the answer from the tool turns that follow the last tool-call turn."""
+    call_index = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].is_tool_call), None)
+    if call_index is None:
+        logger.warning("tool result without a preceding tool call")
+        return texts.ERROR_UNREADABLE
+    calls = turns[call_index].tool_calls
+    results = [turn for turn in turns[call_index + 1 :] if turn.role == "tool"]
+    asked = user_text_before(turns, call_index)
+    intended = understand(asked).tool if asked else None
+    answers = [
+        compose_answer(call, result.content, intended)
+        for call, result in zip(calls, results, strict=False)
+    ]
+    return "\n\n".join(answers)

@@ -1,0 +1,398 @@
+"""Every Turkish text the rules engine shows a customer, in one place.
+
+Logic lives elsewhere; this module only holds wording. Placeholders are filled
+with values already formatted by ``core.turkish`` (money ``1.234,56 TL``, days
+``15 Aralık 2026``). Templates avoid attaching case endings to inserted names,
+so no vowel harmony has to be computed for values we do not know in advance.
+
+The question texts double as the engine's memory: the next turn recognises
+which question was asked by finding one of them in the last assistant message
+(see ``dialogue``), so change a question here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- conversation ---------------------------------------------------------------
+
+GREETING: Final = (
+    "Merhaba, ben Telekom Asistan! Faturalarınız, paketiniz, kalan kullanımınız, roaming, "
+    "şebeke durumu, arıza kayıtları ve hattınızla ilgili işlemlerde yardımcı olabilirim. "
+    "Size nasıl yardımcı olabilirim?"
+)
+HOW_ARE_YOU: Final = "Teşekkür ederim, iyiyim! Size nasıl yardımcı olabilirim?"
+THANKS: Final = "Rica ederim! Başka bir konuda yardıma ihtiyacınız olursa yazmanız yeterli."
+GOODBYE: Final = "Görüşmek üzere, iyi günler dilerim!"
+ACKNOWLEDGED: Final = "Peki. Başka bir konuda yardımcı olabilir miyim?"
+CAPABILITIES: Final = (
+    "Şu konularda yardımcı olabilirim:\n"
+    "• Fatura: güncel fatura, geçmiş faturalar, fatura ödeme, ödeme geçmişi, otomatik ödeme\n"
+    "• Paket: mevcut paketiniz, kalan kullanımınız, paket seçenekleri ve paket değişikliği\n"
+    "• Hat: roaming, hattı dondurma ve yeniden açma, iletişim bilgilerinizi güncelleme\n"
+    "• Destek: şebeke durumu, internet hız testi, arıza kaydı açma ve takip\n"
+    "Örneğin “Faturam ne kadar?”, “Kalan internetim ne kadar?” ya da "
+    "“İzmir'de kesinti var mı?” diye sorabilirsiniz."
+)
+OUT_OF_SCOPE: Final = (
+    "Bu konuda yardımcı olamıyorum; yalnızca telekom hizmetlerinizle ilgili sorulara yanıt "
+    "verebiliyorum. Fatura, paket, kalan kullanım, roaming, şebeke durumu, arıza kaydı ve "
+    "hattınızla ilgili işlemlerde memnuniyetle yardımcı olurum."
+)
+EMPTY_MESSAGE: Final = "Mesajınızı alamadım. Size nasıl yardımcı olabilirim?"
+LINK_ACCOUNT: Final = (
+    "Bu işlem için önce hesabınızı bağlamanız gerekiyor: /start yazıp telefon numaranızı "
+    "paylaşın, numaranız kayıtlarımızla eşleşince yardımcı olabilirim. Bu arada paketlerimiz, "
+    "paket ayrıntıları ve şebeke durumu hakkında bilgi verebilirim."
+)
+OTHER_CUSTOMER: Final = (
+    "Güvenliğiniz için yalnızca bu sohbete bağlı hesabın bilgileriyle işlem yapabiliyorum."
+)
+DECLINED: Final = "Peki, herhangi bir işlem yapmadım. Başka bir konuda yardımcı olabilir miyim?"
+CANCELLED: Final = "Tamam, işlemi iptal ettim. Başka bir konuda yardımcı olabilir miyim?"
+NOT_UNDERSTOOD: Final = "Bunu anlayamadım."
+
+# --- information without a tool -----------------------------------------------------
+
+ROAMING_INFO: Final = (
+    "Roaming (uluslararası dolaşım), hattınızı yurt dışında anlaşmalı operatörlerin "
+    "şebekesinde kullanmanızı sağlar. Roaming açıkken günlük {daily_fee} ücretle her gün "
+    "{daily_gb} GB internet kullanabilirsiniz; konuşma ve SMS de yurt dışında çalışır."
+)
+TRAVEL: Final = (
+    "İyi yolculuklar! Hattınızı yurt dışında kullanabilmeniz için roaming'in açık olması "
+    "gerekiyor. Roaming açıkken günlük {daily_fee} ücretle her gün {daily_gb} GB internet "
+    "kullanabilirsiniz."
+)
+AUTOPAY_INFO: Final = (
+    "Otomatik ödeme talimatıyla faturanız, son ödeme tarihinde kayıtlı ödeme yönteminizden "
+    "(kredi kartı ya da banka hesabı) kendiliğinden ödenir; gecikme faizi riskiniz kalmaz. "
+    "Talimatı dilediğiniz an buradan kapatabilirsiniz ve bu sohbette sizden hiçbir zaman "
+    "kart bilgisi istenmez."
+)
+
+# --- questions (also recognised in the next turn; keep each one unique) ------------------
+
+ASK_PACKAGE_CHANGE: Final = "Hangi pakete geçmek istersiniz?"
+ASK_PACKAGE_DETAILS: Final = "Hangi paketin ayrıntılarını görmek istersiniz?"
+ASK_REGION: Final = "Hangi il ya da bölge için şebeke durumuna bakayım? (ör. İzmir ya da Ege)"
+ASK_TICKET_ID: Final = "Arıza kaydınızın numarasını yazar mısınız? (ör. T-2026-000123)"
+ASK_FAULT_DESCRIPTION: Final = (
+    "Arıza kaydı açabilmem için yaşadığınız sorunu kısaca anlatır mısınız?"
+)
+ASK_CONTACT_TYPE: Final = (
+    "Hangi iletişim bilginizi güncellemek istersiniz: telefon, e-posta ya da adres?"
+)
+ASK_NEW_EMAIL: Final = "Yeni e-posta adresinizi yazar mısınız?"
+ASK_NEW_PHONE: Final = "Yeni telefon numaranızı yazar mısınız? (ör. 0532 123 45 67)"
+ASK_NEW_ADDRESS: Final = (
+    "Yeni adresinizi açık olarak yazar mısınız? (mahalle, cadde/sokak, numara, ilçe, il)"
+)
+ASK_SUSPEND_REASON: Final = (
+    "Hattınızı hangi nedenle dondurmak istiyorsunuz? (ör. askerlik, yurt dışı, kayıp/çalıntı)"
+)
+ASK_AUTOPAY_STATUS: Final = "Otomatik ödemeyi açmamı mı, yoksa kapatmamı mı istersiniz?"
+ASK_ROAMING_STATUS: Final = "Roaming'i açmamı mı, yoksa kapatmamı mı istersiniz?"
+OFFER_ROAMING: Final = "Roaming'i şimdi açmamı ister misiniz?"
+OFFER_AUTOPAY: Final = "Otomatik ödeme talimatınızı şimdi açmamı ister misiniz?"
+OFFER_FAULT_TICKET: Final = "İsterseniz bu sorun için arıza kaydı açabilirim; açayım mı?"
+
+# Values the engine writes into tool arguments.
+SUSPENSION_REASONS: Final[dict[str, str]] = {
+    "military": "askerlik",
+    "abroad": "yurt dışı",
+    "lost": "kayıp veya çalıntı",
+    "financial": "maddi nedenler",
+    "health": "sağlık nedenleri",
+    "unused": "geçici olarak kullanılmayacak",
+}
+SLOW_INTERNET_DESCRIPTION: Final = "İnternet bağlantısı yavaş; hız testi düşük kalite gösterdi."
+
+# --- answers from tool results ----------------------------------------------------
+
+CURRENT_BILL: Final = (
+    "{bill_id} numaralı güncel faturanız: {amount}\n"
+    "Fatura tarihi: {bill_date}\n"
+    "Son ödeme tarihi: {due_date}\n"
+    "Durum: {status}"
+)
+CURRENT_BILL_SERVICES: Final = "Fatura kalemleri:"
+CURRENT_BILL_PAY_HINT: Final = "Ödemek isterseniz “faturamı öde” yazmanız yeterli."
+LIST_ITEM: Final = "• {text}"
+SERVICE_LINE: Final = "{name}: {amount}"
+
+PAST_BILLS_HEADER: Final = "Son {count} faturanız:"
+PAST_BILL_LINE: Final = "{bill_date} · {bill_id}: {amount} ({status})"
+PAST_BILL_PAID_ON: Final = "{line}, ödeme tarihi {paid_date}"
+PAST_BILLS_TOTAL: Final = "Toplam kayıtlı fatura: {total_count} · Ödenen toplam tutar: {total_paid}"
+PAST_BILLS_NONE: Final = "Kayıtlı geçmiş faturanız bulunmuyor."
+
+PAYMENT_DONE: Final = (
+    "Ödemeniz alındı: {bill_id} numaralı fatura için {amount}, {method} ile ödendi.\n"
+    "İşlem numarası: {transaction_id}\n"
+    "İşlem zamanı: {timestamp}"
+)
+PAYMENT_PENDING: Final = (
+    "{bill_id} numaralı fatura için {amount} tutarındaki ödemeniz ({method}) alındı; "
+    "işlem durumu: {status}.\nİşlem numarası: {transaction_id}"
+)
+
+PAYMENT_HISTORY_HEADER: Final = "Ödeme geçmişiniz ({count} ödeme, toplam {total}):"
+PAYMENT_LINE: Final = "{date} · {amount}, {method} ({bill_id})"
+PAYMENT_HISTORY_NONE: Final = "Kayıtlı bir ödemeniz bulunmuyor."
+
+AUTOPAY_ON: Final = (
+    "Otomatik ödeme talimatınız açıldı. Faturalarınız {method} ile otomatik ödenecek."
+)
+AUTOPAY_NEXT: Final = "Bir sonraki otomatik ödeme tarihi: {next_date}"
+AUTOPAY_OFF: Final = (
+    "Otomatik ödeme talimatınız kapatıldı. Faturalarınızı bundan sonra son ödeme tarihine "
+    "kadar kendiniz ödemeniz gerekiyor."
+)
+
+CUSTOMER_PACKAGE: Final = (
+    "Mevcut paketiniz: {package_name}\n"
+    "Aylık ücret: {monthly_fee}\n"
+    "İçerik: {internet_gb} GB internet, {voice_minutes} dakika, {sms_count} SMS\n"
+    "Roaming: {roaming}"
+)
+INTERNATIONAL_MINUTES: Final = "Yurt dışı arama: {minutes} dakika"
+PACKAGE_DATES: Final = "Başlangıç: {activation_date} · Yenilenme: {renewal_date}"
+
+QUOTAS_HEADER: Final = "Bu dönem kalan kullanımınız:"
+QUOTA_INTERNET: Final = "İnternet: {value} GB"
+QUOTA_VOICE: Final = "Konuşma: {value} dakika"
+QUOTA_SMS: Final = "SMS: {value} adet"
+QUOTA_USED: Final = "{line} (%{percent} kullanıldı)"
+QUOTAS_PERIOD_END: Final = "Dönem sonu: {period_end}"
+
+PACKAGE_CHANGED: Final = (
+    "Paket değişikliğiniz planlandı.\n"
+    "Mevcut paket: {from_package}\n"
+    "Yeni paket: {to_package}\n"
+    "Geçerlilik tarihi: {effective_date}\n"
+    "Aylık ücret farkı: {fee_difference}"
+)
+PACKAGE_CHANGE_ID: Final = "Talep numarası: {change_id}"
+FEE_MORE: Final = "aylık {amount} daha fazla"
+FEE_LESS: Final = "aylık {amount} daha az"
+FEE_SAME: Final = "aylık ücret aynı"
+
+AVAILABLE_PACKAGES_HEADER: Final = "Paketlerimiz:"
+AVAILABLE_PACKAGE_LINE: Final = (
+    "{name}: aylık {monthly_fee} · {internet_gb} GB, {voice_minutes} dk, {sms_count} SMS"
+)
+AVAILABLE_PACKAGE_AUDIENCE: Final = "{line} ({audience})"
+AVAILABLE_PACKAGES_NONE: Final = "Şu anda listelenecek bir paket bulunamadı."
+AVAILABLE_PACKAGES_CLOSING: Final = (
+    "Bir paketin ayrıntılarını görmek ya da paketinizi değiştirmek isterseniz paketin adını "
+    "yazmanız yeterli."
+)
+
+PACKAGE_DETAILS: Final = (
+    "{name}\n"
+    "Aylık ücret: {monthly_fee}\n"
+    "Kurulum ücreti: {setup_fee}\n"
+    "İçerik: {internet_gb} GB internet, {voice_minutes} dakika, {sms_count} SMS\n"
+    "Yurt dışı arama: {international_minutes} dakika\n"
+    "Taahhüt süresi: {contract_duration} ay\n"
+    "Cayma bedeli: {cancellation_fee}"
+)
+PACKAGE_DETAILS_CLOSING: Final = "Bu pakete geçmek isterseniz söylemeniz yeterli."
+
+ROAMING_ON: Final = "Roaming hattınızda açıldı ({activation_time})."
+ROAMING_FEE: Final = "Yurt dışında günlük ücret {daily_fee}; paket: {data_package}."
+ROAMING_ON_CLOSING: Final = "İyi yolculuklar!"
+ROAMING_OFF: Final = (
+    "Roaming hattınızda kapatıldı; hattınız yurt dışında artık kullanılamaz ve roaming ücreti "
+    "yansımaz."
+)
+
+NETWORK_STATUS: Final = "{region} için şebeke durumu: {status}. Kapsama oranı: %{coverage}."
+NETWORK_OUTAGES_HEADER: Final = "Aktif kesintiler:"
+NETWORK_OUTAGE_LINE: Final = (
+    "{area}: {issue} (başlangıç {start_time}, tahmini bitiş {estimated_end})"
+)
+NETWORK_NO_OUTAGE: Final = (
+    "Şu anda bilinen bir kesinti yok. Sorun yaşamaya devam ederseniz arıza kaydı açmamı "
+    "isteyebilirsiniz."
+)
+NETWORK_UPDATED: Final = "Son güncelleme: {last_updated}"
+UNKNOWN_END: Final = "belirsiz"
+
+TICKET_CREATED: Final = (
+    "Arıza kaydınız oluşturuldu.\n"
+    "Kayıt numarası: {ticket_id}\n"
+    "Konu: {category}\n"
+    "Öncelik: {priority}"
+)
+TICKET_ESTIMATE: Final = "Tahmini çözüm zamanı: {estimated_resolution}"
+TICKET_CREATED_CLOSING: Final = "Durumunu öğrenmek için kayıt numarasını yazmanız yeterli."
+
+TICKET_STATUS: Final = "{ticket_id} numaralı arıza kaydınızın durumu: {status}"
+TICKET_CREATED_AT: Final = "Oluşturulma: {created_at}"
+TICKET_RESOLUTION: Final = "Çözüm: {resolution}"
+TICKET_RESOLVED_AT: Final = "Çözülme zamanı: {resolved_at}"
+TICKET_NOTES: Final = "Teknisyen notu: {technician_notes}"
+
+SPEED_TEST: Final = (
+    "Hız testi sonucunuz:\n"
+    "• İndirme: {download} Mbps\n"
+    "• Yükleme: {upload} Mbps\n"
+    "• Gecikme (ping): {ping} ms\n"
+    "Bağlantı kalitesi: {quality}"
+)
+SPEED_TEST_DETAILS: Final = "Test sunucusu: {server} · {timestamp}"
+
+PROFILE: Final = "Profil bilgileriniz:\nAd soyad: {name}\nMüşteri numarası: {user_id}"
+PROFILE_PHONE: Final = "{number} ({kind}, {status})"
+PROFILE_PHONES: Final = "Telefon numaraları:"
+PROFILE_EMAIL: Final = "E-posta: {email}"
+PROFILE_ADDRESS: Final = "Adres: {address}"
+PROFILE_SINCE: Final = "Müşteri başlangıç tarihi: {registration_date}"
+PROFILE_TIER: Final = "Müşteri segmenti: {tier}"
+NOT_SET: Final = "kayıtlı değil"
+
+CONTACT_UPDATED: Final = "{label} güncellendi.\nEski: {old_value}\nYeni: {new_value}"
+CONTACT_VERIFY: Final = {
+    "email": "Değişikliğin geçerli olması için yeni e-posta adresinize gönderilen doğrulama "
+    "bağlantısını onaylamanız gerekiyor.",
+    "phone": "Değişikliğin geçerli olması için yeni numaranıza gönderilen doğrulama kodunu "
+    "onaylamanız gerekiyor.",
+    "address": "Değişikliğin geçerli olması için doğrulama gerekiyor.",
+}
+CONTACT_LABELS: Final = {
+    "email": "E-posta adresiniz",
+    "phone": "Telefon numaranız",
+    "address": "Adresiniz",
+}
+
+LINE_SUSPENDED: Final = (
+    "{line_number} numaralı hattınız donduruldu.\n"
+    "Neden: {reason}\n"
+    "Dondurma zamanı: {suspended_at}\n"
+    "Yeniden açma ücreti: {reactivation_fee}\n"
+    "Hattınız en fazla {max_days} gün askıda kalabilir; yeniden açmak istediğinizde "
+    "yazmanız yeterli."
+)
+LINE_REACTIVATED: Final = (
+    "{line_number} numaralı hattınız yeniden açıldı ({reactivated_at}).\n"
+    "Askıda kaldığı süre: {days} gün\n"
+    "Yeniden açma ücreti: {reactivation_fee}"
+)
+FREE_OF_CHARGE: Final = "ücretsiz"
+
+# --- value labels ------------------------------------------------------------------
+
+BILL_STATUS: Final = {"paid": "ödendi", "unpaid": "ödenmedi", "overdue": "gecikmiş"}
+PAYMENT_METHODS: Final = {"credit_card": "kredi kartı", "bank_transfer": "havale/EFT"}
+TICKET_STATUSES: Final = {
+    "open": "açık",
+    "in_progress": "işlemde",
+    "resolved": "çözüldü",
+    "closed": "kapatıldı",
+}
+TICKET_CATEGORIES: Final = {
+    "internet": "internet",
+    "voice": "sesli arama",
+    "sms": "SMS",
+    "billing": "fatura",
+    "device": "cihaz",
+    "coverage": "kapsama",
+    "other": "diğer",
+}
+PRIORITIES: Final = {"low": "düşük", "medium": "orta", "high": "yüksek", "urgent": "acil"}
+NETWORK_STATUSES: Final = {
+    "operational": "normal",
+    "normal": "normal",
+    "ok": "normal",
+    "good": "normal",
+    "degraded": "kısmi sorun var",
+    "partial_outage": "kısmi kesinti var",
+    "outage": "kesinti var",
+    "down": "kesinti var",
+    "maintenance": "bakım çalışması var",
+}
+SPEED_QUALITY: Final = {
+    "excellent": "mükemmel",
+    "very_good": "çok iyi",
+    "good": "iyi",
+    "fair": "orta",
+    "average": "orta",
+    "poor": "zayıf",
+    "bad": "kötü",
+    "very_poor": "çok zayıf",
+}
+# Quality ratings after which the engine offers a fault ticket.
+POOR_SPEED_QUALITY: Final = frozenset({"poor", "bad", "very_poor", "zayıf", "kötü"})
+PHONE_KINDS: Final = {"primary": "ana hat", "secondary": "ek hat", "data": "data hattı"}
+LINE_STATUSES: Final = {"active": "aktif", "suspended": "askıda", "cancelled": "iptal"}
+TIERS: Final = {
+    "standard": "Standart",
+    "silver": "Gümüş",
+    "gold": "Altın",
+    "platinum": "Platin",
+    "premium": "Premium",
+}
+ON_OFF: Final = {True: "açık", False: "kapalı"}
+
+# --- tool errors ---------------------------------------------------------------------
+
+ERRORS: Final = {
+    "INVALID_USER": (
+        "Müşteri kaydınıza ulaşamadım. Hesabınızı yeniden bağlamak için /start yazıp telefon "
+        "numaranızı paylaşabilirsiniz."
+    ),
+    "NO_BILL": "Şu anda ödenmemiş bir faturanız bulunmuyor.",
+    "BILL_NOT_FOUND": (
+        "Bu numarayla bir fatura bulamadım. Fatura numarasını kontrol edip "
+        "F-2026-004217 biçiminde yeniden yazar mısınız?"
+    ),
+    "BILL_ALREADY_PAID": "Bu fatura zaten ödenmiş; yeniden ödemenize gerek yok.",
+    "INVALID_METHOD": "Ödemeyi yalnızca kredi kartı ya da havale/EFT ile yapabilirsiniz.",
+    "INSUFFICIENT_FUNDS": (
+        "Ödeme, bakiye yetersiz olduğu için gerçekleşmedi. Başka bir kartla ya da havale/EFT "
+        "ile yeniden deneyebilirsiniz."
+    ),
+    "CARD_DECLINED": (
+        "Kartınız bankanız tarafından reddedildi. Bankanızla görüşebilir ya da havale/EFT ile "
+        "ödeyebilirsiniz."
+    ),
+    "PAYMENT_SYSTEM_TIMEOUT": (
+        "Ödeme sistemi şu anda yanıt vermiyor. Birkaç dakika sonra yeniden denemenizi rica ederim."
+    ),
+    "INVALID_PACKAGE": "Bu adla bir paketimiz bulunmuyor. Güncel paketlerimiz: {names}.",
+    "INELIGIBLE_FOR_PACKAGE": (
+        "Bu paket yalnızca belirli müşteri gruplarına (öğrenciler, kamu çalışanları ya da "
+        "işletmeler) açık ve hesabınız bu pakete uygun görünmüyor. Dilerseniz size uygun "
+        "diğer paketleri listeleyebilirim."
+    ),
+    "INVALID_REGION": (
+        "Bu adla bir il ya da bölge bulamadım. Lütfen bir il (ör. İzmir) ya da bölge "
+        "(ör. Ege) adı yazın."
+    ),
+    "DUPLICATE_TICKET_FOUND": (
+        "Bu konuda zaten açık bir arıza kaydınız var: {existing_ticket_id}. Yeni kayıt "
+        "açmadım; durumunu öğrenmek için kayıt numarasını yazmanız yeterli."
+    ),
+    "DUPLICATE_TICKET_FOUND_NO_ID": (
+        "Bu konuda zaten açık bir arıza kaydınız var, bu yüzden yeni kayıt açmadım."
+    ),
+    "TICKET_NOT_FOUND": (
+        "Bu numarayla bir arıza kaydı bulamadım. Numarayı kontrol edip T-2026-000123 "
+        "biçiminde yeniden yazar mısınız?"
+    ),
+    "INVALID_CONTACT_TYPE": (
+        "Yalnızca telefon numaranızı, e-posta adresinizi ya da adresinizi güncelleyebilirim."
+    ),
+    "SUSPEND_FAILED": (
+        "Hattınızı şu anda dondurmayı başaramadım. Lütfen biraz sonra yeniden deneyin."
+    ),
+    "LINE_ALREADY_SUSPENDED": (
+        "Hattınız zaten dondurulmuş durumda. Yeniden açmak isterseniz söylemeniz yeterli."
+    ),
+    "LINE_NOT_SUSPENDED": "Hattınız zaten aktif; yeniden açılması gereken bir durum yok.",
+}
+ERROR_GENERIC: Final = "İşleminizi şu anda tamamlayamadım."
+ERROR_DETAIL: Final = "{generic} ({message})"
+ERROR_UNREADABLE: Final = "Sistemden gelen yanıtı okuyamadım. Lütfen biraz sonra yeniden deneyin."
