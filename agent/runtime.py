@@ -19,19 +19,34 @@ from typing import Any
 from agent import texts
 from agent.backends.manager import BackendManager
 from agent.events import ActionOutcome, AgentEvent, ChatRequest, FinalAnswer
+from agent.history import as_new_turns
 from agent.loop import AgentLoop
 from agent.metrics import RuntimeMetrics
+from agent.rules.normalize import analyse
+from agent.rules.slots import find_yes_no
 from agent.status import ModelServiceStatus, SystemStatus
 from agent.tools import confirmations
+from agent.tools.confirmations import ConfirmationOutcome
 from agent.tools.context import ToolContext
-from agent.tools.executor import call_read_only
-from agent.tools.registry import Registry, build_registry
+from agent.tools.executor import execute
+from agent.tools.registry import Registry
+from agent.tools.telekom import default_registry
+from agent.turns import ChatTurn, ToolCall
 from core.settings import Settings
-from db.chat_history import ANSWERED, FAILED, add_user_message, set_user_message_status
+from db.chat_history import (
+    ANSWERED,
+    FAILED,
+    add_turns,
+    add_user_message,
+    set_user_message_status,
+)
 from db.database import Database
 from db.engine import transaction
 
 log = logging.getLogger(__name__)
+
+# A typed reply counts as an answer to a pending confirmation only when short.
+_TYPED_ANSWER_MAX_WORDS = 4
 
 
 class AgentRuntime:
@@ -42,7 +57,7 @@ class AgentRuntime:
     ) -> None:
         self.settings = settings
         self.database = database
-        self.registry = registry or build_registry()
+        self.registry = registry or default_registry()
         self.metrics = RuntimeMetrics()
         self.backends = BackendManager(settings)
         self._loop = AgentLoop(settings, self.backends, self.registry, self.metrics)
@@ -83,6 +98,10 @@ class AgentRuntime:
     async def _guarded_turn(self, request: ChatRequest) -> AsyncIterator[AgentEvent]:
         context = self._context(request.customer_id, request.chat_id)
         try:
+            answered = await self._typed_confirmation(request, context)
+            if answered is not None:
+                yield answered
+                return
             async with asyncio.timeout(self.settings.agent.timeout_s):
                 async for event in self._loop.run(context, request.chat_id):
                     yield event
@@ -100,6 +119,40 @@ class AgentRuntime:
                 text=texts.TURN_FAILED.format(incident=incident),
                 chat_id=request.chat_id,
                 failed=True,
+            )
+
+    async def _typed_confirmation(
+        self, request: ChatRequest, context: ToolContext
+    ) -> FinalAnswer | None:
+        """ "evet" / "hayır" typed while an action waits: confirm or cancel it."""
+        if request.customer_id is None or len(request.message.split()) > _TYPED_ANSWER_MAX_WORDS:
+            return None
+        answer = find_yes_no(analyse(request.message))
+        if answer is None:
+            return None
+        pending = await confirmations.latest_pending(context)
+        if pending is None:
+            return None
+        outcome = (
+            await confirmations.confirm(pending.id, context, self.registry)
+            if answer
+            else await confirmations.cancel(pending.id, context)
+        )
+        await self._remember_outcome(request.chat_id, request.customer_id, outcome)
+        return FinalAnswer(text=outcome.message, chat_id=request.chat_id)
+
+    async def _remember_outcome(
+        self, chat_id: str | None, customer_id: int, outcome: ConfirmationOutcome
+    ) -> None:
+        """Put what happened to a proposal into the chat, so later turns know it."""
+        if chat_id is None:
+            return
+        async with transaction(self.database.sessions) as session:
+            await add_turns(
+                session,
+                chat_id,
+                as_new_turns([ChatTurn("assistant", outcome.message)]),
+                customer_id=customer_id,
             )
 
     async def _store_message(self, request: ChatRequest) -> int:
@@ -135,28 +188,46 @@ class AgentRuntime:
     async def confirm(
         self, confirmation_id: str, *, customer_id: int, chat_id: str | None
     ) -> ActionOutcome:
-        return await confirmations.confirm(
+        outcome = await confirmations.confirm(
             confirmation_id, self._context(customer_id, chat_id), self.registry
         )
+        if outcome.status == "done":
+            await self._remember_outcome(chat_id, customer_id, outcome)
+        return _action(outcome)
 
     async def cancel(
         self, confirmation_id: str, *, customer_id: int, chat_id: str | None
     ) -> ActionOutcome:
-        return await confirmations.cancel(confirmation_id, self._context(customer_id, chat_id))
+        outcome = await confirmations.cancel(confirmation_id, self._context(customer_id, chat_id))
+        if outcome.status == "cancelled":
+            await self._remember_outcome(chat_id, customer_id, outcome)
+        return _action(outcome)
 
     async def cancel_pending(self, *, customer_id: int, chat_id: str) -> ActionOutcome:
-        context = self._context(customer_id, chat_id)
-        pending = await confirmations.latest_pending(context)
+        pending = await confirmations.latest_pending(self._context(customer_id, chat_id))
         if pending is None:
             return ActionOutcome(status="not_found", message=texts.NOTHING_PENDING)
-        return await confirmations.cancel(pending.id, context)
+        return await self.cancel(pending.id, customer_id=customer_id, chat_id=chat_id)
 
     async def call_tool(
         self, name: str, *, customer_id: int | None, arguments: dict[str, Any]
     ) -> dict[str, Any]:
-        return await call_read_only(
-            self.registry, name, arguments, self._context(customer_id, None)
+        """A read-only tool's contract result (or error object); never a side effect."""
+        found = self.registry.get(name)
+        if found is not None and found.side_effect:
+            log.warning("direct call of side-effecting tool %s refused", name)
+            return {
+                "success": False,
+                "error": {
+                    "code": "CONFIRMATION_REQUIRED",
+                    "message": texts.DIRECT_CALL_REFUSED,
+                    "details": {"tool": name},
+                },
+            }
+        outcome = await execute(
+            self.registry, ToolCall(name, arguments), self._context(customer_id, None)
         )
+        return outcome.data
 
     # -- status ----------------------------------------------------------------
 
@@ -196,3 +267,7 @@ class AgentRuntime:
         return ToolContext.from_settings(
             self.settings, self.database.sessions, customer_id, chat_id
         )
+
+
+def _action(outcome: ConfirmationOutcome) -> ActionOutcome:
+    return ActionOutcome(status=outcome.status, message=outcome.message, result=outcome.result)

@@ -48,6 +48,14 @@ class BackendManager:
             status = replace(status, error=self._failure)
         return status
 
+    async def install(self, backend: Backend) -> None:
+        """Serve ``backend`` (an instance built elsewhere, e.g. a scripted test model)."""
+        async with self._swap_lock:
+            old, self._active = self._active, backend
+            self._failure = None
+            if old is not backend:
+                await old.close()
+
     async def start(self) -> None:
         await self.swap(self._model.backend, self._model.name)
 
