@@ -9,28 +9,8 @@ import pytest
 from agent.tools import ToolContext, ToolError, default_registry, tool
 from agent.tools.params import BillLimit, Flag, PackageName
 from agent.tools.registry import Registry
+from tests.tools.harness import CONTRACT_PARAMETERS
 
-CONTRACT_PARAMETERS: dict[str, set[str]] = {
-    "get_current_bill": {"user_id"},
-    "get_past_bills": {"user_id", "limit"},
-    "pay_bill": {"bill_id", "method"},
-    "get_payment_history": {"user_id"},
-    "setup_autopay": {"user_id", "status"},
-    "get_customer_package": {"user_id"},
-    "get_remaining_quotas": {"user_id"},
-    "change_package": {"user_id", "new_package_name"},
-    "get_available_packages": set(),
-    "get_package_details": {"package_name"},
-    "enable_roaming": {"user_id", "status"},
-    "check_network_status": {"region"},
-    "create_fault_ticket": {"user_id", "issue_description", "category", "priority"},
-    "get_fault_ticket_status": {"ticket_id"},
-    "test_internet_speed": {"user_id"},
-    "get_customer_profile": {"user_id"},
-    "update_customer_contact": {"user_id", "contact_type", "new_value"},
-    "suspend_line": {"user_id", "reason"},
-    "reactivate_line": {"user_id"},
-}
 SIDE_EFFECTS = {
     "pay_bill",
     "setup_autopay",
