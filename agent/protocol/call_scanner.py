@@ -99,6 +99,12 @@ def scan_tool_code(
     return tuple(calls), tuple(problems)
 
 
+def _run_end(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Where the run of ``pattern`` that starts at ``pos`` ends (``pos`` if there is none)."""
+    match = pattern.match(text, pos)
+    return pos if match is None else match.end()
+
+
 class _StatementError(Exception):
     """Internal signal: the statement being read is malformed."""
 
@@ -144,7 +150,7 @@ class _Scanner:
         while self._pos < self._end:
             char = text[self._pos]
             if char.isspace() or char == ";":
-                self._pos = _SEPARATORS.match(text, self._pos).end()  # type: ignore[union-attr]
+                self._pos = _run_end(_SEPARATORS, text, self._pos)
             elif char == "#" or text.startswith("```", self._pos):
                 line_end = text.find("\n", self._pos)
                 self._pos = self._end if line_end == -1 else line_end
@@ -163,7 +169,7 @@ class _Scanner:
         arguments = self._arguments()
         # Only spaces before print's ')': a missing ')' then costs this line
         # alone instead of swallowing the next call.
-        self._pos = _SPACES.match(self._text, self._pos).end()  # type: ignore[union-attr]
+        self._pos = _run_end(_SPACES, self._text, self._pos)
         if self._peek() != ")":
             self._reject("syntax", "expected ')' closing print(")
         self._pos += 1
@@ -255,17 +261,17 @@ class _Scanner:
         text, start = self._text, self._pos
         if text[self._pos] in "+-":
             self._pos += 1
-        self._pos = _DIGITS.match(text, self._pos).end()  # type: ignore[union-attr]
+        self._pos = _run_end(_DIGITS, text, self._pos)
         is_float = False
         if self._peek() == ".":
             is_float = True
-            self._pos = _DIGITS.match(text, self._pos + 1).end()  # type: ignore[union-attr]
+            self._pos = _run_end(_DIGITS, text, self._pos + 1)
         if self._peek() in ("e", "E"):
             is_float = True
             self._pos += 1
             if self._peek() in ("+", "-"):
                 self._pos += 1
-            digits_end = _DIGITS.match(text, self._pos).end()  # type: ignore[union-attr]
+            digits_end = _run_end(_DIGITS, text, self._pos)
             if digits_end == self._pos:
                 self._reject("invalid_value", "exponent without digits")
             self._pos = digits_end
@@ -329,7 +335,7 @@ class _Scanner:
         if match is None:
             # Stop on the first character that is not a hex digit, so an
             # escape cut off by the end of the output reads as incomplete.
-            self._pos = min(_HEX_DIGITS.match(self._text, at).end(), at + width)  # type: ignore[union-attr]
+            self._pos = min(_run_end(_HEX_DIGITS, self._text, at), at + width)
             self._reject("invalid_value", f"expected {width} hex digits in an escape")
         self._pos = match.end()
         return int(match.group(), 16)
@@ -344,7 +350,7 @@ class _Scanner:
         """Skip whitespace (newlines included) and return the next character, '' at the end."""
         text, pos = self._text, self._pos
         if pos < self._end and text[pos].isspace():
-            pos = self._pos = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+            pos = self._pos = _run_end(_WHITESPACE, text, pos)
         return text[pos] if pos < self._end else ""
 
     def _identifier(self, reason: ProblemReason, detail: str) -> str:
