@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from agent import evaluation, terminal_chat
 from agent.service import command as serve_command
 from agent.tools import command as tools_command
 from core.config_loader import load_settings_or_exit
@@ -19,6 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="config file (default: config.yaml or TELEKOM_CONFIG)")
     commands = parser.add_subparsers(dest="command", required=True)
     tools_command.add_parser(commands)
+    terminal_chat.add_parser(commands)
+    evaluation.add_parser(commands)
     serve_command.add_parser(commands)
     return parser
 

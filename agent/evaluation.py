@@ -9,7 +9,11 @@ labelled arguments (strings compared case- and diacritic-insensitively;
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
+import sys
+import tempfile
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -19,7 +23,12 @@ from typing import Any
 
 from agent.client import AgentClient
 from agent.events import ChatRequest, ToolStarted
+from agent.runtime import AgentRuntime
+from agent.terminal_chat import BACKEND_CHOICES
+from core.settings import Settings
 from core.turkish import fold
+from db.database import DatabaseUnavailableError, open_database
+from db.engine import DatabaseURLError
 
 
 @dataclass(frozen=True)
@@ -145,3 +154,52 @@ def format_table(report: EvalReport) -> str:
 
 def _ratio(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``python -m agent eval``."""
+    parser = commands.add_parser("eval", help="score a backend on labelled messages (jsonl)")
+    parser.add_argument("file", type=Path, help='jsonl lines {"text", "tool", "args"}')
+    parser.add_argument("--backend", choices=BACKEND_CHOICES, help="model backend to score")
+    parser.add_argument("--model", help="model hub id, folder or GGUF file")
+    parser.add_argument("--customer", type=int, default=1001, help="linked customer (1001)")
+    parser.add_argument(
+        "--database-url",
+        help="database to run against (default: a fresh demo operator in a temporary folder)",
+    )
+    parser.add_argument("--show-misses", action="store_true", help="print each wrong case")
+    parser.set_defaults(handler=eval_command)
+
+
+def eval_command(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        cases = read_cases(args.file)
+    except (OSError, EvalFileError) as exc:
+        print(f"eval: {exc}", file=sys.stderr)
+        return 2
+    settings = settings.with_model(args.backend, args.model)
+    with tempfile.TemporaryDirectory(prefix="telekom-eval-") as folder:
+        url = args.database_url or f"sqlite:///{Path(folder) / 'eval.db'}"
+        database = settings.database.model_copy(update={"url": url, "seed_demo": True})
+        settings = settings.model_copy(update={"database": database})
+        try:
+            report = asyncio.run(_evaluate(settings, cases, args.customer))
+        except (DatabaseUnavailableError, DatabaseURLError) as exc:
+            print(f"database error: {exc}", file=sys.stderr)
+            return 1
+    print(format_table(report))
+    if args.show_misses:
+        for miss in report.misses:
+            print(json.dumps(miss, ensure_ascii=False))
+    print(json.dumps({**report.summary(), "backend": settings.model.backend}))
+    return 0
+
+
+async def _evaluate(settings: Settings, cases: list[EvalCase], customer_id: int) -> EvalReport:
+    async with open_database(settings) as database:
+        runtime = AgentRuntime(settings, database)
+        await runtime.start()
+        try:
+            return await evaluate(runtime, cases, customer_id)
+        finally:
+            await runtime.close()

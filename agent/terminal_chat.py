@@ -8,12 +8,20 @@ cancelled with "hayır"), as in the Telegram chat.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import sys
 import uuid
-from typing import TextIO
+from typing import TextIO, get_args
 
 from agent.client import AgentClient
 from agent.events import ChatRequest, ConfirmationRequested, FinalAnswer, ToolFinished
+from agent.runtime import AgentRuntime
+from core.settings import ModelSettings, Settings
+from db.database import DatabaseUnavailableError, open_database
+from db.engine import DatabaseURLError
+
+BACKEND_CHOICES = get_args(ModelSettings.model_fields["backend"].annotation)
 
 EXIT_WORDS = {"/exit", "/quit", "/çıkış", "/cikis"}
 
@@ -51,3 +59,39 @@ async def run_terminal_chat(
             elif isinstance(event, FinalAnswer):
                 print(f"Asistan: {event.text}", file=stdout, flush=True)
     return 0
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``python -m agent chat``."""
+    chat = commands.add_parser("chat", help="chat with the agent from the terminal or a pipe")
+    chat.add_argument("--customer", type=int, help="linked customer number (default: unlinked)")
+    chat.add_argument("--backend", choices=BACKEND_CHOICES, help="model backend to use")
+    chat.add_argument("--model", help="model hub id, folder or GGUF file")
+    chat.set_defaults(handler=chat_command)
+
+
+def chat_command(args: argparse.Namespace, settings: Settings) -> int:
+    settings = settings.with_model(args.backend, args.model)
+
+    async def run() -> int:
+        async with open_database(settings) as database:
+            runtime = AgentRuntime(settings, database)
+            await runtime.start()
+            try:
+                return await run_terminal_chat(
+                    runtime,
+                    customer_id=args.customer,
+                    stdin=sys.stdin,
+                    stdout=sys.stdout,
+                    stderr=sys.stderr,
+                )
+            finally:
+                await runtime.close()
+
+    try:
+        return asyncio.run(run())
+    except (DatabaseUnavailableError, DatabaseURLError) as exc:
+        print(f"database error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -117,6 +117,18 @@ class Settings(_Section):
     # the folder of the config file that was loaded.
     base_dir: Path = Path(".")
 
+    def with_model(self, backend: str | None = None, name: str | None = None) -> Settings:
+        """These settings with another model backend and/or model (command-line overrides)."""
+        update: dict[str, str] = {}
+        if backend:
+            update["backend"] = backend
+        if name:
+            update["name"] = name
+        if not update:
+            return self
+        model = ModelSettings.model_validate({**self.model.model_dump(), **update})
+        return self.model_copy(update={"model": model})
+
     def resolve_path(self, path: str) -> Path:
         """An absolute path for a (possibly relative) path from the settings."""
         candidate = Path(path).expanduser()
