@@ -73,12 +73,12 @@ def turns_to_messages(
     messages: list[Message] = []
     if customer_id is not None and customer_hint == "system":
         messages.append({"role": "system", "content": customer_hint_text(customer_id)})
-    marked = customer_id is None or customer_hint != "user_prefix"
+    id_mark_pending = customer_id is not None and customer_hint == "user_prefix"
     for turn in turns:
         content = render_tool_block(turn.tool_calls) if turn.is_tool_call else turn.content
-        if not marked and turn.role == "user":
+        if id_mark_pending and turn.role == "user":
             content = f"{content.rstrip()} ID: {customer_id}"
-            marked = True
+            id_mark_pending = False
         messages.append({"role": turn.role, "content": content})
     return messages
 
