@@ -1,0 +1,63 @@
+"""``python -m bot``: the Telegram bot, or the local sandbox when no token is set.
+
+python -m bot [--config PATH]          # Telegram (sandbox without TELEGRAM_BOT_TOKEN)
+python -m bot --sandbox                # the sandbox, explicitly
+python -m bot --sandbox-server PORT    # only the Telegram stand-in, on PORT
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from bot.runner import serve
+from bot.sandbox import NO_TOKEN_NOTICE, run_sandbox, serve_standin
+from core.config_loader import load_settings_or_exit
+from core.logs import configure_logging
+from db.database import DatabaseUnavailableError
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line of ``python -m bot``."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", metavar="PATH", help="config file (default: config.yaml)")
+    modes = parser.add_mutually_exclusive_group()
+    modes.add_argument(
+        "--sandbox", action="store_true", help="chat with the bot in this terminal (no Telegram)"
+    )
+    modes.add_argument(
+        "--sandbox-server",
+        metavar="PORT",
+        type=int,
+        help="start only the Telegram stand-in on PORT",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run what the command line asks for; returns the exit status."""
+    arguments = parse_arguments(argv)
+    if arguments.sandbox_server is not None:
+        return asyncio.run(serve_standin(arguments.sandbox_server))
+    settings = load_settings_or_exit(arguments.config)
+    sandbox = arguments.sandbox or not settings.telegram.bot_token.get_secret_value()
+    try:
+        if sandbox:
+            if not arguments.sandbox:
+                print(NO_TOKEN_NOTICE, file=sys.stderr, flush=True)
+            # The terminal is the chat: logs go to the log file only.
+            configure_logging(settings, console=False)
+            return asyncio.run(run_sandbox(settings))
+        configure_logging(settings)
+        asyncio.run(serve(settings))
+    except DatabaseUnavailableError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

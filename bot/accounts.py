@@ -1,0 +1,74 @@
+"""Linking a Telegram account to a customer, and finding the link.
+
+The security rule (ARCHITECTURE.md): a link comes only from Telegram's
+verified contact share, i.e. a contact whose ``user_id`` is the sender's own,
+and whose number is a line on file. Anything else is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import Enum
+
+from telegram import Contact
+
+from bot.phone_numbers import normalize_phone_number
+from db.database import Database
+from db.engine import transaction
+from db.telegram_links import (
+    LinkedCustomer,
+    find_line_owner,
+    find_linked_customer,
+    link_telegram_user,
+)
+
+log = logging.getLogger(__name__)
+
+
+class LinkRefusal(Enum):
+    """Why a contact share did not link the account."""
+
+    NOT_OWN_CONTACT = "not_own_contact"
+    UNKNOWN_NUMBER = "unknown_number"
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """A made link (``customer_id``, ``full_name``) or the reason for refusing."""
+
+    customer_id: int | None = None
+    full_name: str = ""
+    refusal: LinkRefusal | None = None
+
+
+async def linked_customer(database: Database, telegram_user_id: int) -> LinkedCustomer | None:
+    """The customer linked to the Telegram user, or None."""
+    async with database.sessions() as session:
+        return await find_linked_customer(session, telegram_user_id)
+
+
+async def linked_customer_id(database: Database, telegram_user_id: int) -> int | None:
+    """The customer number linked to the Telegram user, or None."""
+    linked = await linked_customer(database, telegram_user_id)
+    return linked.customer_id if linked else None
+
+
+async def link_from_contact(database: Database, sender_id: int, contact: Contact) -> LinkResult:
+    """Link ``sender_id`` to the owner of the shared number, if the contact is their own."""
+    if contact.user_id != sender_id:
+        log.warning(
+            "telegram user %s shared a contact that is not their own (contact user %s)",
+            sender_id,
+            contact.user_id,
+        )
+        return LinkResult(refusal=LinkRefusal.NOT_OWN_CONTACT)
+    number = normalize_phone_number(contact.phone_number)
+    async with transaction(database.sessions) as session:
+        owner = await find_line_owner(session, number) if number else None
+        if owner is None:
+            log.info("telegram user %s shared a number not on file: %s", sender_id, number)
+            return LinkResult(refusal=LinkRefusal.UNKNOWN_NUMBER)
+        await link_telegram_user(session, sender_id, owner.customer_id, owner.number)
+    log.info("telegram user %s linked to customer %s", sender_id, owner.customer_id)
+    return LinkResult(customer_id=owner.customer_id, full_name=owner.full_name)

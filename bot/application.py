@@ -1,0 +1,123 @@
+"""The one place the Telegram application is wired: :func:`build_application`."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, ApplicationBuilder
+
+from agent.client import AgentClient
+from bot import texts
+from bot.context import CONTEXT_TYPES, SERVICES_KEY, BotApplication
+from bot.handlers import register_handlers
+from bot.handlers.cancel import is_cancel_command
+from bot.keyboards import CONFIRMATION_PREFIX
+from bot.services import BotServices
+from bot.update_order import ChatOrderedUpdateProcessor
+from core.settings import Settings
+from db.database import Database
+from db.engine import transaction
+from db.processed_updates import forget_updates_before
+
+log = logging.getLogger(__name__)
+
+# Updates processed at once across all chats; a chat's later updates wait in
+# its lane and hold a slot meanwhile, so this is generous.
+MAX_CONCURRENT_UPDATES = 256
+# Telegram never redelivers an update this late.
+PROCESSED_UPDATE_RETENTION = timedelta(days=2)
+API_PATH_SUFFIX = "/bot"
+FILE_PATH_SUFFIX = "/file/bot"
+RATE_LIMITER_LOGGER = "telegram.ext.AIORateLimiter"
+
+
+def build_application(settings: Settings, database: Database, agent: AgentClient) -> BotApplication:
+    """The bot, ready for ``initialize``/``start`` and polling or a webhook.
+
+    The caller owns ``database`` and ``agent`` and closes them after the
+    application has stopped.
+    """
+    token = settings.telegram.bot_token.get_secret_value()
+    if not token:
+        raise ValueError("telegram.bot_token is empty (set TELEGRAM_BOT_TOKEN)")
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(
+            ChatOrderedUpdateProcessor(MAX_CONCURRENT_UPDATES, passes_lane=passes_chat_lane)
+        )
+        # Proactive pacing (30/s overall, 20/min per group). Retries after a 429
+        # are the bot's own (bot.delivery): final answers wait as long as Telegram
+        # asks, streaming previews skip instead.
+        .rate_limiter(AIORateLimiter(max_retries=0))
+        .post_init(_publish_commands)
+    )
+    base_url = settings.telegram.api_base_url.rstrip("/")
+    if base_url:
+        builder = builder.base_url(base_url).base_file_url(file_base_url(base_url))
+    application: BotApplication = builder.build()  # type: ignore[assignment]
+    application.bot_data[SERVICES_KEY] = BotServices.create(settings, database, agent)
+    register_handlers(application)
+    _quiet_limiter_log()
+    return application
+
+
+class _CallerRetriesFilter(logging.Filter):
+    """Hides PTB's error line for a 429 handed back to the bot, which retries and logs it.
+
+    With ``max_retries=0`` ``AIORateLimiter`` logs every 429 as an error with a
+    traceback although nothing failed yet; ``bot.delivery`` logs the wait instead.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Rate limit hit after maximum of 0 retries")
+
+
+def _quiet_limiter_log() -> None:
+    limiter_log = logging.getLogger(RATE_LIMITER_LOGGER)
+    if not any(isinstance(f, _CallerRetriesFilter) for f in limiter_log.filters):
+        limiter_log.addFilter(_CallerRetriesFilter())
+
+
+def passes_chat_lane(update: Update) -> bool:
+    """Updates that act at once instead of waiting for the chat's running turn."""
+    query = update.callback_query
+    if query is not None:
+        return (query.data or "").startswith(CONFIRMATION_PREFIX)
+    return is_cancel_command(update)
+
+
+def file_base_url(api_base_url: str) -> str:
+    """``http://host:8081/bot`` -> ``http://host:8081/file/bot`` (a Bot API server's layout)."""
+    if api_base_url.endswith(API_PATH_SUFFIX):
+        return api_base_url[: -len(API_PATH_SUFFIX)] + FILE_PATH_SUFFIX
+    return api_base_url + FILE_PATH_SUFFIX
+
+
+async def _publish_commands(application: BotApplication) -> None:
+    """Menu commands for everyone, plus /admin for the admins; old update ids forgotten."""
+    commands = [BotCommand(name, text) for name, text in texts.COMMAND_DESCRIPTIONS.items()]
+    services: BotServices = application.bot_data[SERVICES_KEY]
+    try:
+        await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
+    except TelegramError as error:
+        log.warning("could not publish the command menu: %s", error)
+    admin_commands = [*commands, BotCommand("admin", texts.ADMIN_COMMAND_DESCRIPTION)]
+    for admin_id in services.settings.telegram.admin_ids:
+        try:
+            await application.bot.set_my_commands(
+                admin_commands, scope=BotCommandScopeChat(admin_id)
+            )
+        except TelegramError as error:
+            # Telegram knows the chat only once the admin has written to the bot.
+            log.info("admin menu for %s not published yet: %s", admin_id, error)
+    async with transaction(services.database.sessions) as session:
+        forgotten = await forget_updates_before(
+            session, datetime.now(UTC) - PROCESSED_UPDATE_RETENTION
+        )
+    if forgotten:
+        log.info("forgot %d processed update ids older than two days", forgotten)

@@ -1,0 +1,169 @@
+"""One customer turn through the agent: store, stream, answer, offer confirmations.
+
+The user's message is stored before the agent is called and its id passed
+on (``ChatRequest.message_id``), so a message survives an unreachable agent
+and a crash. The agent's events drive a live preview (``bot.streaming``); the
+final answer is sent as real messages (``bot.delivery``). A proposed action
+arrives as a card with Onayla / Vazgeç; the card replaces the agent's final
+text, which only repeats the proposal's summary.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram.ext import ExtBot
+
+from agent.client import AgentUnavailableError
+from agent.events import (
+    ChatRequest,
+    ConfirmationRequested,
+    FinalAnswer,
+    TextDelta,
+    ToolStarted,
+)
+from bot import texts
+from bot.delivery import UndeliverableError, send_html
+from bot.keyboards import confirmation_keyboard
+from bot.rendering import escape
+from bot.services import BotServices
+from bot.streaming import AnswerPreview
+from bot.views.confirmation import confirmation_card
+from db.chat_history import FAILED, add_user_message, set_user_message_status
+from db.engine import transaction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CustomerMessage:
+    """A message to answer: where it came from and for whom the agent works."""
+
+    chat_id: int
+    private: bool
+    text: str
+    # The chat's verified customer; always None in groups.
+    customer_id: int | None
+    update_id: int | None
+    # The Telegram message answered (replied to in groups; names the draft).
+    telegram_message_id: int
+
+
+@dataclass
+class _TurnResult:
+    answer_html: str = ""
+    confirmations: list[ConfirmationRequested] | None = None
+
+
+async def answer_customer(
+    bot: ExtBot[None], services: BotServices, message: CustomerMessage
+) -> None:
+    """Store ``message``, run the agent turn, and deliver the answer.
+
+    ``/iptal`` may cancel the turn (``services.turns``); the message is then
+    marked failed and the customer has already been told.
+    """
+    stored_id = await _store(services, message)
+    finished = await services.turns.run(
+        message.chat_id, _converse(bot, services, message, stored_id)
+    )
+    if not finished:
+        log.info("chat %s: turn cancelled by the customer", message.chat_id)
+        await _mark_failed(services, stored_id)
+
+
+async def _converse(
+    bot: ExtBot[None], services: BotServices, message: CustomerMessage, stored_id: int
+) -> None:
+    preview = AnswerPreview(
+        bot,
+        message.chat_id,
+        private=message.private,
+        edit_interval_s=services.settings.telegram.stream_edit_interval_s,
+        draft_id=message.telegram_message_id,
+    )
+    async with preview:
+        try:
+            result = await _run_agent(services, message, stored_id, preview)
+        except AgentUnavailableError as error:
+            log.warning("chat %s: agent unavailable: %s", message.chat_id, error)
+            await _mark_failed(services, stored_id)
+            result = _TurnResult(answer_html=texts.AGENT_UNAVAILABLE)
+        except Exception:
+            await _mark_failed(services, stored_id)
+            raise
+    await _deliver(bot, message, result)
+    await preview.discard()
+
+
+async def _run_agent(
+    services: BotServices, message: CustomerMessage, stored_id: int, preview: AnswerPreview
+) -> _TurnResult:
+    request = ChatRequest(
+        message=message.text,
+        chat_id=str(message.chat_id),
+        customer_id=message.customer_id,
+        message_id=stored_id,
+        update_id=message.update_id,
+    )
+    written = ""
+    final: FinalAnswer | None = None
+    confirmations: list[ConfirmationRequested] = []
+    async for event in services.agent.chat(request):
+        if isinstance(event, TextDelta):
+            written += event.text
+            await preview.show(written)
+        elif isinstance(event, ToolStarted):
+            written = ""
+            await preview.show(texts.TOOL_PROGRESS.get(event.name, texts.TOOL_PROGRESS_DEFAULT))
+        elif isinstance(event, ConfirmationRequested):
+            confirmations.append(event)
+        elif isinstance(event, FinalAnswer):
+            final = event
+    answer = final.text.strip() if final is not None else ""
+    if final is None:
+        log.error("chat %s: the agent ended the turn without a final answer", message.chat_id)
+    return _TurnResult(
+        answer_html=escape(answer) if answer else texts.EMPTY_ANSWER,
+        confirmations=confirmations,
+    )
+
+
+async def _deliver(bot: ExtBot[None], message: CustomerMessage, result: _TurnResult) -> None:
+    reply_to = None if message.private else message.telegram_message_id
+    try:
+        if not result.confirmations:
+            await send_html(bot, message.chat_id, result.answer_html, reply_to=reply_to)
+            return
+        for confirmation in result.confirmations:
+            await send_html(
+                bot,
+                message.chat_id,
+                confirmation_card(confirmation),
+                reply_markup=confirmation_keyboard(confirmation.confirmation_id),
+                reply_to=reply_to,
+            )
+    except UndeliverableError:
+        # Logged where it failed; the answer is stored in the chat history.
+        return
+
+
+async def _store(services: BotServices, message: CustomerMessage) -> int:
+    async with transaction(services.database.sessions) as session:
+        stored = await add_user_message(
+            session,
+            str(message.chat_id),
+            message.text,
+            customer_id=message.customer_id,
+            update_id=message.update_id,
+        )
+        return stored.id
+
+
+async def _mark_failed(services: BotServices, stored_id: int) -> None:
+    try:
+        async with transaction(services.database.sessions) as session:
+            await set_user_message_status(session, stored_id, FAILED)
+    except Exception:
+        log.exception("could not mark message %s as failed", stored_id)

@@ -1,0 +1,66 @@
+"""Update handlers, one module per feature; :func:`register_handlers` wires them in order."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.addressing import ADDRESSED_TO_BOT
+from bot.context import BotApplication
+from bot.handlers import (
+    admin,
+    billing,
+    cancel,
+    chat,
+    confirmations,
+    errors,
+    gate,
+    linking,
+    media,
+    start,
+    status,
+)
+from bot.keyboards import CONFIRMATION_PREFIX, PAY_PREFIX
+
+# Screening (duplicates, rate limit) runs before every other handler.
+SCREENING_GROUP = -1
+
+# Only new messages: an edited message is not a new question.
+NEW_MESSAGES = filters.UpdateType.MESSAGE
+
+
+def register_handlers(application: BotApplication) -> None:
+    """Add every handler and the error handler to ``application``."""
+    application.add_handler(TypeHandler(Update, gate.screen_update), group=SCREENING_GROUP)
+    commands = {
+        "start": start.start,
+        "help": start.show_help,
+        "fatura": billing.current_bill,
+        "durum": status.line_status,
+        "iptal": cancel.cancel,
+        "admin": admin.admin,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
+    application.add_handler(MessageHandler(NEW_MESSAGES & filters.CONTACT, linking.contact_shared))
+    application.add_handler(
+        CallbackQueryHandler(confirmations.confirmation_pressed, pattern=f"^{CONFIRMATION_PREFIX}")
+    )
+    application.add_handler(CallbackQueryHandler(billing.pay_pressed, pattern=f"^{PAY_PREFIX}"))
+    application.add_handler(CallbackQueryHandler(confirmations.unknown_button))
+    application.add_handler(
+        MessageHandler(NEW_MESSAGES & filters.COMMAND & ADDRESSED_TO_BOT, start.unknown_command)
+    )
+    application.add_handler(
+        MessageHandler(NEW_MESSAGES & filters.TEXT & ADDRESSED_TO_BOT, chat.chat_message)
+    )
+    application.add_handler(
+        MessageHandler(NEW_MESSAGES & ADDRESSED_TO_BOT & ~filters.TEXT, media.unsupported_media)
+    )
+    application.add_error_handler(errors.report_error)

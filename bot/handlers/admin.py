@@ -1,0 +1,68 @@
+"""``/admin``: system status and model swaps, for ``telegram.admin_ids`` only.
+
+Anyone else gets the same answer as for an unknown command, so the command's
+existence is not revealed; the attempt is logged at WARNING.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from agent.client import AgentUnavailableError
+from agent.status import SystemStatus
+from bot import texts
+from bot.context import BotContext
+from bot.handlers.replies import is_private, refuse_in_group, reply
+from bot.rendering import escape
+from bot.views.admin import admin_card
+
+log = logging.getLogger(__name__)
+
+# The values of ``model.backend`` (core.settings.ModelSettings).
+BACKENDS = ("auto", "transformers", "openai", "rules")
+
+
+async def admin(update: Update, context: BotContext) -> None:
+    """``/admin``, ``/admin reload``, ``/admin model NAME``, ``/admin backend NAME``."""
+    user = update.effective_user
+    services = context.services
+    if user is None or not services.is_admin(user.id):
+        log.warning("/admin refused for telegram user %s", user.id if user else None)
+        await reply(update, context, texts.UNKNOWN_COMMAND)
+        return
+    if not is_private(update):
+        await refuse_in_group(update, context)
+        return
+    arguments = context.args or []
+    try:
+        match arguments:
+            case []:
+                await reply(update, context, admin_card(await services.agent.status()))
+            case ["reload"]:
+                await _swap(update, context, backend=None, model_name=None)
+            case ["model", name]:
+                await _swap(update, context, backend=None, model_name=name)
+            case ["backend", name] if name in BACKENDS:
+                await _swap(update, context, backend=name, model_name=None)
+            case _:
+                await reply(update, context, texts.ADMIN_USAGE)
+    except AgentUnavailableError as error:
+        log.warning("/admin: agent unavailable: %s", error)
+        await reply(update, context, texts.ADMIN_UNAVAILABLE)
+
+
+async def _swap(
+    update: Update, context: BotContext, *, backend: str | None, model_name: str | None
+) -> None:
+    log.info(
+        "admin %s swaps model: backend=%s model=%s", update.effective_user.id, backend, model_name
+    )
+    await reply(update, context, texts.ADMIN_SWAPPING)
+    status: SystemStatus = await context.services.agent.swap_model(
+        backend=backend, model_name=model_name
+    )
+    error = status.model_hizmeti.error
+    headline = texts.ADMIN_SWAP_FAILED.format(error=escape(error)) if error else texts.ADMIN_SWAPPED
+    await reply(update, context, f"{headline}\n\n{admin_card(status)}")

@@ -1,0 +1,55 @@
+"""Free text: the customer's question goes to the agent."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot import texts
+from bot.accounts import linked_customer_id
+from bot.addressing import without_mention
+from bot.context import BotContext
+from bot.conversation import CustomerMessage, answer_customer
+from bot.handlers.replies import is_private, reply
+from bot.views.quantities import format_number
+
+log = logging.getLogger(__name__)
+
+
+async def chat_message(update: Update, context: BotContext) -> None:
+    """Answer a text message through the agent (account data only in a linked private chat)."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None or message.text is None:
+        return
+    services = context.services
+    private = is_private(update)
+    text = message.text.strip() if private else without_mention(message.text, context.bot.username)
+    if not text:
+        await reply(update, context, texts.GROUP_INTRO)
+        return
+    limit = services.settings.telegram.max_message_chars
+    if len(text) > limit:
+        log.info("chat %s: message of %d characters refused", chat.id, len(text))
+        await reply(
+            update,
+            context,
+            texts.MESSAGE_TOO_LONG.format(
+                limit=format_number(limit), length=format_number(len(text))
+            ),
+        )
+        return
+    # Groups never get account data: the agent works there for no customer.
+    customer_id = await linked_customer_id(services.database, user.id) if private else None
+    await answer_customer(
+        context.bot,
+        services,
+        CustomerMessage(
+            chat_id=chat.id,
+            private=private,
+            text=text,
+            customer_id=customer_id,
+            update_id=update.update_id,
+            telegram_message_id=message.message_id,
+        ),
+    )

@@ -1,0 +1,45 @@
+"""The error handler: a short Turkish apology with an incident id; the traceback to the log."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot import texts
+from bot.context import BotContext
+from bot.delivery import UndeliverableError, send_html
+
+log = logging.getLogger(__name__)
+
+
+def new_incident_id() -> str:
+    """A short id the customer can quote and the operator can find in the log."""
+    return uuid.uuid4().hex[:8].upper()
+
+
+async def report_error(update: object, context: BotContext) -> None:
+    """Log the failure with an incident id and apologise in the chat, never with details."""
+    incident = new_incident_id()
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error(
+        "incident %s: handling update %s failed",
+        incident,
+        update_id,
+        exc_info=context.error,
+    )
+    if not isinstance(update, Update):
+        return
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer()
+    chat = update.effective_chat
+    if chat is None:
+        return
+    try:
+        await send_html(context.bot, chat.id, texts.ERROR_APOLOGY.format(incident=incident))
+    except UndeliverableError:
+        log.error("incident %s: the apology could not be delivered either", incident)

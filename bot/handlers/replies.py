@@ -1,0 +1,52 @@
+"""Small helpers every handler uses to answer in the chat an update came from."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from bot import texts
+from bot.context import BotContext
+from bot.delivery import ReplyMarkup, UndeliverableError, send_html
+from bot.keyboards import private_chat_keyboard
+
+
+def is_private(update: Update) -> bool:
+    """Whether the update comes from a private chat with the bot."""
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+async def reply(
+    update: Update,
+    context: BotContext,
+    html_text: str,
+    *,
+    reply_markup: ReplyMarkup | None = None,
+) -> None:
+    """Send ``html_text`` to the update's chat (as a reply in groups).
+
+    Delivery failures are logged by ``bot.delivery`` and end here: there is
+    no one left to tell.
+    """
+    chat = update.effective_chat
+    if chat is None:
+        return
+    message = update.effective_message
+    reply_to = message.message_id if message is not None and not is_private(update) else None
+    try:
+        await send_html(
+            context.bot, chat.id, html_text, reply_markup=reply_markup, reply_to=reply_to
+        )
+    except UndeliverableError:
+        return
+
+
+async def refuse_in_group(update: Update, context: BotContext) -> None:
+    """Tell a group that account matters are handled in the private chat."""
+    await reply(
+        update,
+        context,
+        texts.PRIVATE_ONLY,
+        reply_markup=private_chat_keyboard(context.bot.username),
+    )

@@ -1,0 +1,91 @@
+"""Running the bot: database, agent (embedded or remote), polling or webhook, clean stop.
+
+``running_bot`` is shared by ``python -m bot`` and the sandbox. Stopping
+finishes the turns in flight: PTB's ``Application.stop`` waits for every
+update being processed, and the agent is closed only after that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from agent.connect import connect_agent
+from bot.application import build_application
+from bot.context import BotApplication
+from core.settings import Settings
+from db.database import open_database
+
+log = logging.getLogger(__name__)
+
+# How long one long poll waits at Telegram for new updates.
+POLL_TIMEOUT = timedelta(seconds=10)
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings) -> AsyncIterator[BotApplication]:
+    """The bot receiving updates (polling or webhook) until the block ends."""
+    async with open_database(settings) as database:
+        agent = await connect_agent(settings, database)
+        try:
+            application = build_application(settings, database, agent)
+            async with application:
+                await application.start()
+                try:
+                    await _start_receiving(application, settings)
+                    yield application
+                finally:
+                    log.info("stopping: finishing the turns in flight")
+                    if application.updater is not None and application.updater.running:
+                        await application.updater.stop()
+                    if application.running:
+                        await application.stop()
+        finally:
+            await agent.close()
+
+
+async def serve(settings: Settings) -> None:
+    """Run the bot until SIGINT or SIGTERM."""
+    async with running_bot(settings):
+        await wait_for_stop_signal()
+
+
+async def wait_for_stop_signal() -> None:
+    """Return on SIGINT or SIGTERM (Ctrl-C, ``docker stop``, systemd)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for stop_signal in signals:
+        loop.add_signal_handler(stop_signal, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for stop_signal in signals:
+            loop.remove_signal_handler(stop_signal)
+
+
+async def _start_receiving(application: BotApplication, settings: Settings) -> None:
+    updater = application.updater
+    if updater is None:
+        raise RuntimeError("the application was built without an updater")
+    telegram = settings.telegram
+    if telegram.mode == "webhook":
+        webhook = telegram.webhook
+        if not webhook.url:
+            raise ValueError("telegram.mode is webhook but telegram.webhook.url is empty")
+        await updater.start_webhook(
+            listen=webhook.listen,
+            port=webhook.port,
+            url_path=urlsplit(webhook.url).path.lstrip("/"),
+            webhook_url=webhook.url,
+            secret_token=webhook.secret_token.get_secret_value() or None,
+        )
+        log.info("receiving updates by webhook on %s:%s", webhook.listen, webhook.port)
+        return
+    await updater.start_polling(timeout=POLL_TIMEOUT)
+    log.info("receiving updates by long polling")

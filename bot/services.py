@@ -1,0 +1,58 @@
+"""What every handler needs, built once by ``build_application``.
+
+Handlers reach it through ``context.services`` (``bot.context.BotContext``);
+there is no module-level state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agent.client import AgentClient
+from bot.active_turns import ActiveTurns
+from bot.rate_limit import UserRateLimiter
+from core.settings import Settings
+from db.database import Database
+
+
+@dataclass
+class ConfirmationsInFlight:
+    """Confirmation ids being run now: a second press meanwhile is told to wait."""
+
+    _ids: set[str] = field(default_factory=set)
+
+    def begin(self, confirmation_id: str) -> bool:
+        """Mark ``confirmation_id`` as running; False when it already is."""
+        if confirmation_id in self._ids:
+            return False
+        self._ids.add(confirmation_id)
+        return True
+
+    def end(self, confirmation_id: str) -> None:
+        self._ids.discard(confirmation_id)
+
+
+@dataclass(frozen=True)
+class BotServices:
+    """Settings, database, agent and the bot's in-memory coordination."""
+
+    settings: Settings
+    database: Database
+    agent: AgentClient
+    rate_limiter: UserRateLimiter
+    turns: ActiveTurns = field(default_factory=ActiveTurns)
+    confirmations: ConfirmationsInFlight = field(default_factory=ConfirmationsInFlight)
+
+    @classmethod
+    def create(cls, settings: Settings, database: Database, agent: AgentClient) -> BotServices:
+        limit = settings.telegram.rate_limit
+        return cls(
+            settings=settings,
+            database=database,
+            agent=agent,
+            rate_limiter=UserRateLimiter(limit.messages, limit.per_seconds),
+        )
+
+    def is_admin(self, telegram_user_id: int) -> bool:
+        """Whether ``telegram_user_id`` is listed in ``telegram.admin_ids``."""
+        return telegram_user_id in self.settings.telegram.admin_ids
