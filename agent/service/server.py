@@ -9,8 +9,11 @@ and the database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
+from collections.abc import Iterator
 
 import uvicorn
 
@@ -71,6 +74,27 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
                 timeout_graceful_shutdown=int(settings.agent.timeout_s),
             )
             log.info("agent service on http://%s:%d (docs at /docs)", host, port)
-            await uvicorn.Server(config).serve()
+            await _Server(config).serve()
         finally:
             await runtime.close()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, with the shutdown signals handled on the event loop.
+
+    uvicorn re-raises a captured SIGTERM once it has stopped, which would kill
+    the process before the runtime and the database are closed; here the
+    signal only starts the graceful shutdown and the process exits normally.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        signals = (signal.SIGINT, signal.SIGTERM)
+        for number in signals:
+            loop.add_signal_handler(number, self.handle_exit, number, None)
+        try:
+            yield
+        finally:
+            for number in signals:
+                loop.remove_signal_handler(number)
