@@ -18,7 +18,7 @@ from agent.tools.registry import Preview, tool
 from agent.tools.results import day_of, iso_day, iso_moment, money
 from core.turkish import format_day, format_money
 from db.ids import next_public_id
-from db.models import Bill, Payment, Subscription
+from db.models import Bill, Customer, Payment, Subscription
 
 PAYMENT_HISTORY_LIMIT = 50
 
@@ -215,7 +215,8 @@ async def get_payment_history(ctx: ToolContext, user_id: UserId) -> dict[str, An
     }
 
 
-async def _check_autopay_change(session: AsyncSession, customer_id: int, status: bool) -> None:
+async def _autopay_account(session: AsyncSession, customer_id: int, status: bool) -> Customer:
+    """The customer whose autopay is to be set to ``status``; an error if it already is."""
     account = await lookups.customer(session, customer_id)
     if account.autopay_enabled == status:
         if status:
@@ -223,11 +224,15 @@ async def _check_autopay_change(session: AsyncSession, customer_id: int, status:
                 errors.AUTOPAY_ALREADY_ENABLED, "Otomatik ödeme talimatınız zaten açık."
             )
         raise ToolError(errors.AUTOPAY_ALREADY_DISABLED, "Otomatik ödeme talimatınız zaten kapalı.")
+    return account
 
 
 async def _next_payment_date(session: AsyncSession, customer_id: int, today: date) -> date | None:
-    """When autopay next charges: the first unpaid bill's due date (today if overdue),
-    else the day the next bill is issued."""
+    """When autopay next charges.
+
+    The first unpaid bill's due date (today if it is overdue), else the day the
+    next bill is issued.
+    """
     unpaid = await lookups.unpaid_bills(session, customer_id)
     if unpaid:
         return max(unpaid[0].due_date, today)
@@ -240,8 +245,7 @@ async def _next_payment_date(session: AsyncSession, customer_id: int, today: dat
 
 async def preview_setup_autopay(ctx: ToolContext, user_id: UserId, status: Flag) -> Preview:
     async with ctx.transaction() as session:
-        await _check_autopay_change(session, user_id, status)
-        account = await lookups.customer(session, user_id)
+        account = await _autopay_account(session, user_id, status)
         next_date = await _next_payment_date(session, user_id, ctx.today())
     if not status:
         summary = (
@@ -263,8 +267,7 @@ async def preview_setup_autopay(ctx: ToolContext, user_id: UserId, status: Flag)
 async def setup_autopay(ctx: ToolContext, user_id: UserId, status: Flag) -> dict[str, Any]:
     """Otomatik fatura ödeme talimatını açar (status=true) veya kapatır (status=false)."""
     async with ctx.transaction() as session:
-        await _check_autopay_change(session, user_id, status)
-        account = await lookups.customer(session, user_id)
+        account = await _autopay_account(session, user_id, status)
         account.autopay_enabled = status
         next_date = await _next_payment_date(session, user_id, ctx.today()) if status else None
     return {

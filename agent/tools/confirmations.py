@@ -113,12 +113,13 @@ class ConfirmationOutcome:
         return self.result.get("success") is not False
 
 
-async def propose(registry: Registry, call: ToolCall, ctx: ToolContext) -> Proposal:
+async def propose(call: ToolCall, ctx: ToolContext, registry: Registry | None = None) -> Proposal:
     """Admit ``call`` (a side-effecting tool), check its rules and store it for confirmation.
 
     Raises ToolError (Turkish message) when the call cannot run at all.
+    ``registry`` defaults to the 19 telecom tools.
     """
-    found, arguments = admit(registry, call, ctx)
+    found, arguments = admit(registry or default_registry(), call, ctx)
     return await create_proposal(found, arguments, ctx)
 
 

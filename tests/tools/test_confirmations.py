@@ -173,7 +173,7 @@ async def test_the_latest_pending_action_of_the_chat_is_found(
     call: CallTool, context: ContextFactory, registry: Registry, clock: Clock
 ) -> None:
     assert await latest_pending(context(1001)) is None
-    first = await propose(registry, ToolCall("enable_roaming", {"status": True}), context(1001))
+    first = await propose(ToolCall("enable_roaming", {"status": True}), context(1001), registry)
     clock.advance(seconds=5)
     second = _proposal(await call(1001, "pay_bill", method="credit_card"))
     assert first.id != second.id
