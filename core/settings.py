@@ -66,7 +66,7 @@ class AgentSettings(_Section):
     timeout_s: float = Field(120.0, gt=0)
     max_steps: int = Field(5, ge=1, le=20)
     history_token_budget: int = Field(3000, ge=256)
-    customer_hint: Literal["system", "user_prefix", "none"] = "system"
+    customer_hint: Literal["system", "user_prefix", "none"] = "user_prefix"
     confirmation_ttl_s: int = Field(600, ge=10)
 
 
