@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent.client import AgentUnavailableError
+from agent.connect import connect_agent
 from agent.events import (
     AgentEvent,
     ChatRequest,
@@ -305,3 +306,19 @@ async def test_keep_alive_pings_during_a_slow_turn_do_not_disturb_the_client(
         await runtime.close()
     assert isinstance(events[-1], FinalAnswer)
     assert events[-1].tool_calls[0].arac_adi == "get_current_bill"
+
+
+async def test_connect_agent_picks_the_http_client_when_agent_url_is_set(
+    live: LiveServer, service_settings: Settings, database: Database
+) -> None:
+    agent_settings = service_settings.agent.model_copy(update={"url": live.base_url})
+    agent = await connect_agent(
+        service_settings.model_copy(update={"agent": agent_settings}), database
+    )
+    try:
+        assert isinstance(agent, HTTPAgentClient)
+        events = await run_turn(agent, ask("kalan internetim ne kadar", "c10"))
+        assert isinstance(events[-1], FinalAnswer)
+        assert events[-1].tool_calls[0].arac_adi == "get_remaining_quotas"
+    finally:
+        await agent.close()
