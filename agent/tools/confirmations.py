@@ -39,6 +39,12 @@ CONFIRMATION_ID_BYTES = 12
 MAX_CONFIRMATION_ID_CHARS = 32
 
 DONE_MESSAGE = "İşleminiz gerçekleştirildi."
+# Result keys holding the public reference of what was done, with their Turkish label.
+REFERENCE_LABELS = {
+    "transaction_id": "İşlem numarası",
+    "change_id": "Değişiklik numarası",
+    "ticket_id": "Arıza kayıt numarası",
+}
 ALREADY_DONE_MESSAGE = "Bu işlem zaten onaylanıp gerçekleştirilmişti; tekrar yapılmadı."
 NOT_FOUND_MESSAGE = "Bu onay isteğini bulamadım. İsterseniz işlemi yeniden talep edebilirsiniz."
 EXPIRED_MESSAGE = (
@@ -171,7 +177,7 @@ async def confirm(
                     log.info(
                         "confirmed %s (%s) for customer %s", row.id, row.tool_name, row.customer_id
                     )
-                    return _ran("done", row.tool_name, data, DONE_MESSAGE)
+                    return _ran("done", row.tool_name, data, _done_message(data))
         except Exception:
             log.exception("confirmation %s (%s) failed; it stays pending", row.id, row.tool_name)
             return ConfirmationOutcome("failed", INTERNAL_ERROR_MESSAGE, row.tool_name)
@@ -321,3 +327,11 @@ def _ran(
     if data is not None and data.get("success") is False:
         message = data["error"]["message"]
     return ConfirmationOutcome(status, message, tool_name, data)
+
+
+def _done_message(result: dict[str, Any]) -> str:
+    """ "İşleminiz gerçekleştirildi." with the reference number the customer may need later."""
+    for key, label in REFERENCE_LABELS.items():
+        if key in result:
+            return f"{DONE_MESSAGE} {label}: {result[key]}."
+    return DONE_MESSAGE

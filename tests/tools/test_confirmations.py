@@ -53,7 +53,9 @@ async def test_a_proposal_changes_nothing_until_confirmed(
 
     assert outcome.status == "done"
     assert outcome.succeeded
-    assert outcome.message == "İşleminiz gerçekleştirildi."
+    assert outcome.result is not None
+    transaction_id = outcome.result["transaction_id"]
+    assert outcome.message == f"İşleminiz gerçekleştirildi. İşlem numarası: {transaction_id}."
     assert await _bill_paid(sessions, bill_id)
 
 
