@@ -180,13 +180,15 @@ class StandinState:
 
     # -- messages ---------------------------------------------------------
 
-    def add_message(self, chat: ChatRecord, *, sender_id: int, **fields: Any) -> MessageRecord:
+    def add_message(
+        self, chat: ChatRecord, *, sender_id: int, from_bot: bool = False, **fields: Any
+    ) -> MessageRecord:
         """Append a message to ``chat`` with the chat's next ``message_id``."""
         message = MessageRecord(
             message_id=chat.next_message_id,
             chat_id=chat.id,
             sender_id=sender_id,
-            from_bot=sender_id == self.bot.id,
+            from_bot=from_bot,
             date=self.now(),
             **fields,
         )
@@ -196,7 +198,7 @@ class StandinState:
 
     def add_bot_message(self, chat: ChatRecord, **fields: Any) -> MessageRecord:
         """Record a message the bot sent; it ends any open draft in the chat."""
-        message = self.add_message(chat, sender_id=self.bot.id, **fields)
+        message = self.add_message(chat, sender_id=self.bot.id, from_bot=True, **fields)
         for draft in chat.drafts:
             if draft.final_message_id is None:
                 draft.final_message_id = message.message_id

@@ -18,6 +18,12 @@ TOKEN = "123456789:TEST-token-for-the-stand-in"
 
 
 @pytest.fixture
+def token() -> str:
+    """The bot token; the stand-in accepts any and derives the bot id from it."""
+    return TOKEN
+
+
+@pytest.fixture
 def standin_settings() -> StandinSettings:
     """Flood control off, so rules other than flood control are tested one at a time."""
     return StandinSettings(flood=FloodPolicy(enabled=False))
@@ -37,9 +43,9 @@ def driver(server: StandinServer) -> StandinDriver:
 
 
 @pytest.fixture
-async def bot(server: StandinServer) -> AsyncIterator[Bot]:
+async def bot(server: StandinServer, token: str) -> AsyncIterator[Bot]:
     """A real python-telegram-bot ``Bot`` talking HTTP to the stand-in."""
-    async with Bot(TOKEN, base_url=server.base_url, base_file_url=server.base_file_url) as tg_bot:
+    async with Bot(token, base_url=server.base_url, base_file_url=server.base_file_url) as tg_bot:
         yield tg_bot
 
 

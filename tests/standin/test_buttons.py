@@ -19,7 +19,6 @@ from telegram import (
 from telegram.error import BadRequest
 
 from bot.standin import FloodPolicy, StandinDriver, StandinServer, StandinSettings, UserView
-from tests.standin.conftest import TOKEN
 
 
 def _one_button(data: str) -> InlineKeyboardMarkup:
@@ -98,9 +97,9 @@ async def test_the_driver_refuses_to_press_a_button_that_is_not_there(
         driver.press_button(customer, sent.message_id, data="ok")
 
 
-async def test_a_press_must_be_answered_in_time() -> None:
+async def test_a_press_must_be_answered_in_time(token: str) -> None:
     settings = StandinSettings(flood=FloodPolicy(enabled=False), callback_answer_window=0.0)
-    async with StandinServer(settings) as server, Bot(TOKEN, base_url=server.base_url) as bot:
+    async with StandinServer(settings) as server, Bot(token, base_url=server.base_url) as bot:
         driver = StandinDriver(server)
         user = driver.create_user("Mehmet")
         driver.send_command(user, "start")
