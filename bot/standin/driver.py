@@ -13,6 +13,8 @@ and reads back what the bot did::
 Reading returns frozen snapshots (:mod:`bot.standin.views`). Waiting wakes on
 every change the bot makes; there is no sleep-polling.
 
+Call the driver from the event loop the server runs on; it is not thread-safe.
+
 Misusing the driver (pressing a button that does not exist, writing into a
 group one is not a member of) raises ``LookupError`` or ``ValueError`` in the
 test: those are mistakes in the test, not situations Telegram produces.
@@ -383,7 +385,12 @@ class StandinDriver:
         return found
 
     async def wait_until_consumed(self, *, timeout: float = 5.0) -> None:  # noqa: ASYNC109
-        """Wait until the bot has fetched and confirmed every queued update."""
+        """Wait until the bot has fetched and confirmed every queued update.
+
+        Confirmed means fetched: PTB confirms a batch when it asks for the next
+        one, which can be before its handlers have finished. Wait for what the
+        handlers do (``wait_for_bot_message``, ``wait_for``) to know they ran.
+        """
         await self.wait_for(lambda: not self._state.updates.pending, timeout=timeout)
 
     # -- internals --------------------------------------------------------
