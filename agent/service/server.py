@@ -22,6 +22,7 @@ from agent.service.auth import is_loopback
 from core.logs import configure_logging
 from core.settings import Settings
 from db.database import DatabaseUnavailableError, open_database
+from db.engine import DatabaseURLError
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
     configure_logging(settings)
     try:
         asyncio.run(_serve(settings, host, port))
-    except DatabaseUnavailableError as exc:
+    except (DatabaseUnavailableError, DatabaseURLError) as exc:
         print(f"agent serve: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
