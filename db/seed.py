@@ -150,11 +150,11 @@ _COVERAGE = {
     "Doğu Anadolu": 93.1,
     "Güneydoğu Anadolu": 94.7,
 }
-# (region, area, issue, hours since start, hours until estimated end)
+# (region, area, issue, hours since start (negative: planned, not begun), hours until estimated end)
 _OUTAGES = (
     ("Ege", "İzmir - Bornova", "Fiber hat kesintisi nedeniyle mobil internet yavaşlığı", 3, 5),
     ("Karadeniz", "Trabzon - Akçaabat", "Baz istasyonu bakım çalışması", 20, 4),
-    ("Marmara", "İstanbul - Kadıköy", "Planlı şebeke iyileştirme çalışması", -30, 2),
+    ("Marmara", "İstanbul - Kadıköy", "Planlı şebeke iyileştirme çalışması", -30, 34),
 )
 _TICKET_SAMPLES = (
     (
