@@ -17,11 +17,10 @@ from typing import Any
 from agent.rules import result_fields as rf
 from agent.rules import texts
 from agent.turns import ToolCall
+from core.turkish import fold
 from db.reference_data import CATALOGUE
 
 logger = logging.getLogger(__name__)
-
-_UNKNOWN = "bilinmiyor"
 
 Composer = Callable[[dict[str, Any], ToolCall, "str | None"], str]
 
@@ -39,7 +38,7 @@ def compose_answer(call: ToolCall, content: str, intended_tool: str | None = Non
         return texts.ERROR_UNREADABLE
     error = rf.error_of(result)
     if error is not None:
-        return _error_answer(call, error, intended_tool)
+        return _error_answer(call, error)
     composer = _COMPOSERS.get(call.name)
     if composer is None:
         logger.warning("no answer template for tool %s", call.name)
@@ -51,29 +50,33 @@ def compose_answer(call: ToolCall, content: str, intended_tool: str | None = Non
         return texts.ERROR_UNREADABLE
 
 
-def _error_answer(call: ToolCall, error: dict[str, Any], intended_tool: str | None) -> str:
+def _error_answer(call: ToolCall, error: dict[str, Any]) -> str:
+    """The tool's own message (or our explanation of the code), then the next step."""
     code = str(error.get("code") or "").upper()
     message = rf.text(error.get("message"))
     logger.info("tool %s failed: %s %s", call.name, code, message)
+    details = error.get("details") if isinstance(error.get("details"), dict) else {}
+    explanation = message or texts.ERROR_EXPLANATIONS.get(code) or texts.ERROR_GENERIC
+    return _lines(explanation, *_next_steps(code, call, details, explanation))
+
+
+def _next_steps(code: str, call: ToolCall, details: dict[str, Any], explanation: str) -> list[str]:
     if code == "INVALID_PACKAGE":
         names = ", ".join(spec.name for spec in CATALOGUE)
-        answer = texts.ERRORS[code].format(names=names)
-        if call.name == "change_package":
-            return f"{answer}\n{texts.ASK_PACKAGE_CHANGE}"
-        return f"{answer}\n{texts.ASK_PACKAGE_DETAILS}"
+        question = (
+            texts.ASK_PACKAGE_CHANGE if call.name == "change_package" else texts.ASK_PACKAGE_DETAILS
+        )
+        return [texts.ERROR_NEXT_STEPS[code].format(names=names), question]
     if code == "INVALID_REGION":
-        return f"{texts.ERRORS[code]}\n{texts.ASK_REGION}"
+        return [texts.ASK_REGION]
     if code == "DUPLICATE_TICKET_FOUND":
-        details = error.get("details") if isinstance(error.get("details"), dict) else {}
-        existing = rf.text(details.get("existing_ticket_id")) if details else None
-        if existing is None:
-            return texts.ERRORS["DUPLICATE_TICKET_FOUND_NO_ID"]
-        return texts.ERRORS[code].format(existing_ticket_id=existing)
-    if code in texts.ERRORS:
-        return texts.ERRORS[code]
-    if message:
-        return texts.ERROR_DETAIL.format(generic=texts.ERROR_GENERIC, message=message)
-    return texts.ERROR_GENERIC
+        existing = rf.text(details.get("existing_ticket_id"))
+        steps = [texts.TICKET_CREATED_CLOSING]
+        if existing and existing not in explanation:
+            steps.insert(0, texts.ERROR_NEXT_STEPS[code].format(existing_ticket_id=existing))
+        return steps
+    step = texts.ERROR_NEXT_STEPS.get(code)
+    return [step] if step else []
 
 
 def _lines(*parts: str | None) -> str:
@@ -95,11 +98,11 @@ def _features(result: dict[str, Any]) -> dict[str, Any]:
 def _current_bill(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
     status = str(result.get("status") or "").lower()
     body = texts.CURRENT_BILL.format(
-        bill_id=rf.text(result.get("bill_id")) or _UNKNOWN,
-        amount=rf.money(result.get("amount")) or _UNKNOWN,
-        bill_date=rf.day(result.get("bill_date")) or _UNKNOWN,
-        due_date=rf.day(result.get("due_date")) or _UNKNOWN,
-        status=rf.label(status, texts.BILL_STATUS) or _UNKNOWN,
+        bill_id=rf.text(result.get("bill_id")) or texts.UNKNOWN,
+        amount=rf.money(result.get("amount")) or texts.UNKNOWN,
+        bill_date=rf.day(result.get("bill_date")) or texts.UNKNOWN,
+        due_date=rf.day(result.get("due_date")) or texts.UNKNOWN,
+        status=rf.label(status, texts.BILL_STATUS) or texts.UNKNOWN,
     )
     services = [
         _item(texts.SERVICE_LINE.format(name=name, amount=amount))
@@ -120,10 +123,10 @@ def _past_bills(result: dict[str, Any], call: ToolCall, intended: str | None) ->
     lines = []
     for bill in bills:
         line = texts.PAST_BILL_LINE.format(
-            bill_date=rf.day(bill.get("bill_date")) or _UNKNOWN,
-            bill_id=rf.text(bill.get("bill_id")) or _UNKNOWN,
-            amount=rf.money(bill.get("amount")) or _UNKNOWN,
-            status=rf.label(bill.get("status"), texts.BILL_STATUS) or _UNKNOWN,
+            bill_date=rf.day(bill.get("bill_date")) or texts.UNKNOWN,
+            bill_id=rf.text(bill.get("bill_id")) or texts.UNKNOWN,
+            amount=rf.money(bill.get("amount")) or texts.UNKNOWN,
+            status=rf.label(bill.get("status"), texts.BILL_STATUS) or texts.UNKNOWN,
         )
         paid_date = rf.day(bill.get("paid_date"))
         if paid_date:
@@ -142,13 +145,13 @@ def _past_bills(result: dict[str, Any], call: ToolCall, intended: str | None) ->
 def _pay_bill(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
     status = str(result.get("status") or "").lower()
     values = {
-        "bill_id": rf.text(result.get("bill_id")) or _UNKNOWN,
-        "amount": rf.money(result.get("amount")) or _UNKNOWN,
-        "method": rf.label(result.get("method"), texts.PAYMENT_METHODS) or _UNKNOWN,
-        "transaction_id": rf.text(result.get("transaction_id")) or _UNKNOWN,
+        "bill_id": rf.text(result.get("bill_id")) or texts.UNKNOWN,
+        "amount": rf.money(result.get("amount")) or texts.UNKNOWN,
+        "method": rf.label(result.get("method"), texts.PAYMENT_METHODS) or texts.UNKNOWN,
+        "transaction_id": rf.text(result.get("transaction_id")) or texts.UNKNOWN,
     }
     if status in ("", "completed", "success", "successful", "paid", "approved"):
-        timestamp = rf.moment(result.get("timestamp")) or _UNKNOWN
+        timestamp = rf.moment(result.get("timestamp")) or texts.UNKNOWN
         return texts.PAYMENT_DONE.format(timestamp=timestamp, **values)
     return texts.PAYMENT_PENDING.format(status=status, **values)
 
@@ -160,17 +163,17 @@ def _payment_history(result: dict[str, Any], call: ToolCall, intended: str | Non
     lines = [
         _item(
             texts.PAYMENT_LINE.format(
-                date=rf.day(payment.get("date")) or _UNKNOWN,
-                amount=rf.money(payment.get("amount")) or _UNKNOWN,
-                method=rf.label(payment.get("method"), texts.PAYMENT_METHODS) or _UNKNOWN,
-                bill_id=rf.text(payment.get("bill_id")) or _UNKNOWN,
+                date=rf.day(payment.get("date")) or texts.UNKNOWN,
+                amount=rf.money(payment.get("amount")) or texts.UNKNOWN,
+                method=rf.label(payment.get("method"), texts.PAYMENT_METHODS) or texts.UNKNOWN,
+                bill_id=rf.text(payment.get("bill_id")) or texts.UNKNOWN,
             )
         )
         for payment in payments
     ]
     header = texts.PAYMENT_HISTORY_HEADER.format(
         count=rf.number(result.get("total_payments")) or len(payments),
-        total=rf.money(result.get("total_amount")) or _UNKNOWN,
+        total=rf.money(result.get("total_amount")) or texts.UNKNOWN,
     )
     return _lines(header, *lines)
 
@@ -181,7 +184,7 @@ def _autopay(result: dict[str, Any], call: ToolCall, intended: str | None) -> st
         enabled = call.arguments.get("status")
     if not enabled:
         return texts.AUTOPAY_OFF
-    method = rf.label(result.get("payment_method"), texts.PAYMENT_METHODS) or _UNKNOWN
+    method = rf.label(result.get("payment_method"), texts.PAYMENT_METHODS) or texts.UNKNOWN
     next_date = rf.day(result.get("next_payment_date"))
     return _lines(
         texts.AUTOPAY_ON.format(method=method),
@@ -192,11 +195,11 @@ def _autopay(result: dict[str, Any], call: ToolCall, intended: str | None) -> st
 def _customer_package(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
     features = _features(result)
     body = texts.CUSTOMER_PACKAGE.format(
-        package_name=rf.text(result.get("package_name")) or _UNKNOWN,
-        monthly_fee=rf.money(result.get("monthly_fee")) or _UNKNOWN,
-        internet_gb=rf.number(features.get("internet_gb")) or _UNKNOWN,
-        voice_minutes=rf.number(features.get("voice_minutes")) or _UNKNOWN,
-        sms_count=rf.number(features.get("sms_count")) or _UNKNOWN,
+        package_name=rf.text(result.get("package_name")) or texts.UNKNOWN,
+        monthly_fee=rf.money(result.get("monthly_fee")) or texts.UNKNOWN,
+        internet_gb=rf.number(features.get("internet_gb")) or texts.UNKNOWN,
+        voice_minutes=rf.number(features.get("voice_minutes")) or texts.UNKNOWN,
+        sms_count=rf.number(features.get("sms_count")) or texts.UNKNOWN,
         roaming=texts.ON_OFF[bool(features.get("roaming_enabled"))],
     )
     international = rf.number(features.get("international_minutes"))
@@ -242,7 +245,7 @@ def _quotas(result: dict[str, Any], call: ToolCall, intended: str | None) -> str
 def _change_package(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
     difference = rf.decimal_of(result.get("fee_difference"))
     if difference is None:
-        fee_text = _UNKNOWN
+        fee_text = texts.UNKNOWN
     elif difference > 0:
         fee_text = texts.FEE_MORE.format(amount=rf.money(difference))
     elif difference < 0:
@@ -252,11 +255,11 @@ def _change_package(result: dict[str, Any], call: ToolCall, intended: str | None
     change_id = rf.text(result.get("change_id"))
     return _lines(
         texts.PACKAGE_CHANGED.format(
-            from_package=rf.text(result.get("from_package")) or _UNKNOWN,
+            from_package=rf.text(result.get("from_package")) or texts.UNKNOWN,
             to_package=rf.text(result.get("to_package"))
             or rf.text(call.arguments.get("new_package_name"))
-            or _UNKNOWN,
-            effective_date=rf.day(result.get("effective_date")) or _UNKNOWN,
+            or texts.UNKNOWN,
+            effective_date=rf.day(result.get("effective_date")) or texts.UNKNOWN,
             fee_difference=fee_text,
         ),
         texts.PACKAGE_CHANGE_ID.format(change_id=change_id) if change_id else None,
@@ -271,11 +274,11 @@ def _available_packages(result: dict[str, Any], call: ToolCall, intended: str | 
     for package in packages:
         features = _features(package)
         line = texts.AVAILABLE_PACKAGE_LINE.format(
-            name=rf.text(package.get("name")) or _UNKNOWN,
-            monthly_fee=rf.money(package.get("monthly_fee")) or _UNKNOWN,
-            internet_gb=rf.number(features.get("internet_gb")) or _UNKNOWN,
-            voice_minutes=rf.number(features.get("voice_minutes")) or _UNKNOWN,
-            sms_count=rf.number(features.get("sms_count")) or _UNKNOWN,
+            name=rf.text(package.get("name")) or texts.UNKNOWN,
+            monthly_fee=rf.money(package.get("monthly_fee")) or texts.UNKNOWN,
+            internet_gb=rf.number(features.get("internet_gb")) or texts.UNKNOWN,
+            voice_minutes=rf.number(features.get("voice_minutes")) or texts.UNKNOWN,
+            sms_count=rf.number(features.get("sms_count")) or texts.UNKNOWN,
         )
         audience = rf.text(package.get("target_audience"))
         if audience:
@@ -292,14 +295,14 @@ def _package_details(result: dict[str, Any], call: ToolCall, intended: str | Non
     features = _features(result)
     body = texts.PACKAGE_DETAILS.format(
         name=rf.text(result.get("name")) or rf.text(call.arguments.get("package_name")),
-        monthly_fee=rf.money(result.get("monthly_fee")) or _UNKNOWN,
-        setup_fee=rf.money(result.get("setup_fee")) or _UNKNOWN,
-        internet_gb=rf.number(features.get("internet_gb")) or _UNKNOWN,
-        voice_minutes=rf.number(features.get("voice_minutes")) or _UNKNOWN,
-        sms_count=rf.number(features.get("sms_count")) or _UNKNOWN,
+        monthly_fee=rf.money(result.get("monthly_fee")) or texts.UNKNOWN,
+        setup_fee=rf.money(result.get("setup_fee")) or texts.UNKNOWN,
+        internet_gb=rf.number(features.get("internet_gb")) or texts.UNKNOWN,
+        voice_minutes=rf.number(features.get("voice_minutes")) or texts.UNKNOWN,
+        sms_count=rf.number(features.get("sms_count")) or texts.UNKNOWN,
         international_minutes=rf.number(features.get("international_minutes")) or "0",
-        contract_duration=rf.number(result.get("contract_duration")) or _UNKNOWN,
-        cancellation_fee=rf.money(result.get("cancellation_fee")) or _UNKNOWN,
+        contract_duration=rf.number(result.get("contract_duration")) or texts.UNKNOWN,
+        cancellation_fee=rf.money(result.get("cancellation_fee")) or texts.UNKNOWN,
     )
     return _lines(body, texts.PACKAGE_DETAILS_CLOSING)
 
@@ -310,7 +313,7 @@ def _roaming(result: dict[str, Any], call: ToolCall, intended: str | None) -> st
         enabled = call.arguments.get("status")
     if not enabled:
         return texts.ROAMING_OFF
-    activation = rf.moment(result.get("activation_time")) or _UNKNOWN
+    activation = rf.moment(result.get("activation_time")) or texts.UNKNOWN
     daily_fee = rf.money(result.get("daily_fee"))
     data_package = rf.text(result.get("data_package"))
     return _lines(
@@ -324,17 +327,17 @@ def _roaming(result: dict[str, Any], call: ToolCall, intended: str | None) -> st
 
 def _network(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
     body = texts.NETWORK_STATUS.format(
-        region=rf.text(result.get("region")) or rf.text(call.arguments.get("region")),
-        status=rf.label(result.get("status"), texts.NETWORK_STATUSES) or _UNKNOWN,
-        coverage=rf.number(result.get("coverage_percentage")) or _UNKNOWN,
+        region=_network_place(result, call),
+        status=rf.label(result.get("status"), texts.NETWORK_STATUSES) or texts.UNKNOWN,
+        coverage=rf.number(result.get("coverage_percentage")) or texts.UNKNOWN,
     )
     outages = [o for o in result.get("active_outages") or [] if isinstance(o, dict)]
     lines = [
         _item(
             texts.NETWORK_OUTAGE_LINE.format(
-                area=rf.text(outage.get("area")) or _UNKNOWN,
-                issue=rf.text(outage.get("issue")) or _UNKNOWN,
-                start_time=rf.moment(outage.get("start_time")) or _UNKNOWN,
+                area=rf.text(outage.get("area")) or texts.UNKNOWN,
+                issue=rf.text(outage.get("issue")) or texts.UNKNOWN,
+                start_time=rf.moment(outage.get("start_time")) or texts.UNKNOWN,
                 estimated_end=rf.moment(outage.get("estimated_end")) or texts.UNKNOWN_END,
             )
         )
@@ -349,13 +352,22 @@ def _network(result: dict[str, Any], call: ToolCall, intended: str | None) -> st
     )
 
 
+def _network_place(result: dict[str, Any], call: ToolCall) -> str:
+    """ "İzmir (Ege bölgesi)" when the customer asked for a province of the region."""
+    region = rf.text(result.get("region"))
+    asked = rf.text(call.arguments.get("region"))
+    if region and asked and fold(region) != fold(asked):
+        return texts.NETWORK_PLACE_IN_REGION.format(place=asked, region=region)
+    return region or asked or texts.UNKNOWN
+
+
 def _ticket_created(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
     estimate = rf.moment(result.get("estimated_resolution"))
     return _lines(
         texts.TICKET_CREATED.format(
-            ticket_id=rf.text(result.get("ticket_id")) or _UNKNOWN,
-            category=rf.label(result.get("category"), texts.TICKET_CATEGORIES) or _UNKNOWN,
-            priority=rf.label(result.get("priority"), texts.PRIORITIES) or _UNKNOWN,
+            ticket_id=rf.text(result.get("ticket_id")) or texts.UNKNOWN,
+            category=rf.label(result.get("category"), texts.TICKET_CATEGORIES) or texts.UNKNOWN,
+            priority=rf.label(result.get("priority"), texts.PRIORITIES) or texts.UNKNOWN,
         ),
         texts.TICKET_ESTIMATE.format(estimated_resolution=estimate) if estimate else None,
         texts.TICKET_CREATED_CLOSING,
@@ -370,7 +382,7 @@ def _ticket_status(result: dict[str, Any], call: ToolCall, intended: str | None)
     return _lines(
         texts.TICKET_STATUS.format(
             ticket_id=rf.text(result.get("ticket_id")) or call.arguments.get("ticket_id"),
-            status=rf.label(result.get("status"), texts.TICKET_STATUSES) or _UNKNOWN,
+            status=rf.label(result.get("status"), texts.TICKET_STATUSES) or texts.UNKNOWN,
         ),
         texts.TICKET_CREATED_AT.format(created_at=created) if created else None,
         texts.TICKET_RESOLUTION.format(resolution=resolution) if resolution else None,
@@ -382,10 +394,10 @@ def _ticket_status(result: dict[str, Any], call: ToolCall, intended: str | None)
 def _speed_test(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
     quality_code = str(result.get("quality_rating") or "").lower()
     body = texts.SPEED_TEST.format(
-        download=rf.number(result.get("download_speed_mbps")) or _UNKNOWN,
-        upload=rf.number(result.get("upload_speed_mbps")) or _UNKNOWN,
-        ping=rf.number(result.get("ping_ms")) or _UNKNOWN,
-        quality=rf.label(quality_code, texts.SPEED_QUALITY) or _UNKNOWN,
+        download=rf.number(result.get("download_speed_mbps")) or texts.UNKNOWN,
+        upload=rf.number(result.get("upload_speed_mbps")) or texts.UNKNOWN,
+        ping=rf.number(result.get("ping_ms")) or texts.UNKNOWN,
+        quality=rf.label(quality_code, texts.SPEED_QUALITY) or texts.UNKNOWN,
     )
     server = rf.text(result.get("test_server"))
     tested = rf.moment(result.get("test_timestamp"))
@@ -404,8 +416,8 @@ def _profile(result: dict[str, Any], call: ToolCall, intended: str | None) -> st
         _item(
             texts.PROFILE_PHONE.format(
                 number=number,
-                kind=rf.label(entry.get("type"), texts.PHONE_KINDS) or _UNKNOWN,
-                status=rf.label(entry.get("status"), texts.LINE_STATUSES) or _UNKNOWN,
+                kind=rf.label(entry.get("type"), texts.PHONE_KINDS) or texts.UNKNOWN,
+                status=rf.label(entry.get("status"), texts.LINE_STATUSES) or texts.UNKNOWN,
             )
         )
         for entry in result.get("phone_numbers") or []
@@ -415,8 +427,8 @@ def _profile(result: dict[str, Any], call: ToolCall, intended: str | None) -> st
     tier = rf.label(result.get("customer_tier"), texts.TIERS)
     return _lines(
         texts.PROFILE.format(
-            name=rf.text(result.get("name")) or _UNKNOWN,
-            user_id=rf.text(result.get("user_id")) or _UNKNOWN,
+            name=rf.text(result.get("name")) or texts.UNKNOWN,
+            user_id=rf.text(result.get("user_id")) or texts.UNKNOWN,
         ),
         _lines(texts.PROFILE_PHONES, *phones) if phones else None,
         texts.PROFILE_EMAIL.format(email=rf.text(result.get("email")) or texts.NOT_SET),
@@ -438,30 +450,40 @@ def _contact(result: dict[str, Any], call: ToolCall, intended: str | None) -> st
     return _lines(body, verify)
 
 
-def _fee_or_free(value: Any) -> str:
-    amount = rf.decimal_of(value)
-    if amount is None:
-        return _UNKNOWN
-    return rf.money(amount) if amount > 0 else texts.FREE_OF_CHARGE
-
-
 def _suspended(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
-    return texts.LINE_SUSPENDED.format(
-        line_number=rf.phone(result.get("line_number")) or _UNKNOWN,
-        reason=rf.text(result.get("suspension_reason")) or call.arguments.get("reason"),
-        suspended_at=rf.moment(result.get("suspended_at")) or _UNKNOWN,
-        reactivation_fee=_fee_or_free(result.get("reactivation_fee")),
-        max_days=rf.number(result.get("max_suspension_days")) or _UNKNOWN,
+    line = rf.phone(result.get("line_number"))
+    reason = rf.text(result.get("suspension_reason")) or rf.text(call.arguments.get("reason"))
+    suspended_at = rf.moment(result.get("suspended_at"))
+    max_days = rf.number(result.get("max_suspension_days"))
+    return _lines(
+        texts.LINE_SUSPENDED,
+        texts.LINE_NUMBER.format(line_number=line) if line else None,
+        texts.SUSPENSION_REASON.format(reason=reason) if reason else None,
+        texts.SUSPENDED_AT.format(suspended_at=suspended_at) if suspended_at else None,
+        _reactivation_fee_line(result),
+        texts.MAX_SUSPENSION.format(max_days=max_days) if max_days else None,
     )
 
 
 def _reactivated(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
-    return texts.LINE_REACTIVATED.format(
-        line_number=rf.phone(result.get("line_number")) or _UNKNOWN,
-        reactivated_at=rf.moment(result.get("reactivated_at")) or _UNKNOWN,
-        days=rf.number(result.get("suspension_duration_days")) or "0",
-        reactivation_fee=_fee_or_free(result.get("reactivation_fee")),
+    line = rf.phone(result.get("line_number"))
+    reactivated_at = rf.moment(result.get("reactivated_at"))
+    days = rf.number(result.get("suspension_duration_days"))
+    return _lines(
+        texts.LINE_REACTIVATED,
+        texts.LINE_NUMBER.format(line_number=line) if line else None,
+        texts.REACTIVATED_AT.format(reactivated_at=reactivated_at) if reactivated_at else None,
+        texts.SUSPENSION_DURATION.format(days=days) if days else None,
+        _reactivation_fee_line(result),
     )
+
+
+def _reactivation_fee_line(result: dict[str, Any]) -> str | None:
+    fee = rf.decimal_of(result.get("reactivation_fee"))
+    if fee is None:
+        return None
+    shown = rf.money(fee) if fee > 0 else texts.FREE_OF_CHARGE
+    return texts.REACTIVATION_FEE.format(reactivation_fee=shown)
 
 
 _COMPOSERS: dict[str, Composer] = {

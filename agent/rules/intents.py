@@ -149,9 +149,12 @@ def _autopay(s: Signals) -> int:
 
 
 def _contact(s: Signals) -> int:
-    kind = find_contact_type(s.rest)
-    if kind is None or s.has(*cues.SUSPEND):
+    if s.has(*cues.SUSPEND):
         return 0
+    kind = find_contact_type(s.rest)
+    if kind is None:
+        # "İletişim bilgilerimi güncellemek istiyorum": which one is asked next.
+        return 5 if s.has("iletisim") and s.has(*cues.CONTACT_CHANGE) else 0
     if s.has(*cues.CONTACT_CHANGE):
         return 5
     if s.has(*cues.CONTACT_CHANGE_WITH_VALUE) and find_contact_value(kind, s.text):

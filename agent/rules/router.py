@@ -139,9 +139,11 @@ def _continue_question(
     text = turns[-1].content
     if own.chat is ChatAct.CANCEL and question.slot not in ("status", CONFIRM):
         return RulesReply(texts.CANCELLED)
+    if own.chat in _LEAVES_QUESTION:
+        return None  # "merhaba", "teşekkürler": not a suspension reason
     value = read_answer(question, text)
     if value is None:
-        if question.slot == CONFIRM or own.tool is not None or own.chat in _LEAVES_QUESTION:
+        if question.slot == CONFIRM or own.tool is not None:
             return None  # a new request, not an answer
         return RulesReply(f"{texts.NOT_UNDERSTOOD} {question.text}")
     switching = own.tool is not None and own.tool != question.tool and own.score >= 3

@@ -311,7 +311,9 @@ def find_contact_type(message: Message) -> str | None:
         return "email"
     if message.has("adres"):
         return "address"
-    if message.has("telefon numara", "numara", "cep", "gsm", "iletisim numara", "telefonum$"):
+    if message.has(
+        "telefon numara", "numara", "cep", "gsm", "iletisim numara", "telefon$", "telefonum$"
+    ):
         return "phone"
     if _PHONE.search(message.raw):
         return "phone"

@@ -174,9 +174,9 @@ PACKAGE_CHANGED: Final = (
     "Aylık ücret farkı: {fee_difference}"
 )
 PACKAGE_CHANGE_ID: Final = "Talep numarası: {change_id}"
-FEE_MORE: Final = "aylık {amount} daha fazla"
-FEE_LESS: Final = "aylık {amount} daha az"
-FEE_SAME: Final = "aylık ücret aynı"
+FEE_MORE: Final = "{amount} daha fazla"
+FEE_LESS: Final = "{amount} daha az"
+FEE_SAME: Final = "fark yok"
 
 AVAILABLE_PACKAGES_HEADER: Final = "Paketlerimiz:"
 AVAILABLE_PACKAGE_LINE: Final = (
@@ -209,6 +209,7 @@ ROAMING_OFF: Final = (
 )
 
 NETWORK_STATUS: Final = "{region} için şebeke durumu: {status}. Kapsama oranı: %{coverage}."
+NETWORK_PLACE_IN_REGION: Final = "{place} ({region} bölgesi)"
 NETWORK_OUTAGES_HEADER: Final = "Aktif kesintiler:"
 NETWORK_OUTAGE_LINE: Final = (
     "{area}: {issue} (başlangıç {start_time}, tahmini bitiş {estimated_end})"
@@ -252,6 +253,7 @@ PROFILE_ADDRESS: Final = "Adres: {address}"
 PROFILE_SINCE: Final = "Müşteri başlangıç tarihi: {registration_date}"
 PROFILE_TIER: Final = "Müşteri segmenti: {tier}"
 NOT_SET: Final = "kayıtlı değil"
+UNKNOWN: Final = "bilinmiyor"
 
 CONTACT_UPDATED: Final = "{label} güncellendi.\nEski: {old_value}\nYeni: {new_value}"
 CONTACT_VERIFY: Final = {
@@ -267,19 +269,18 @@ CONTACT_LABELS: Final = {
     "address": "Adresiniz",
 }
 
-LINE_SUSPENDED: Final = (
-    "{line_number} numaralı hattınız donduruldu.\n"
-    "Neden: {reason}\n"
-    "Dondurma zamanı: {suspended_at}\n"
-    "Yeniden açma ücreti: {reactivation_fee}\n"
+LINE_SUSPENDED: Final = "Hattınız donduruldu."
+LINE_NUMBER: Final = "Hat: {line_number}"
+SUSPENSION_REASON: Final = "Neden: {reason}"
+SUSPENDED_AT: Final = "Dondurma zamanı: {suspended_at}"
+REACTIVATION_FEE: Final = "Yeniden açma ücreti: {reactivation_fee}"
+MAX_SUSPENSION: Final = (
     "Hattınız en fazla {max_days} gün askıda kalabilir; yeniden açmak istediğinizde "
     "yazmanız yeterli."
 )
-LINE_REACTIVATED: Final = (
-    "{line_number} numaralı hattınız yeniden açıldı ({reactivated_at}).\n"
-    "Askıda kaldığı süre: {days} gün\n"
-    "Yeniden açma ücreti: {reactivation_fee}"
-)
+LINE_REACTIVATED: Final = "Hattınız yeniden açıldı."
+REACTIVATED_AT: Final = "Açılma zamanı: {reactivated_at}"
+SUSPENSION_DURATION: Final = "Askıda kaldığı süre: {days} gün"
 FREE_OF_CHARGE: Final = "ücretsiz"
 
 # --- value labels ------------------------------------------------------------------
@@ -337,62 +338,63 @@ TIERS: Final = {
 ON_OFF: Final = {True: "açık", False: "kapalı"}
 
 # --- tool errors ---------------------------------------------------------------------
+# A failed call is answered with the tool's own Turkish message when it has one
+# (it is the most specific: amounts, dates), else with the explanation below;
+# the next step, where there is one, follows either way.
 
-ERRORS: Final = {
-    "INVALID_USER": (
-        "Müşteri kaydınıza ulaşamadım. Hesabınızı yeniden bağlamak için /start yazıp telefon "
-        "numaranızı paylaşabilirsiniz."
-    ),
+ERROR_EXPLANATIONS: Final = {
+    "INVALID_USER": "Müşteri kaydınıza ulaşamadım.",
+    "LINK_REQUIRED": "Bu işlem için hesabınızın bu sohbete bağlı olması gerekiyor.",
+    "FORBIDDEN": OTHER_CUSTOMER,
     "NO_BILL": "Şu anda ödenmemiş bir faturanız bulunmuyor.",
-    "BILL_NOT_FOUND": (
-        "Bu numarayla bir fatura bulamadım. Fatura numarasını kontrol edip "
-        "F-2026-004217 biçiminde yeniden yazar mısınız?"
-    ),
+    "BILL_NOT_FOUND": "Bu numarayla bir fatura bulamadım.",
     "BILL_ALREADY_PAID": "Bu fatura zaten ödenmiş; yeniden ödemenize gerek yok.",
     "INVALID_METHOD": "Ödemeyi yalnızca kredi kartı ya da havale/EFT ile yapabilirsiniz.",
-    "INSUFFICIENT_FUNDS": (
-        "Ödeme, bakiye yetersiz olduğu için gerçekleşmedi. Başka bir kartla ya da havale/EFT "
-        "ile yeniden deneyebilirsiniz."
-    ),
-    "CARD_DECLINED": (
-        "Kartınız bankanız tarafından reddedildi. Bankanızla görüşebilir ya da havale/EFT ile "
-        "ödeyebilirsiniz."
-    ),
-    "PAYMENT_SYSTEM_TIMEOUT": (
-        "Ödeme sistemi şu anda yanıt vermiyor. Birkaç dakika sonra yeniden denemenizi rica ederim."
-    ),
-    "INVALID_PACKAGE": "Bu adla bir paketimiz bulunmuyor. Güncel paketlerimiz: {names}.",
-    "INELIGIBLE_FOR_PACKAGE": (
-        "Bu paket yalnızca belirli müşteri gruplarına (öğrenciler, kamu çalışanları ya da "
-        "işletmeler) açık ve hesabınız bu pakete uygun görünmüyor. Dilerseniz size uygun "
-        "diğer paketleri listeleyebilirim."
-    ),
-    "INVALID_REGION": (
-        "Bu adla bir il ya da bölge bulamadım. Lütfen bir il (ör. İzmir) ya da bölge "
-        "(ör. Ege) adı yazın."
-    ),
-    "DUPLICATE_TICKET_FOUND": (
-        "Bu konuda zaten açık bir arıza kaydınız var: {existing_ticket_id}. Yeni kayıt "
-        "açmadım; durumunu öğrenmek için kayıt numarasını yazmanız yeterli."
-    ),
-    "DUPLICATE_TICKET_FOUND_NO_ID": (
-        "Bu konuda zaten açık bir arıza kaydınız var, bu yüzden yeni kayıt açmadım."
-    ),
-    "TICKET_NOT_FOUND": (
-        "Bu numarayla bir arıza kaydı bulamadım. Numarayı kontrol edip T-2026-000123 "
-        "biçiminde yeniden yazar mısınız?"
-    ),
+    "INSUFFICIENT_FUNDS": "Ödeme, bakiye yetersiz olduğu için gerçekleşmedi.",
+    "CARD_DECLINED": "Kartınız bankanız tarafından reddedildi.",
+    "PAYMENT_SYSTEM_TIMEOUT": "Ödeme sistemi şu anda yanıt vermiyor.",
+    "INVALID_PACKAGE": "Bu adla bir paketimiz bulunmuyor.",
+    "INELIGIBLE_FOR_PACKAGE": "Hesabınız bu pakete geçiş için uygun görünmüyor.",
+    "SAME_PACKAGE": "Zaten bu paketi kullanıyorsunuz.",
+    "NO_ACTIVE_PACKAGE": "Hesabınızda etkin bir paket bulunmuyor.",
+    "INVALID_REGION": "Bu adla bir il ya da bölge bulamadım.",
+    "DUPLICATE_TICKET_FOUND": "Bu konuda zaten açık bir arıza kaydınız var; yeni kayıt açmadım.",
+    "TICKET_NOT_FOUND": "Bu numarayla bir arıza kaydı bulamadım.",
     "INVALID_CONTACT_TYPE": (
         "Yalnızca telefon numaranızı, e-posta adresinizi ya da adresinizi güncelleyebilirim."
     ),
-    "SUSPEND_FAILED": (
-        "Hattınızı şu anda dondurmayı başaramadım. Lütfen biraz sonra yeniden deneyin."
-    ),
-    "LINE_ALREADY_SUSPENDED": (
-        "Hattınız zaten dondurulmuş durumda. Yeniden açmak isterseniz söylemeniz yeterli."
-    ),
+    "CONTACT_UNCHANGED": "Yazdığınız bilgi kayıtlı bilginizle zaten aynı.",
+    "NO_LINE": "Hesabınıza bağlı kullanımda bir hat bulunamadı.",
+    "SUSPEND_FAILED": "Hattınızı şu anda dondurmayı başaramadım.",
+    "LINE_ALREADY_SUSPENDED": "Hattınız zaten dondurulmuş durumda.",
     "LINE_NOT_SUSPENDED": "Hattınız zaten aktif; yeniden açılması gereken bir durum yok.",
+    "LINE_SUSPENDED": "Hattınız dondurulmuş durumda olduğu için bu işlemi yapamıyorum.",
+    "AUTOPAY_ALREADY_ENABLED": "Otomatik ödeme talimatınız zaten açık.",
+    "AUTOPAY_ALREADY_DISABLED": "Otomatik ödeme talimatınız zaten kapalı.",
+    "ROAMING_ALREADY_ENABLED": "Roaming hattınızda zaten açık.",
+    "ROAMING_ALREADY_DISABLED": "Roaming hattınızda zaten kapalı.",
+    "INVALID_ARGUMENT": "İsteğinizdeki bilgilerden biri geçerli görünmüyor.",
 }
-ERROR_GENERIC: Final = "İşleminizi şu anda tamamlayamadım."
-ERROR_DETAIL: Final = "{generic} ({message})"
+ERROR_NEXT_STEPS: Final = {
+    "INVALID_USER": "Hesabınızı yeniden bağlamak için /start yazıp telefon numaranızı paylaşın.",
+    "LINK_REQUIRED": "Hesabınızı bağlamak için /start yazıp telefon numaranızı paylaşın.",
+    "BILL_NOT_FOUND": (
+        "Fatura numarasını F-2026-004217 biçiminde yeniden yazabilir ya da “faturamı öde” "
+        "diyerek güncel faturanızı ödeyebilirsiniz."
+    ),
+    "BILL_ALREADY_PAID": "Ödemelerinizi görmek isterseniz “ödeme geçmişim” yazabilirsiniz.",
+    "INSUFFICIENT_FUNDS": "Başka bir kartla ya da havale/EFT ile yeniden deneyebilirsiniz.",
+    "CARD_DECLINED": "Bankanızla görüşebilir ya da havale/EFT ile ödeyebilirsiniz.",
+    "PAYMENT_SYSTEM_TIMEOUT": "Birkaç dakika sonra yeniden denemenizi rica ederim.",
+    "INVALID_PACKAGE": "Güncel paketlerimiz: {names}.",
+    "INELIGIBLE_FOR_PACKAGE": (
+        "Size uygun paketleri görmek için “hangi paketler var” yazabilirsiniz."
+    ),
+    "DUPLICATE_TICKET_FOUND": "Mevcut kaydınız: {existing_ticket_id}.",
+    "TICKET_NOT_FOUND": "Kayıt numarasını T-2026-000123 biçiminde yeniden yazabilirsiniz.",
+    "SUSPEND_FAILED": "Lütfen biraz sonra yeniden deneyin.",
+    "LINE_ALREADY_SUSPENDED": "Yeniden açmak isterseniz “hattımı aç” yazmanız yeterli.",
+    "LINE_SUSPENDED": "Önce hattınızı yeniden açmak isterseniz “hattımı aç” yazabilirsiniz.",
+}
+ERROR_GENERIC: Final = "İşleminizi şu anda tamamlayamadım. Lütfen biraz sonra yeniden deneyin."
 ERROR_UNREADABLE: Final = "Sistemden gelen yanıtı okuyamadım. Lütfen biraz sonra yeniden deneyin."
