@@ -47,6 +47,22 @@ REQUEST = (
 )
 
 PAST = ("gecmis", "onceki", "eski", "gecen", "past", "arsiv", "yillik")
+MONTHS = (
+    "ocak",
+    "subat",
+    "mart$",
+    "marti$",
+    "nisan",
+    "mayis",
+    "haziran",
+    "temmuz",
+    "agustos",
+    "eylul",
+    "ekim$",
+    "ekim ay",
+    "kasim ay",
+    "aralik ay",
+)
 
 HISTORY = (
     "odeme gecmis",
@@ -62,6 +78,9 @@ HISTORY = (
     "ne zaman odedim",
     "odedim mi",
     "odeme islemlerim",
+    "odeme dokum",
+    "ne kadar odedim",
+    "odedim$",
 )
 
 AUTOPAY = (
@@ -94,6 +113,8 @@ INFO_QUESTION = (
 PACKAGE = ("paket", "tarife", "kampanya", "package")
 
 MY_PACKAGE = (
+    "paket icerigim",
+    "tarife icerigim",
     "paketim",
     "tarifem",
     "mevcut paket$",
@@ -115,8 +136,9 @@ MY_PACKAGE = (
     "aboneligim",
 )
 
+# Verbs of moving to another package: "geçmek", "geçiş", "geçir", "geç", "değiştir" ...
 CHANGE = re.compile(
-    r"^(gec(mek|me[ky]|mem|meyi|mesi|is|ir|ebil|elim|eyim|er|sem|sin|ecegim|icem)"
+    r"^(gec(mek|me[ky]|mem|meyi|mesi|is|ir|ebil|elim|eyim|er|sem|sin|ecegim|icem|in|$)"
     r"|degis|yukselt|artir|buyut|yararlan|tasi|guncelle|abone ol)"
 )
 
@@ -376,11 +398,27 @@ GREETING_MORE = ("sa$", "selamun", "hello", "hi$", "meraba", "merhabalar")
 
 HOW_ARE_YOU = ("nasilsin", "naber", "nasil gidiyor", "ne haber")
 
-THANKS = ("tesekkur", "sagol", "sag ol", "eyvallah", "tsk", "eline saglik", "thank", "mersi")
+THANKS = (
+    "tesekkur",
+    "sagol",
+    "sag ol",
+    "eyvallah",
+    "tsk",
+    "eline saglik",
+    "thank",
+    "mersi",
+    "razi olsun",
+)
 
 GOODBYE = ("gorusuruz", "hosca kal", "gorusmek uzere", "bye", "iyi geceler", "kendine iyi bak")
 
 CAPABILITIES = (
+    "sorum var",
+    "sorum olacak",
+    "kimsin",
+    "bot mu",
+    "robot mu",
+    "yapay zeka",
     "ne yapabilir",
     "neler yapabilir",
     "nasil yardimci",
@@ -460,3 +498,30 @@ ASKS_STATE = (
 )
 WEAK_SIGNAL = ("sinyal", "cekim", "sebeke")
 WEAK = ("zayif", "dusuk", "yok$", "gitti", "kotu")
+
+# "İnternetim kesildi", "hattım gitti": a past-tense failure of a service.
+FAILED = ("kesildi", "koptu", "gitti", "bozuldu", "durdu", "yok$", "calismadi")
+# Turning a suspension back: "dondurulmasını kaldırın", "askıyı iptal edin".
+SUSPENSION_WORDS = ("dondur", "askiya", "askida", "askidan", "askiyi")
+UNDO = ("kaldir", "iptal et", "iptal ed", "bitir", "sonlandir", "geri al")
+HUMAN_AGENT = (
+    "temsilci",
+    "canli destek",
+    "gercek bir insan",
+    "insanla gorus",
+    "operator ile",
+    "yetkili ile",
+    "yetkiliyle",
+    "cagri merkez",
+)
+COMPLAINT = (
+    "berbat",
+    "rezalet",
+    "biktim",
+    "bikkin",
+    "sikayetci",
+    "memnun degil",
+    "kotu hizmet",
+    "kotu bir hizmet",
+    "saka gibi",
+)

@@ -52,6 +52,7 @@ from agent.rules.slots import (
     find_ticket_id,
     strip_customer_numbers,
 )
+from agent.rules.texts import SUSPENSION_REASONS
 
 
 class ChatAct(StrEnum):
@@ -67,6 +68,8 @@ class ChatAct(StrEnum):
     ROAMING_INFO = "roaming_info"
     AUTOPAY_INFO = "autopay_info"
     TRAVEL = "travel"
+    HUMAN_AGENT = "human_agent"
+    COMPLAINT = "complaint"
     OUT_OF_SCOPE = "out_of_scope"
     EMPTY = "empty"
 
@@ -115,7 +118,7 @@ def _explicit_tool(s: Signals) -> str | None:
 
 
 def _reactivate(s: Signals) -> int:
-    if s.has(*cues.REACTIVATE):
+    if s.has(*cues.REACTIVATE) or (s.has(*cues.SUSPENSION_WORDS) and s.has(*cues.UNDO)):
         return 7
     if s.has(*cues.SUSPENDED_LINE) and s.has(*cues.REACTIVATE_VERB):
         return 7
@@ -129,7 +132,11 @@ def _reactivate(s: Signals) -> int:
 
 
 def _suspend(s: Signals) -> int:
-    return 6 if s.has(*cues.SUSPEND) else 0
+    if s.has(*cues.SUSPEND):
+        return 6
+    if find_suspension_reason(s.rest) == SUSPENSION_REASONS["lost"]:
+        return 5  # "Telefonum çalındı": the line must be closed before it is misused
+    return 0
 
 
 def _ticket_status(s: Signals) -> int:
@@ -183,9 +190,11 @@ def _pay(s: Signals) -> int:
     paying = s.has_token(cues.PAY_VERB) or _pays_with_noun(s)
     closing = s.has("kapat", "cekin", "cekiniz", "cekebilir", "cekilsin", "tahsil")
     bill = s.has(*cues.BILL) or s.bill_id is not None
+    if (paying or closing) and s.has("ne kadar", "kac tl", "kac lira"):
+        return 0  # "Bu ay ne kadar ödemem gerekiyor?" asks for the amount
     if paying and bill:
         return 5
-    if closing and bill and not s.has("hat", "roaming"):
+    if closing and (bill or s.has("kart")) and not s.has("hat", "roaming"):
         return 5
     if paying and not s.has(*cues.PACKAGE):
         return 3
@@ -232,7 +241,8 @@ def _past_bills(s: Signals) -> int:
     plural_mine = s.has("faturalarim", "faturalarimi", "faturalarimin")
     plural_shown = s.has("faturalar") and s.has(*cues.REQUEST)
     count = find_bill_count(s.rest)
-    if s.has(*cues.PAST) or (count is not None and count > 1) or plural_mine or plural_shown:
+    past = s.has(*cues.PAST, *cues.MONTHS)
+    if past or (count is not None and count > 1) or plural_mine or plural_shown:
         return 4
     if count == 1 and not s.has("son faturam", "son fatura$"):
         return 4
@@ -241,7 +251,11 @@ def _past_bills(s: Signals) -> int:
 
 def _network(s: Signals) -> int:
     if s.has(*cues.NETWORK):
-        return 5 if s.place else 4
+        if s.place:
+            return 5
+        if _has_symptom(s) and not s.has("var mi", "varmi"):
+            return 0  # "Telefonum şebeke bulamıyor": a fault of this line
+        return 4
     if s.place and (_has_symptom(s) or s.has("internet", "cekmiyor")):
         return 5
     return 0
@@ -268,6 +282,8 @@ def _has_symptom(s: Signals) -> bool:
         return True
     if s.has(*cues.WEAK_SIGNAL) and s.has(*cues.WEAK):
         return True
+    if s.has(*cues.SUBJECT) and s.has(*cues.FAILED):
+        return True
     # "İnternete bağlanamıyorum", "arama yapamıyorum": a service that fails.
     return s.has(*cues.SUBJECT) and any(
         cues.NEGATIVE_ABILITY.search(word) and not word.startswith(cues.NOT_A_SYMPTOM)
@@ -276,14 +292,19 @@ def _has_symptom(s: Signals) -> bool:
 
 
 def _quotas(s: Signals) -> int:
-    if s.has(*cues.QUOTA_NOT) or (s.package is not None and not s.has("kalan", "kaldi")):
+    remaining = s.has("kalan", "kaldi", "kullandim", "harcadim", "tukettim", "bitti")
+    if s.has(*cues.QUOTA_NOT) or (s.package is not None and not remaining):
         return 0
+    if s.has(*cues.MY_PACKAGE) and not remaining:
+        return 0  # "Tarifemde kaç dakika var?" asks what the package holds
     return 4 if s.has(*cues.QUOTA) else 0
 
 
 def _current_bill(s: Signals) -> int:
     if s.has(*cues.BILL_MINE) or (s.has(*cues.BILL) and s.has(*cues.REQUEST)):
         return 3
+    if s.has_token(cues.PAY_VERB) and s.has("ne kadar", "kac tl", "kac lira"):
+        return 3  # "Bu ay ne kadar ödemem gerekiyor?"
     if any(word.startswith(("fatura", "borc")) and "lar" not in word for word in s.rest.words):
         return 2  # "fatura ne zmn gelcek": about the bill, even if the question is garbled
     return 0
@@ -298,7 +319,7 @@ def _customer_package(s: Signals) -> int:
 
 
 def _profile(s: Signals) -> int:
-    return 3 if s.has(*cues.PROFILE) else 0
+    return 3 if s.has(*cues.PROFILE) and not s.has(*cues.BILL) else 0
 
 
 def _package_details(s: Signals) -> int:
@@ -458,6 +479,8 @@ def chat_act(message: Message) -> ChatAct:
         return ChatAct.ROAMING_INFO
     if message.has(*cues.TRAVEL) or message.has(*cues.ABROAD):
         return ChatAct.TRAVEL
+    if message.has(*cues.HUMAN_AGENT):
+        return ChatAct.HUMAN_AGENT
     if message.has(*cues.THANKS):
         return ChatAct.THANKS
     if message.has(*cues.GOODBYE):
@@ -468,6 +491,8 @@ def chat_act(message: Message) -> ChatAct:
         return ChatAct.HOW_ARE_YOU
     if message.has(*cues.GREETING, *cues.GREETING_MORE):
         return ChatAct.GREETING
+    if message.has(*cues.COMPLAINT):
+        return ChatAct.COMPLAINT
     if message.has(*cues.CANCEL):
         return ChatAct.CANCEL
     if message.has(*cues.ACK):

@@ -167,11 +167,6 @@ def _stemmer() -> snowballstemmer.TurkishStemmer:
     return snowballstemmer.stemmer("turkish")
 
 
-def fold_word(word: str) -> str:
-    """The folded form of one word, apostrophes removed: "İzmir'de" -> "izmirde"."""
-    return fold(_APOSTROPHES.sub("", word))
-
-
 def analyse(text: str) -> Message:
     """Prepare ``text`` for matching: fold, tokenise, stem."""
     stemmer = _stemmer()

@@ -49,6 +49,8 @@ _CHAT_TEXTS: dict[ChatAct, str] = {
     ChatAct.ACKNOWLEDGED: texts.ACKNOWLEDGED,
     ChatAct.CANCEL: texts.CANCELLED,
     ChatAct.OUT_OF_SCOPE: texts.OUT_OF_SCOPE,
+    ChatAct.HUMAN_AGENT: texts.HUMAN_AGENT,
+    ChatAct.COMPLAINT: texts.COMPLAINT,
     ChatAct.EMPTY: texts.EMPTY_MESSAGE,
 }
 # Chat acts that end a pending question instead of being read as its answer.

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agent.rules.normalize import CASE_SUFFIXES, Message, analyse, fold_word, number_at
+from agent.rules.normalize import CASE_SUFFIXES, Message, number_at
 from agent.rules.texts import SUSPENSION_REASONS
 from core.turkish import fold, tr_lower
 from db.reference_data import CATALOGUE, PROVINCES, REGIONS, package_match_key
@@ -102,7 +102,6 @@ class PackageMention:
     name: str
     start: int  # first token index, -1 when found in quotes only
     end: int  # one past the last token (the Paket/Tarife word included)
-    known: bool
 
 
 def _match_catalogue_name(message: Message, name: _CatalogueName) -> tuple[int, int] | None:
@@ -126,7 +125,7 @@ def find_package(message: Message) -> PackageMention | None:
                 has_suffix = fold(quoted.strip()) != key
                 found = _match_catalogue_name(message, name)
                 start, end = found if found else (-1, -1)
-                return PackageMention(name.full if has_suffix else name.core, start, end, True)
+                return PackageMention(name.full if has_suffix else name.core, start, end)
     for name in _CATALOGUE_NAMES:
         found = _match_catalogue_name(message, name)
         if found is None:
@@ -134,9 +133,21 @@ def find_package(message: Message) -> PackageMention | None:
         start, end = found
         follows = message.words[end] if end < len(message.words) else ""
         if follows.startswith(_PACKAGE_WORDS) and fold(name.full) != fold(name.core):
-            return PackageMention(name.full, start, end + 1, True)
-        return PackageMention(name.core, start, end, True)
-    return _find_unknown_package(message)
+            return PackageMention(name.full, start, end + 1)
+        return PackageMention(name.core, start, end)
+    return _find_by_first_word(message) or _find_unknown_package(message)
+
+
+def _find_by_first_word(message: Message) -> PackageMention | None:
+    """ "Öğrenci paketine", "memur tarifesi": the first word of one catalogue name + "paket"."""
+    words = message.words
+    for index, word in enumerate(words[:-1]):
+        if not words[index + 1].startswith(_PACKAGE_WORDS):
+            continue
+        matches = [name for name in _CATALOGUE_NAMES if word == name.key_words[0]]
+        if len(matches) == 1 and len(matches[0].key_words) > 1:
+            return PackageMention(matches[0].full, index, index + 2)
+    return None
 
 
 def _find_unknown_package(message: Message) -> PackageMention | None:
@@ -145,7 +156,7 @@ def _find_unknown_package(message: Message) -> PackageMention | None:
         return None
     quoted = _QUOTED.findall(message.raw)
     if quoted:
-        return PackageMention(quoted[0].strip(), -1, -1, False)
+        return PackageMention(quoted[0].strip(), -1, -1)
     for match in _NAMED_BEFORE_PACKAGE.finditer(message.raw):
         words = match.group(1).split()
         # Keep only the capitalised run that ends at the package word.
@@ -161,13 +172,33 @@ def _find_unknown_package(message: Message) -> PackageMention | None:
         name = " ".join(run)
         if package_word[:1].isupper() and suffix in ("", "i", "si"):
             name = f"{name} {package_word}{match.group(3)}"
-        return PackageMention(name, -1, -1, False)
+        return PackageMention(name, -1, -1)
     return None
 
 
 # Capitalised words that start a sentence rather than name a package.
 _NOT_NAME_WORDS = frozenset(
-    {"bu", "su", "o", "hangi", "yeni", "mevcut", "benim", "bana", "beni", "tum", "bir", "bu ay"}
+    {
+        "bu",
+        "su",
+        "o",
+        "hangi",
+        "yeni",
+        "mevcut",
+        "ben",
+        "benim",
+        "bana",
+        "beni",
+        "tum",
+        "bir",
+        "merhaba",
+        "selam",
+        "lutfen",
+        "acaba",
+        "simdi",
+        "hemen",
+        "acilen",
+    }
 )
 
 
@@ -185,7 +216,6 @@ def _places() -> tuple[_Place, ...]:
     names = [*REGIONS, *(province for province, _ in PROVINCES.values())]
     places = [_Place(name, tuple(fold(name).split()), tr_lower(name)) for name in names]
     places.append(_Place("Güneydoğu Anadolu", ("guney", "dogu", "anadolu"), "güney doğu anadolu"))
-    places.append(_Place("İç Anadolu", ("ic", "anadolu"), "iç anadolu"))
     return tuple(sorted(places, key=lambda place: -len(place.key_words)))
 
 
@@ -275,6 +305,7 @@ _ON = (
     "calissin",
     "tanimla",
     "olustur",
+    "cekilsin",
 )
 
 
@@ -443,33 +474,3 @@ def find_bill_count(message: Message) -> int | None:
         if not plural:
             return 1
     return None
-
-
-def analyse_answer(text: str) -> Message:
-    """Analyse a short answer to a question (same as ``normalize.analyse``)."""
-    return analyse(text)
-
-
-__all__ = [
-    "PackageMention",
-    "analyse_answer",
-    "clean_free_text",
-    "find_address",
-    "find_bill_count",
-    "find_bill_id",
-    "find_contact_type",
-    "find_contact_value",
-    "find_email",
-    "find_fault_category",
-    "find_on_off",
-    "find_package",
-    "find_payment_method",
-    "find_phone",
-    "find_place",
-    "find_suspension_reason",
-    "find_ticket_id",
-    "find_yes_no",
-    "fold_word",
-    "looks_like_address",
-    "strip_customer_numbers",
-]

@@ -39,6 +39,15 @@ OUT_OF_SCOPE: Final = (
     "verebiliyorum. Fatura, paket, kalan kullanım, roaming, şebeke durumu, arıza kaydı ve "
     "hattınızla ilgili işlemlerde memnuniyetle yardımcı olurum."
 )
+HUMAN_AGENT: Final = (
+    "Sizi buradan canlı bir temsilciye bağlayamıyorum. Fatura, paket, kalan kullanım, "
+    "roaming, şebeke durumu, arıza kaydı ve hattınızla ilgili işlemlerde ise hemen yardımcı "
+    "olabilirim; sorunuzu yazmanız yeterli."
+)
+COMPLAINT: Final = (
+    "Yaşadığınız olumsuzluk için üzgünüm. Sorunu kısaca yazarsanız hemen yardımcı olmaya "
+    "çalışayım; gerekirse sizin için arıza kaydı da açabilirim."
+)
 EMPTY_MESSAGE: Final = "Mesajınızı alamadım. Size nasıl yardımcı olabilirim?"
 LINK_ACCOUNT: Final = (
     "Bu işlem için önce hesabınızı bağlamanız gerekiyor: /start yazıp telefon numaranızı "
