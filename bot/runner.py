@@ -35,6 +35,9 @@ async def running_bot(settings: Settings) -> AsyncIterator[BotApplication]:
         try:
             application = build_application(settings, database, agent)
             async with application:
+                # What run_polling/run_webhook would do between initialize and start.
+                if application.post_init is not None:
+                    await application.post_init(application)
                 await application.start()
                 try:
                     await _start_receiving(application, settings)

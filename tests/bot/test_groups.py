@@ -1,0 +1,67 @@
+"""Groups: the bot speaks only when addressed, and never shows account data there."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.models import Bill, ChatMessage
+from tests.bot.conftest import RunningBot
+
+
+async def test_group_chatter_is_ignored(bot: RunningBot) -> None:
+    ahmet = await bot.linked_customer(1001)
+    group = bot.driver.create_group("Aile", [ahmet])
+
+    answers = await bot.say(ahmet, "faturam ne kadar acaba", chat=group)
+
+    assert answers == []
+
+
+async def test_mentioned_in_a_group_the_bot_leaks_no_account_data(
+    bot: RunningBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    ahmet = await bot.linked_customer(1001)
+    group = bot.driver.create_group("Aile", [ahmet])
+    async with sessions() as session:
+        bill_ids = set(await session.scalars(select(Bill.id).where(Bill.customer_id == 1001)))
+
+    mention = f"@{bot.driver.bot_username}"
+    question = bot.driver.send_text(ahmet, f"{mention} faturam ne kadar", chat=group)
+    await bot.settle()
+    fatura = await bot.say(ahmet, f"/fatura@{bot.driver.bot_username}", chat=group)
+    durum = await bot.say(ahmet, "/durum", chat=group)
+
+    (answer,) = bot.bot_messages_after(group, question.message_id or 0)[:1]
+    assert answer.reply_to_message_id == question.message_id
+    shown = [answer.text or "", *(m.text or "" for m in [*fatura, *durum])]
+    for text in shown:
+        assert not any(bill_id in text for bill_id in bill_ids)
+        assert " TL" not in text
+    assert "hesabınızı bağlamanız gerekiyor" in shown[0]
+    assert "grupta paylaşamam" in shown[1]
+    assert "grupta paylaşamam" in shown[2]
+    (button,) = fatura[0].buttons
+    assert button.url == f"https://t.me/{bot.driver.bot_username}"
+    # The agent worked for nobody in the group.
+    async with sessions() as session:
+        customers = set(
+            await session.scalars(
+                select(ChatMessage.customer_id).where(ChatMessage.chat_id == str(group.id))
+            )
+        )
+    assert customers == {None}
+
+
+async def test_a_reply_to_the_bot_in_a_group_gets_a_general_answer(bot: RunningBot) -> None:
+    ahmet = await bot.linked_customer(1001)
+    group = bot.driver.create_group("Komşular", [ahmet])
+    (intro,) = await bot.say(ahmet, "/start", chat=group)
+
+    before = bot.last_message_id(group)
+    bot.driver.reply_to(ahmet, intro.message_id, "Ege bölgesinde şebeke durumu nedir", chat=group)
+    await bot.settle()
+
+    answers = bot.bot_messages_after(group, before)
+    assert [m.deleted for m in answers] == [False]  # the streaming preview is gone
+    assert "Ege için şebeke durumu" in (answers[0].text or "")
