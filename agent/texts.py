@@ -15,3 +15,6 @@ TOO_MANY_STEPS = (
 EMPTY_ANSWER = "Üzgünüm, bir yanıt oluşturamadım. Sorunuzu farklı bir şekilde yazar mısınız?"
 CONFIRM_QUESTION = "Onaylıyor musunuz?"
 NOTHING_PENDING = "Bekleyen bir işleminiz bulunmuyor."
+DIRECT_CALL_REFUSED = (
+    "Bu işlem hesabınızda değişiklik yapar; yalnızca sohbet üzerinden onayınızla yapılabilir."
+)
