@@ -136,6 +136,9 @@ MY_PACKAGE = (
     "aboneligim",
 )
 
+# "kullanmak", "kullanabilmek" but not "kullanmayacağım", "kullanmıyorum".
+USE = re.compile(r"^kullan(?!may|mam|mim|miy|mad)")
+
 # Verbs of moving to another package: "geçmek", "geçiş", "geçir", "geç", "değiştir" ...
 CHANGE = re.compile(
     r"^(gec(mek|me[ky]|mem|meyi|mesi|is|ir|ebil|elim|eyim|er|sem|sin|ecegim|icem|in|$)"
@@ -222,7 +225,7 @@ ABROAD = ("yurt disi", "yurt disinda", "yurt disina", "ulke disi")
 
 TRAVEL = ("seyahat", "gidiyorum", "gidecegim", "gidicem", "tatile", "yolculuk", "ucus")
 
-USE_ABROAD = ("kullan", "calissin", "calisir mi", "ac", "aktif")
+USE_ABROAD = ("calissin", "calisir mi", "ac", "aktif")
 
 NETWORK = (
     "sebeke",

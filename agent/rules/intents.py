@@ -24,6 +24,10 @@ Where this router deliberately differs from the original team's labels
   names a bill (``F-2026-004217``), never one derived from a customer number.
 * "X seyahati planlıyorum" answers with what roaming costs and offers to switch
   it on (no tool until the customer says yes), as the corpus does.
+* "Telefonum çalındı" proposes suspending the line (reason "kayıp veya çalıntı");
+  the customer still confirms before anything happens.
+* "Bu faturalar neden hep bu kadar karışık?" (bills in general, nobody's bill)
+  gets no tool, as in the corpus; "faturam neden yüksek?" shows the bill.
 """
 
 from __future__ import annotations
@@ -38,7 +42,6 @@ from agent.rules import cues
 from agent.rules.normalize import Message, analyse
 from agent.rules.slots import (
     PackageMention,
-    find_address,
     find_bill_count,
     find_bill_id,
     find_contact_type,
@@ -218,9 +221,10 @@ def _roaming(s: Signals) -> int:
         if _asks_how_it_works(s) or s.has(*cues.ASKS_STATE):
             return 0  # "Roaming nasıl çalışıyor?" is answered without this tool
         return 5 if find_on_off(s.rest) is not None else 4
-    if s.has(*cues.ABROAD) and (find_on_off(s.rest) is not None or s.has("kullan")):
+    if s.has(*cues.ABROAD) and (find_on_off(s.rest) is not None or s.has_token(cues.USE)):
         return 5  # "yurt dışı kullanımını kapatın", "yurt dışında internet kullanmak istiyorum"
-    if s.has(*cues.TRAVEL) and s.has("hatt", "telefon", "numara") and s.has(*cues.USE_ABROAD):
+    using = s.has_token(cues.USE) or s.has(*cues.USE_ABROAD)
+    if s.has(*cues.TRAVEL) and s.has("hatt", "telefon", "numara") and using:
         return 5
     return 0
 
@@ -400,74 +404,42 @@ def understand(text: str) -> Understanding:
 
 def arguments_for(tool: str, s: Signals) -> dict[str, Any]:
     """The arguments of ``tool`` that the message gives (user_id excluded)."""
-    args: dict[str, Any] = {}
     builder = _ARGUMENT_BUILDERS.get(tool)
-    if builder is not None:
-        builder(s, args)
+    args = builder(s) if builder is not None else {}
     return {key: value for key, value in args.items() if value is not None}
 
 
-def _pay_args(s: Signals, args: dict[str, Any]) -> None:
-    args["bill_id"] = s.bill_id
-    args["method"] = find_payment_method(s.rest)
+def _fault_args(s: Signals) -> dict[str, Any]:
+    if not (_has_symptom(s) or s.has("yavas", "hiz", "kesinti")):
+        return {}  # "arıza kaydı açmak istiyorum": the problem is asked for
+    return {
+        "issue_description": " ".join(s.text.split()),
+        "category": find_fault_category(s.rest),
+    }
 
 
-def _past_bill_args(s: Signals, args: dict[str, Any]) -> None:
-    args["limit"] = find_bill_count(s.rest)
-
-
-def _status_args(s: Signals, args: dict[str, Any]) -> None:
-    args["status"] = find_on_off(s.rest)
-
-
-def _change_args(s: Signals, args: dict[str, Any]) -> None:
-    args["new_package_name"] = s.package.name if s.package else None
-
-
-def _details_args(s: Signals, args: dict[str, Any]) -> None:
-    args["package_name"] = s.package.name if s.package else None
-
-
-def _network_args(s: Signals, args: dict[str, Any]) -> None:
-    args["region"] = s.place
-
-
-def _fault_args(s: Signals, args: dict[str, Any]) -> None:
-    if _has_symptom(s) or s.has("yavas", "hiz", "kesinti"):
-        args["issue_description"] = " ".join(s.text.split())
-        args["category"] = find_fault_category(s.rest)
-
-
-def _ticket_args(s: Signals, args: dict[str, Any]) -> None:
-    args["ticket_id"] = s.ticket_id
-
-
-def _contact_args(s: Signals, args: dict[str, Any]) -> None:
+def _contact_args(s: Signals) -> dict[str, Any]:
     kind = find_contact_type(s.rest)
-    args["contact_type"] = kind
-    if kind is not None:
-        value = find_contact_value(kind, s.text)
-        if kind == "address" and value is None:
-            value = find_address(s.text)
-        args["new_value"] = value
+    value = find_contact_value(kind, s.text) if kind else None
+    return {"contact_type": kind, "new_value": value}
 
 
-def _suspend_args(s: Signals, args: dict[str, Any]) -> None:
-    args["reason"] = find_suspension_reason(s.rest)
+def _package_name(s: Signals) -> str | None:
+    return s.package.name if s.package else None
 
 
-_ARGUMENT_BUILDERS: dict[str, Callable[[Signals, dict[str, Any]], None]] = {
-    "pay_bill": _pay_args,
-    "get_past_bills": _past_bill_args,
-    "setup_autopay": _status_args,
-    "enable_roaming": _status_args,
-    "change_package": _change_args,
-    "get_package_details": _details_args,
-    "check_network_status": _network_args,
+_ARGUMENT_BUILDERS: dict[str, Callable[[Signals], dict[str, Any]]] = {
+    "pay_bill": lambda s: {"bill_id": s.bill_id, "method": find_payment_method(s.rest)},
+    "get_past_bills": lambda s: {"limit": find_bill_count(s.rest)},
+    "setup_autopay": lambda s: {"status": find_on_off(s.rest)},
+    "enable_roaming": lambda s: {"status": find_on_off(s.rest)},
+    "change_package": lambda s: {"new_package_name": _package_name(s)},
+    "get_package_details": lambda s: {"package_name": _package_name(s)},
+    "check_network_status": lambda s: {"region": s.place},
     "create_fault_ticket": _fault_args,
-    "get_fault_ticket_status": _ticket_args,
+    "get_fault_ticket_status": lambda s: {"ticket_id": s.ticket_id},
     "update_customer_contact": _contact_args,
-    "suspend_line": _suspend_args,
+    "suspend_line": lambda s: {"reason": find_suspension_reason(s.rest)},
 }
 
 

@@ -47,7 +47,7 @@ _CHAT_TEXTS: dict[ChatAct, str] = {
     ChatAct.GOODBYE: texts.GOODBYE,
     ChatAct.CAPABILITIES: texts.CAPABILITIES,
     ChatAct.ACKNOWLEDGED: texts.ACKNOWLEDGED,
-    ChatAct.CANCEL: texts.CANCELLED,
+    ChatAct.CANCEL: texts.ACKNOWLEDGED,  # nothing was pending to cancel
     ChatAct.OUT_OF_SCOPE: texts.OUT_OF_SCOPE,
     ChatAct.HUMAN_AGENT: texts.HUMAN_AGENT,
     ChatAct.COMPLAINT: texts.COMPLAINT,
@@ -63,6 +63,7 @@ _LEAVES_QUESTION = frozenset(
         ChatAct.CAPABILITIES,
         ChatAct.ROAMING_INFO,
         ChatAct.AUTOPAY_INFO,
+        ChatAct.HUMAN_AGENT,
     }
 )
 
@@ -107,8 +108,6 @@ class RulesEngine:
                 return reply
         if own.tool is not None:
             return _plan(own.tool, own.args, customer_id)
-        if own.chat is ChatAct.CANCEL:
-            return RulesReply(texts.ACKNOWLEDGED)  # nothing was pending to cancel
         return _chat_reply(own.chat or ChatAct.OUT_OF_SCOPE)
 
 

@@ -102,7 +102,24 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
         "suspend_line",
         {"reason": "kayıp veya çalıntı"},
     ),
+    ("Bu ay ne kadar ödemem gerekiyor?", "get_current_bill", {}),
+    ("Ağustos ayı faturamı görmek istiyorum", "get_past_bills", {}),
+    ("Tarifemde kaç dakika var", "get_customer_package", {}),
+    ("Mart ayında ne kadar ödedim", "get_payment_history", {}),
+    (
+        "Öğrenci paketine geçmek istiyorum",
+        "change_package",
+        {"new_package_name": "Öğrenci Dostu Tarife"},
+    ),
+    (
+        "İnternetim kesildi",
+        "create_fault_ticket",
+        {"issue_description": "İnternetim kesildi", "category": "internet"},
+    ),
+    ("Telefonum şebeke bulamıyor", "create_fault_ticket", {"category": "coverage"}),
+    ("Telefonum çalındı", "suspend_line", {"reason": "kayıp veya çalıntı"}),
     ("hattımı aç", "reactivate_line", {}),
+    ("Hattımın dondurulmasını kaldırın", "reactivate_line", {}),
     ("dondurulmuş hattımı aktif edin", "reactivate_line", {}),
 ]
 
@@ -180,6 +197,8 @@ def test_package_request_without_a_name_lists_the_packages(ask: Ask) -> None:
         ("Yarın hava nasıl olacak?", texts.OUT_OF_SCOPE),
         ("Bana bir şiir yaz", texts.OUT_OF_SCOPE),
         ("Numara taşıma yapmak istiyorum", texts.OUT_OF_SCOPE),
+        ("Canlı temsilciye bağlar mısın", texts.HUMAN_AGENT),
+        ("Berbat bir hizmet", texts.COMPLAINT),
         ("Bu faturalar neden hep bu kadar karışık oluyor?", texts.OUT_OF_SCOPE),
     ],
 )
