@@ -9,7 +9,7 @@ Nothing hidden is stored in the conversation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,17 +100,10 @@ def pending_question(turns: Sequence[ChatTurn]) -> Question | None:
 def read_answer(question: Question, text: str) -> Any | None:
     """The value the customer's ``text`` gives for ``question``, or None if it gives none."""
     message = analyse(text)
-    reader = _READERS.get(question.slot)
-    if reader is not None:
-        return reader(message)
     if question.slot == "new_value":
-        return _new_value(question.preset["contact_type"], text)
-    if question.slot == "issue_description":
-        description = clean_free_text(text)
-        return description if len(message.tokens) >= 2 else None
-    if question.slot == "reason":
-        return find_suspension_reason(message) or _free_reason(message, text)
-    return None
+        return _new_value(question.preset["contact_type"], message)
+    reader = _READERS.get(question.slot)
+    return reader(message) if reader is not None else None
 
 
 def _package_name(message: Message) -> str | None:
@@ -118,31 +111,38 @@ def _package_name(message: Message) -> str | None:
     return mention.name if mention else None
 
 
-def _new_value(contact_type: str, text: str) -> str | None:
-    value = find_contact_value(contact_type, text)
+def _new_value(contact_type: str, message: Message) -> str | None:
+    value = find_contact_value(contact_type, message.raw)
     if value is None and contact_type == "address":
-        candidate = clean_free_text(text)
+        # After "Yeni adresinizi yazar mısınız?" the whole answer is the address.
+        candidate = clean_free_text(message.raw)
         return candidate if looks_like_address(candidate) else None
     return value
 
 
-def _free_reason(message: Message, text: str) -> str | None:
-    reason = clean_free_text(text)
+def _description(message: Message) -> str | None:
+    return clean_free_text(message.raw) if len(message.tokens) >= 2 else None
+
+
+def _reason(message: Message) -> str | None:
+    """A known reason in its canonical words, else the customer's own words."""
+    known = find_suspension_reason(message)
+    if known is not None:
+        return known
+    reason = clean_free_text(message.raw)
     has_words = any(token.folded.isalpha() and len(token.folded) > 2 for token in message.tokens)
     return reason if has_words and len(reason) <= 200 else None
 
 
-def _status(message: Message) -> bool | None:
-    return find_on_off(message)
-
-
-_READERS = {
+_READERS: dict[str, Callable[[Message], Any]] = {
     "new_package_name": _package_name,
     "package_name": _package_name,
     "region": find_place,
     "ticket_id": lambda message: find_ticket_id(message.raw),
+    "issue_description": _description,
     "contact_type": find_contact_type,
-    "status": _status,
+    "reason": _reason,
+    "status": find_on_off,
     CONFIRM: find_yes_no,
 }
 
