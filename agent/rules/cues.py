@@ -66,6 +66,7 @@ MONTHS = (
 
 HISTORY = (
     "odeme gecmis",
+    "gecmis odeme",
     "odemeler",
     "yaptigim odeme",
     "odeme kayit",
