@@ -80,6 +80,7 @@ HISTORY = (
     "odedim mi",
     "odeme islemlerim",
     "odeme dokum",
+    "odemisim",
     "ne kadar odedim",
     "odedim$",
 )
@@ -293,9 +294,21 @@ SUBJECT = ("internet", "hat", "arama", "sms", "mesaj", "telefon", "modem", "sebe
 
 VAGUE_PROBLEM = ("sorun", "problem", "ariza")
 
-NEGATIVE_ABILITY = re.compile(r"(am|em|ay|ey)[iu]yor")
+# Negative present tense: "çalışmıyor", "ulaşmıyor", "bağlanamıyorum" ...
+NEGATIVE_VERB = re.compile(r"m[iu]yor")
 
-NOT_A_SYMPTOM = ("istemiyor", "bilmiyor", "anlamiyor", "gerekmiyor", "sevmiyor")
+# ... except verbs that say nothing about a fault.
+NOT_A_SYMPTOM = (
+    "istemiyor",
+    "bilmiyor",
+    "anlamiyor",
+    "gerekmiyor",
+    "sevmiyor",
+    "begenmiyor",
+    "kullanmiyor",
+    "dusunmuyor",
+    "hatirlamiyor",
+)
 
 TICKET_WORDS = ("ariza kayd", "ariza", "kaydim", "kaydimin", "ticket", "basvuru", "talebim")
 

@@ -288,9 +288,9 @@ def _has_symptom(s: Signals) -> bool:
         return True
     if s.has(*cues.SUBJECT) and s.has(*cues.FAILED):
         return True
-    # "İnternete bağlanamıyorum", "arama yapamıyorum": a service that fails.
+    # "İnternete bağlanamıyorum", "mesajlarım ulaşmıyor": a service that fails.
     return s.has(*cues.SUBJECT) and any(
-        cues.NEGATIVE_ABILITY.search(word) and not word.startswith(cues.NOT_A_SYMPTOM)
+        cues.NEGATIVE_VERB.search(word) and not word.startswith(cues.NOT_A_SYMPTOM)
         for word in s.rest.words
     )
 
