@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import snowballstemmer
 
@@ -93,6 +93,9 @@ _COMPOUNDS: dict[str, str] = {
     "mailin": "emailin",
 }
 
+# Cue look-up goes through an index of tokens by their first letters.
+_INDEX_LETTERS = 2
+
 _NUMBER_WORDS: dict[str, int] = {
     "bir": 1,
     "iki": 2,
@@ -138,11 +141,27 @@ class Message:
         """The folded tokens."""
         return tuple(token.folded for token in self.tokens)
 
+    @cached_property
+    def _starts(self) -> dict[str, tuple[int, ...]]:
+        """Token positions by the first two letters of the token (and of its stem)."""
+        positions: dict[str, list[int]] = {}
+        for index, token in enumerate(self.tokens):
+            for key in {token.folded[:_INDEX_LETTERS], token.stem[:_INDEX_LETTERS]}:
+                positions.setdefault(key, []).append(index)
+        return {key: tuple(found) for key, found in positions.items()}
+
     def find(self, cue: str) -> int:
         """Index of the first token where ``cue`` matches, or -1."""
         parts = cue.split()
         last_start = len(self.tokens) - len(parts)
-        for start in range(last_start + 1):
+        head = parts[0].rstrip("$")
+        if len(head) >= _INDEX_LETTERS:
+            candidates: Iterable[int] = self._starts.get(head[:_INDEX_LETTERS], ())
+        else:
+            candidates = range(last_start + 1)
+        for start in candidates:
+            if start > last_start:
+                break
             if all(self.tokens[start + i].matches(part) for i, part in enumerate(parts)):
                 return start
         return -1

@@ -284,7 +284,7 @@ _OFF = (
 _ON = (
     "ac$",
     "aca",
-    "acil",
+    "acilsin",
     "acin",
     "acar",
     "acab",
