@@ -6,9 +6,11 @@
   ``telegram.stream_edit_interval_s``, deleted when the final answer is sent.
 - Everywhere: "typing" renewed every few seconds while the turn runs.
 
-A preview is best effort: when Telegram asks to slow down (429) the preview
-pauses for the time asked and the turn goes on; nothing here raises. The final
-answer is sent separately (``bot.delivery``) and never depends on a preview.
+Previews are plain text (no parse mode): a half-written answer is shown as
+written, with nothing to escape and nothing to mis-parse. A preview is best
+effort: when Telegram asks to slow down (429) the preview pauses for the time
+asked and the turn goes on; nothing here raises. The final answer is sent
+separately (``bot.delivery``) and never depends on a preview.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 
-from telegram.constants import ChatAction, ParseMode
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.delivery import is_not_modified, retry_after_seconds
-from bot.rendering import MAX_MESSAGE_LENGTH, escape
+from bot.rendering import MAX_MESSAGE_LENGTH
 
 log = logging.getLogger(__name__)
 
@@ -94,15 +96,13 @@ class AnswerPreview:
         self._last_shown_at = now
         try:
             if self._private:
-                await self._bot.send_message_draft(
-                    self._chat_id, self._draft_id, escape(text), parse_mode=ParseMode.HTML
-                )
+                await self._bot.send_message_draft(self._chat_id, self._draft_id, text)
             elif self._message_id is None:
-                message = await self._bot.send_message(self._chat_id, escape(text))
+                message = await self._bot.send_message(self._chat_id, text)
                 self._message_id = message.message_id
             else:
                 await self._bot.edit_message_text(
-                    escape(text), chat_id=self._chat_id, message_id=self._message_id
+                    text, chat_id=self._chat_id, message_id=self._message_id
                 )
             self._shown = text
         except RetryAfter as error:

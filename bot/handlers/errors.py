@@ -8,6 +8,7 @@ import uuid
 
 from telegram import Update
 from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
 from bot.context import BotContext
@@ -22,7 +23,11 @@ def new_incident_id() -> str:
 
 
 async def report_error(update: object, context: BotContext) -> None:
-    """Log the failure with an incident id and apologise in the chat, never with details."""
+    """Log the failure with an incident id and apologise in the chat, never with details.
+
+    Later handler groups do not run for the failed update: one apology, no
+    half-handled answer after it.
+    """
     incident = new_incident_id()
     update_id = update.update_id if isinstance(update, Update) else None
     log.error(
@@ -33,6 +38,11 @@ async def report_error(update: object, context: BotContext) -> None:
     )
     if not isinstance(update, Update):
         return
+    await _apologise(update, context, incident)
+    raise ApplicationHandlerStop
+
+
+async def _apologise(update: Update, context: BotContext, incident: str) -> None:
     if update.callback_query is not None:
         with contextlib.suppress(TelegramError):
             await update.callback_query.answer()

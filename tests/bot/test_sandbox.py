@@ -1,0 +1,83 @@
+"""``python -m bot`` without a token: the sandbox, driven through a pipe like a script."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.turkish import format_money
+from db.models import Bill
+
+SCRIPT = "/start\n/contact\n/fatura\nkalan internetim ne kadar\n"
+
+
+async def test_piped_sandbox_prints_the_bots_answers_and_exits(
+    database_url: str,
+    tmp_path: Path,
+    project_root: Path,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "database": {"url": database_url},
+                "model": {"backend": "rules"},
+                "logging": {"file": str(tmp_path / "app.log")},
+            }
+        ),
+        encoding="utf-8",
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    environment.pop("DATABASE_URL", None)
+
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "--config",
+        str(config),
+        cwd=project_root,
+        env=environment,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(SCRIPT.encode()), timeout=90)
+
+    output, errors = stdout.decode(), stderr.decode()
+    assert process.returncode == 0, errors
+    assert errors.splitlines()[0] == (
+        "TELEGRAM_BOT_TOKEN is not set: starting the local sandbox; set the token to reach "
+        "Telegram."
+    )
+    async with sessions() as session:
+        bill = await session.scalar(
+            select(Bill).where(Bill.customer_id == 1001).order_by(Bill.bill_date.desc())
+        )
+    assert bill is not None
+    expected_in_order = [
+        "> /start",
+        "Merhaba, ben Telekom Asistan.",
+        "(type /contact to share your phone number)",
+        "> /contact",
+        "Teşekkürler, Ahmet Yılmaz.",
+        "> /fatura",
+        f"Fatura no: {bill.id}",
+        f"Toplam: {format_money(bill.amount)}",
+        "[1] Kredi kartıyla öde   [2] Havaleyle öde",
+        "> kalan internetim ne kadar",
+        "İnternet: ",
+    ]
+    position = 0
+    for expected in expected_in_order:
+        found = output.find(expected, position)
+        assert found >= 0, f"{expected!r} missing after position {position} in:\n{output}"
+        position = found
+    assert "Traceback" not in output + errors
