@@ -28,6 +28,11 @@ Where this router deliberately differs from the original team's labels
   the customer still confirms before anything happens.
 * "Bu faturalar neden hep bu kadar karışık?" (bills in general, nobody's bill)
   gets no tool, as in the corpus; "faturam neden yüksek?" shows the bill.
+* Defaults are written out: ``pay_bill`` always carries ``method``
+  (``credit_card`` unless the customer says havale/EFT/banka) and
+  ``get_past_bills`` always carries ``limit`` (the number asked for, 1 for one
+  past bill such as "geçen ayki faturam", else 12); the corpus' limits such as
+  67 for "past bills göster" appear nowhere in the text.
 """
 
 from __future__ import annotations
