@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.views.quantities import format_number
 from core.turkish import format_day, format_money
-from db.models import Bill, Package, Payment, Subscription
+from db.models import Bill, Package, Payment, PendingConfirmation, Subscription
 from tests.bot.conftest import RunningBot
 
 
@@ -165,5 +167,28 @@ async def test_iptal_cancels_the_pending_payment(
 
     assert answer.text == "İşlem iptal edildi; hesabınızda bir değişiklik yapılmadı."
     assert "iptal edilmişti" in (late or "")
+    async with sessions() as session:
+        assert await session.scalar(select(Bill.paid_at).where(Bill.id == bill.id)) is None
+
+
+async def test_an_expired_confirmation_does_nothing(
+    bot: RunningBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    user = await bot.linked_customer(1001)
+    bill = await _latest_bill(sessions, 1001)
+    (card,) = await bot.say(user, "faturamı ödemek istiyorum")
+    async with sessions() as session, session.begin():
+        # The customer comes back after the offer's lifetime (agent.confirmation_ttl_s).
+        await session.execute(
+            update(PendingConfirmation).values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
+
+    answer = await bot.press(user, card, "Onayla")
+
+    assert answer is not None
+    assert "onay süresi doldu" in answer
+    resolved = bot.driver.message(user, card.message_id)
+    assert resolved.buttons == ()
+    assert "⌛" in (resolved.text or "")
     async with sessions() as session:
         assert await session.scalar(select(Bill.paid_at).where(Bill.id == bill.id)) is None
