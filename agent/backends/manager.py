@@ -109,7 +109,10 @@ class BackendManager:
 
 
 async def _load_model_backend(kind: str, wanted: ModelSettings, settings: Settings) -> Backend:
-    module_name = {"transformers": "agent.backends.transformers", "openai": "agent.backends.openai"}
+    module_name = {
+        "transformers": "agent.backends.transformers",
+        "openai": "agent.backends.openai_compat",
+    }
     name = module_name.get(kind)
     if name is None or importlib.util.find_spec(name) is None:
         raise BackendLoadError(f"the {kind} backend is not available in this build")

@@ -1,0 +1,617 @@
+"""The ``openai`` backend: any OpenAI-compatible server (vLLM, llama.cpp server, TGI).
+
+This is how a deployment grows past one GPU: the model runs in a vLLM
+cluster (tensor/pipeline parallel, or replicas behind a load balancer) and
+the agent streams from it over HTTP. ``load(model, settings)`` is what
+``BackendManager`` calls.
+
+One ``stream(request)`` is one model step of the agent loop:
+
+1. the dialogue becomes chat messages (``turns_to_messages`` with the
+   configured customer hint);
+2. ``request_mode: prompt`` (the default) renders OUR Llama-3 prompt
+   (``render_prompt``, the built-in template the fine-tune was trained on) and
+   POSTs it to ``/completions``; ``request_mode: chat`` POSTs the messages to
+   ``/chat/completions`` and the server applies the model's chat template;
+3. the answer streams back as Server-Sent Events and is passed on as raw
+   text: tool calls are parsed by the agent, never by the server. Stop
+   strings end the message at ``<|eot_id|>`` or at the end of a tool-call
+   block; servers drop the matched stop string, so the end tag is put back
+   when the generation stopped on it (``openai_stream.end_tag_to_restore``);
+4. after a short message that ended its turn, one more assistant message may
+   follow if it opens with a tool-call block, exactly as the transformers
+   backend does (``agent.backends.tool_continuation``).
+
+Failures: connection errors, 5xx and 429 are retried with exponential
+back-off (``Retry-After`` honoured) only while nothing of the answer has been
+passed on. Once text has streamed, a broken stream raises
+``StreamInterruptedError`` and is never re-sent, so the runtime apologises
+instead of the customer reading a sentence twice. The whole model step is
+bounded by ``model.openai.timeout_s`` (``ServerTimeoutError``, a
+``TimeoutError``, which the runtime answers with its timeout text).
+
+Tool results in ``chat`` mode travel as ``role: "tool"`` messages, the role
+the model was trained with, carrying a ``tool_call_id`` (``call_1``, ...) so
+that servers which validate the OpenAI message schema (llama-cpp-python)
+accept them; templates that do not use the id (stock Llama-3) ignore it.
+
+The API key (``OPENAI_API_KEY``) is sent as a bearer token and appears in no
+log line, error or status.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import aclosing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import httpx
+
+from agent.backends.base import BackendStatus, GenerationRequest, LoadState
+from agent.backends.manager import BackendLoadError
+from agent.backends.openai_stream import (
+    DONE,
+    STOP_STRINGS,
+    RequestMode,
+    StreamFormatError,
+    StreamPiece,
+    decode_chunk,
+    describe_error,
+    end_tag_to_restore,
+    sse_data,
+    stopped_at_end_of_turn,
+)
+from agent.backends.retry_policy import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+from agent.backends.tool_continuation import ContinuationGate, StopReason, should_continue
+from agent.prompt import (
+    BEGIN_OF_TEXT,
+    CustomerHint,
+    Message,
+    estimate_tokens,
+    render_prompt,
+    turns_to_messages,
+)
+from core.settings import AgentSettings, ModelSettings, Settings
+
+log = logging.getLogger(__name__)
+
+_CONNECT_TIMEOUT_S: Final = 10.0
+_HEALTH_TIMEOUT_S: Final = 5.0
+# load(): a few quick tries, so a server that is still starting gets a moment.
+HEALTH_RETRY: Final = RetryPolicy(attempts=3, base_delay_s=0.5, max_delay_s=2.0)
+
+
+class OpenAIBackendError(RuntimeError):
+    """The server could not serve a request; the message says why, in one line."""
+
+
+class ServerRequestError(OpenAIBackendError):
+    """A request failed before any of its answer was passed on (after the allowed retries)."""
+
+
+class StreamInterruptedError(OpenAIBackendError):
+    """The answer broke off after text had been passed on; it is not re-sent."""
+
+
+class ServerTimeoutError(TimeoutError):
+    """The model step ran past ``timeout_s``."""
+
+
+class _RetryableError(Exception):
+    """A failure another try may cure (connection, 5xx, 429), with the server's wish."""
+
+    def __init__(self, reason: str, retry_after_s: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after_s = retry_after_s
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """Where the server is and how to ask it: ``model.openai`` plus sampling and limits."""
+
+    base_url: str
+    model: str
+    api_key: str = field(default="", repr=False)
+    request_mode: RequestMode = "prompt"
+    timeout_s: float = 120.0
+    max_new_tokens: int = 512
+    temperature: float = 0.6
+    top_p: float = 0.9
+    customer_hint: CustomerHint = "user_prefix"
+    continue_after_short_message: bool = True
+
+    @classmethod
+    def from_settings(cls, model: ModelSettings, agent: AgentSettings) -> ServerOptions:
+        """The options for ``model:`` and ``agent:`` of config.yaml."""
+        server = model.openai
+        return cls(
+            base_url=server.base_url,
+            model=model.name,
+            api_key=server.api_key.get_secret_value(),
+            request_mode=server.request_mode,
+            timeout_s=server.timeout_s,
+            max_new_tokens=model.max_new_tokens,
+            temperature=model.temperature,
+            top_p=model.top_p,
+            customer_hint=agent.customer_hint,
+        )
+
+
+def api_root(base_url: str) -> httpx.URL:
+    """The API root for ``base_url``; a bare ``http://host:port`` gets ``/v1``.
+
+    Raises ValueError for a URL that is not http(s) with a host.
+    """
+    try:
+        url = httpx.URL(base_url.strip())
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"base_url {base_url!r} is not a valid URL: {exc}") from exc
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"base_url {base_url!r} must be an http:// or https:// URL with a host")
+    path = url.path.rstrip("/") or "/v1"
+    return url.copy_with(path=path)
+
+
+def display_url(url: httpx.URL) -> str:
+    """``url`` without any user name or password, for logs and status."""
+    return str(url.copy_with(username=None, password=None))
+
+
+def chat_messages(messages: Sequence[Message]) -> list[dict[str, str]]:
+    """``messages`` as the chat API takes them: tool results get a ``tool_call_id``."""
+    converted: list[dict[str, str]] = []
+    tool_results = 0
+    for message in messages:
+        entry = {"role": message["role"], "content": message["content"]}
+        if message["role"] == "tool":
+            tool_results += 1
+            entry["tool_call_id"] = f"call_{tool_results}"
+        converted.append(entry)
+    return converted
+
+
+@dataclass
+class _Generation:
+    """One generation request as it runs: what it produced and how it ended."""
+
+    text: str = ""
+    final: StreamPiece | None = None
+    completion_tokens: int | None = None
+
+    def tokens_used(self) -> int:
+        return self.completion_tokens or estimate_tokens(self.text)
+
+    def stop_reason(self) -> StopReason:
+        if stopped_at_end_of_turn(self.final):
+            return "end_of_turn"
+        return "max_tokens"
+
+
+class OpenAICompatBackend:
+    """Streams the model's output from an OpenAI-compatible server."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        options: ServerOptions,
+        *,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        """``transport`` replaces the network layer (httpx's ``MockTransport`` in tests)."""
+        self._options = options
+        self._retry = retry or RetryPolicy()
+        self._root = api_root(options.base_url)
+        headers = {"Accept": "text/event-stream, application/json"}
+        if options.api_key:
+            headers["Authorization"] = f"Bearer {options.api_key}"
+        self._client = httpx.AsyncClient(
+            base_url=self._root,
+            headers=headers,
+            timeout=httpx.Timeout(
+                options.timeout_s, connect=min(_CONNECT_TIMEOUT_S, options.timeout_s)
+            ),
+            transport=transport,
+        )
+        self._state: LoadState = "not_loaded"
+        self._load_error: str | None = None
+        self._served: list[str] = []
+        self._model = options.model
+        self._health = "not checked"
+        self._health_at: datetime | None = None
+        self._last_error: str | None = None
+        self._last_first_chunk_s: float | None = None
+        self._last_duration_s: float | None = None
+        self._requests = 0
+        self._retries = 0
+
+    @property
+    def model(self) -> str:
+        """The model id sent with each request (as the server lists it)."""
+        return self._model
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    async def connect(self, retry: RetryPolicy = HEALTH_RETRY) -> None:
+        """Check the server (``GET /models``) and pick the model to request.
+
+        Raises ServerRequestError with a one-line reason when the server does
+        not answer after ``retry.attempts`` tries or does not serve the model.
+        """
+        self._state, self._load_error = "loading", None
+        deadline = asyncio.get_running_loop().time() + self._options.timeout_s
+        try:
+            served = await self._models_with_retries(retry, deadline)
+            self._served = served
+            self._model = self._choose_model(served)
+        except OpenAIBackendError as exc:
+            self._state, self._load_error = "failed", str(exc)
+            raise
+        self._state = "loaded"
+        log.info(
+            "openai backend: %s serves %s; requesting %s in %s mode",
+            display_url(self._root),
+            ", ".join(served),
+            self._model,
+            self._options.request_mode,
+        )
+
+    async def _models_with_retries(self, retry: RetryPolicy, deadline: float) -> list[str]:
+        attempt = 0
+        while True:
+            try:
+                return await self._fetch_models()
+            except _RetryableError as failure:
+                await self._before_retry(failure, attempt, deadline, "health check", retry)
+            attempt += 1
+
+    async def check_health(self) -> str:
+        """Ask the server once whether it is up; returns (and records) the result."""
+        try:
+            self._served = await self._fetch_models()
+        except (_RetryableError, OpenAIBackendError) as exc:
+            self._note_health(f"unreachable: {exc}")
+        return self._health
+
+    async def close(self) -> None:
+        """Close the connections to the server."""
+        await self._client.aclose()
+        self._state = "not_loaded"
+
+    # -- generation ----------------------------------------------------------------
+
+    async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
+        """Yield the model's output for ``request`` as the server streams it.
+
+        Raises ServerRequestError when the server cannot be used,
+        StreamInterruptedError when the stream breaks after text was yielded,
+        and ServerTimeoutError past ``timeout_s``.
+        """
+        if self._state != "loaded":
+            raise ServerRequestError(f"the openai backend is {self._state}")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        deadline = started + self._options.timeout_s
+        budget = min(request.max_new_tokens, self._options.max_new_tokens)
+        messages = turns_to_messages(
+            request.turns,
+            customer_id=request.customer_id,
+            customer_hint=self._options.customer_hint,
+        )
+        self._requests += 1
+        self._last_first_chunk_s = None
+        try:
+            first = _Generation()
+            async with aclosing(self._generate(messages, budget, deadline, first)) as pieces:
+                async for text in pieces:
+                    if self._last_first_chunk_s is None:
+                        self._last_first_chunk_s = loop.time() - started
+                    yield text
+            tokens_left = budget - first.tokens_used()
+            if not self._continues(first, tokens_left):
+                return
+            answered = [*messages, {"role": "assistant", "content": first.text}]
+            gate = ContinuationGate()
+            follow = _Generation()
+            async with aclosing(self._generate(answered, tokens_left, deadline, follow)) as pieces:
+                async for text in pieces:
+                    passed = gate.feed(text)
+                    if passed:
+                        yield passed
+                    elif gate.state == "rejected":
+                        break  # the short message was the whole answer
+        except (OpenAIBackendError, ServerTimeoutError) as exc:
+            self._last_error = str(exc)
+            raise
+        finally:
+            self._last_duration_s = loop.time() - started
+
+    def _continues(self, first: _Generation, tokens_left: int) -> bool:
+        return self._options.continue_after_short_message and should_continue(
+            first.text, first.stop_reason(), tokens_left
+        )
+
+    def _body(self, messages: Sequence[Message], max_tokens: int) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "model": self._model,
+            "max_tokens": max_tokens,
+            "temperature": self._options.temperature,
+            "top_p": self._options.top_p,
+            "stop": list(STOP_STRINGS),
+            "stream": True,
+        }
+        if self._options.request_mode == "chat":
+            body["messages"] = chat_messages(messages)
+        else:
+            # Servers add the tokenizer's BOS themselves; sending ours too would
+            # give the model two.
+            body["prompt"] = render_prompt(messages).removeprefix(BEGIN_OF_TEXT)
+        return body
+
+    async def _generate(
+        self,
+        messages: Sequence[Message],
+        max_tokens: int,
+        deadline: float,
+        generation: _Generation,
+    ) -> AsyncIterator[str]:
+        """One assistant message from the server, retried until its first text arrives."""
+        path = "chat/completions" if self._options.request_mode == "chat" else "completions"
+        body = self._body(messages, max_tokens)
+        attempt = 0
+        while True:
+            try:
+                async with aclosing(self._attempt(path, body, deadline, generation)) as pieces:
+                    async for text in pieces:
+                        yield text
+                return
+            except _RetryableError as failure:
+                if generation.text:
+                    log.error("openai stream broke after text was sent on: %s", failure)
+                    raise StreamInterruptedError(
+                        f"the server stopped mid-answer: {failure}"
+                    ) from failure
+                await self._before_retry(failure, attempt, deadline, path, self._retry)
+            attempt += 1
+
+    async def _attempt(
+        self, path: str, body: dict[str, Any], deadline: float, generation: _Generation
+    ) -> AsyncIterator[str]:
+        """One try of a generation request; raises _RetryableError for what may pass."""
+        request = self._client.build_request("POST", path, json=body)
+        try:
+            async with asyncio.timeout_at(deadline):
+                response = await self._client.send(request, stream=True)
+        except TimeoutError:
+            raise self._timed_out() from None
+        except httpx.TransportError as exc:
+            self._note_health(f"unreachable: {_describe_transport(exc)}")
+            raise _RetryableError(_describe_transport(exc)) from exc
+        try:
+            if response.status_code != httpx.codes.OK:
+                await self._raise_for_status(response, deadline)
+            self._note_health("ok")
+            async for text in self._read_stream(response, deadline, generation):
+                yield text
+        finally:
+            await response.aclose()
+
+    async def _read_stream(
+        self, response: httpx.Response, deadline: float, generation: _Generation
+    ) -> AsyncIterator[str]:
+        """The text of a streaming response, then the end tag if a stop string cut it."""
+        finished = False
+        async with aclosing(sse_data(response.aiter_lines())) as events:
+            while True:
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        payload = await anext(events, None)
+                except TimeoutError:
+                    raise self._timed_out() from None
+                except httpx.TransportError as exc:
+                    raise _RetryableError(_describe_transport(exc)) from exc
+                if payload is None or payload.strip() == DONE:
+                    finished = finished or payload is not None
+                    break
+                piece = self._decode(payload, generation)
+                if piece.text:
+                    generation.text += piece.text
+                    yield piece.text
+                if piece.finish_reason is not None:
+                    generation.final = piece
+                    finished = True
+        if not finished:
+            raise _RetryableError("the stream ended before the answer was complete")
+        if generation.final is not None:
+            restored = end_tag_to_restore(generation.text, generation.final)
+            if restored:
+                generation.text += restored
+                yield restored
+
+    def _decode(self, payload: str, generation: _Generation) -> StreamPiece:
+        try:
+            piece = decode_chunk(payload, self._options.request_mode)
+        except StreamFormatError as exc:
+            error = StreamInterruptedError if generation.text else ServerRequestError
+            raise error(str(exc)) from exc
+        if piece.completion_tokens is not None:
+            generation.completion_tokens = piece.completion_tokens
+        return piece
+
+    async def _raise_for_status(self, response: httpx.Response, deadline: float) -> None:
+        try:
+            async with asyncio.timeout_at(deadline):
+                await response.aread()
+        except TimeoutError:
+            raise self._timed_out() from None
+        except httpx.TransportError as exc:
+            raise _RetryableError(_describe_transport(exc)) from exc
+        try:
+            detail = describe_error(response.json())
+        except ValueError:
+            detail = describe_error(response.text)
+        reason = f"HTTP {response.status_code}: {detail}"
+        if response.status_code in RETRYABLE_STATUSES:
+            wait = parse_retry_after(response.headers.get("retry-after"))
+            raise _RetryableError(reason, wait)
+        raise ServerRequestError(f"the server refused the request: {reason}")
+
+    async def _before_retry(
+        self,
+        failure: _RetryableError,
+        attempt: int,
+        deadline: float,
+        what: str,
+        retry: RetryPolicy,
+    ) -> None:
+        """Wait before try ``attempt + 2``, or raise when no try or no time is left."""
+        root = display_url(self._root)
+        if attempt + 1 >= retry.attempts:
+            raise ServerRequestError(
+                f"{root}: {what} failed after {retry.attempts} tries: {failure}"
+            ) from failure
+        delay = retry.delay_s(attempt, failure.retry_after_s)
+        if asyncio.get_running_loop().time() + delay >= deadline:
+            raise ServerRequestError(
+                f"{root}: {what} failed ({failure}); a retry in {delay:.1f} s "
+                "would pass the time limit"
+            ) from failure
+        self._retries += 1
+        log.warning(
+            "openai server %s: %s failed (%s); retrying in %.1f s (try %d of %d)",
+            root,
+            what,
+            failure,
+            delay,
+            attempt + 2,
+            retry.attempts,
+        )
+        await asyncio.sleep(delay)
+
+    def _timed_out(self) -> ServerTimeoutError:
+        limit = self._options.timeout_s
+        log.warning("openai server %s: model step passed %.0f s", display_url(self._root), limit)
+        return ServerTimeoutError(f"the model server took longer than {limit:g} s")
+
+    # -- health and model --------------------------------------------------------------
+
+    async def _fetch_models(self) -> list[str]:
+        """The ids ``GET /models`` lists; records the health check's result."""
+        started = time.monotonic()
+        try:
+            response = await self._client.get("models", timeout=_HEALTH_TIMEOUT_S)
+        except httpx.TransportError as exc:
+            self._note_health(f"unreachable: {_describe_transport(exc)}")
+            raise _RetryableError(_describe_transport(exc)) from exc
+        if response.status_code != httpx.codes.OK:
+            try:
+                detail = describe_error(response.json())
+            except ValueError:
+                detail = describe_error(response.text)
+            reason = f"GET /models answered HTTP {response.status_code}: {detail}"
+            self._note_health(reason)
+            if response.status_code in RETRYABLE_STATUSES:
+                raise _RetryableError(
+                    reason, parse_retry_after(response.headers.get("retry-after"))
+                )
+            raise ServerRequestError(f"{display_url(self._root)}: {reason}")
+        served = _model_ids(response)
+        elapsed_ms = (time.monotonic() - started) * 1000
+        self._note_health(f"ok ({elapsed_ms:.0f} ms)")
+        return served
+
+    def _choose_model(self, served: list[str]) -> str:
+        wanted = self._options.model
+        if wanted in served:
+            return wanted
+        root = display_url(self._root)
+        if len(served) == 1:
+            log.warning(
+                "model %s is not served at %s; using the one model it serves: %s",
+                wanted,
+                root,
+                served[0],
+            )
+            return served[0]
+        if not served:
+            raise ServerRequestError(f"{root} lists no models")
+        listed = ", ".join(served[:5])
+        raise ServerRequestError(f"{root} does not serve {wanted!r} (it serves: {listed})")
+
+    def _note_health(self, result: str) -> None:
+        self._health = result
+        self._health_at = datetime.now(UTC)
+
+    # -- status --------------------------------------------------------------------
+
+    def status(self) -> BackendStatus:
+        """What /admin shows: the server, its health, the model, the last request."""
+        extra = {
+            "base_url": display_url(self._root),
+            "request_mode": self._options.request_mode,
+            "health": self._health,
+            "requests": str(self._requests),
+            "retries": str(self._retries),
+        }
+        if self._health_at is not None:
+            extra["health_checked_at"] = self._health_at.isoformat(timespec="seconds")
+        if self._served:
+            extra["served_models"] = ", ".join(self._served)
+        if self._model != self._options.model:
+            extra["configured_model"] = self._options.model
+        if self._last_error:
+            extra["last_error"] = self._last_error
+        if self._last_first_chunk_s is not None:
+            extra["last_first_chunk_s"] = f"{self._last_first_chunk_s:.2f}"
+        if self._last_duration_s is not None:
+            extra["last_latency_s"] = f"{self._last_duration_s:.2f}"
+        return BackendStatus(
+            backend=self.name,
+            model_name=self._model,
+            state=self._state,
+            device="remote",
+            quantization="server",
+            memory_mb=0.0,
+            error=self._load_error,
+            extra=extra,
+        )
+
+
+def _model_ids(response: httpx.Response) -> list[str]:
+    try:
+        listing = response.json()
+    except ValueError as exc:
+        raise ServerRequestError("GET /models did not answer JSON") from exc
+    data = listing.get("data") if isinstance(listing, dict) else None
+    if not isinstance(data, list):
+        raise ServerRequestError("GET /models did not answer a model list")
+    return [str(item["id"]) for item in data if isinstance(item, dict) and item.get("id")]
+
+
+def _describe_transport(exc: httpx.TransportError) -> str:
+    detail = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+async def load(model: ModelSettings, settings: Settings) -> OpenAICompatBackend:
+    """Connect to the configured server (called by ``BackendManager``).
+
+    Raises BackendLoadError with a one-line reason when the settings are
+    unusable or the server does not answer or does not serve the model.
+    """
+    try:
+        backend = OpenAICompatBackend(ServerOptions.from_settings(model, settings.agent))
+    except ValueError as exc:
+        raise BackendLoadError(str(exc)) from exc
+    try:
+        await backend.connect()
+    except OpenAIBackendError as exc:
+        await backend.close()
+        raise BackendLoadError(str(exc)) from exc
+    return backend
