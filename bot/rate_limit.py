@@ -13,6 +13,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+# Idle users are forgotten every so many checks, so memory follows active users only.
+PRUNE_EVERY_CHECKS = 1000
+
 
 @dataclass(frozen=True)
 class RateDecision:
@@ -42,9 +45,13 @@ class UserRateLimiter:
         self.per_seconds = per_seconds
         self._clock = clock
         self._windows: dict[int, _Window] = {}
+        self._checks = 0
 
     def check(self, user_id: int) -> RateDecision:
         """Count one message from ``user_id`` if it is within the limit."""
+        self._checks += 1
+        if self._checks % PRUNE_EVERY_CHECKS == 0:
+            self.forget_idle()
         now = self._clock()
         window = self._windows.setdefault(user_id, _Window())
         while window.times and window.times[0] <= now - self.per_seconds:

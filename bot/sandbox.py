@@ -17,6 +17,7 @@ bot's answers are what a customer sees.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import stat
@@ -75,14 +76,14 @@ class SandboxConsole:
         out: TextIO,
         *,
         answer_timeout_s: float,
-        echo: bool,
+        interactive: bool,
     ) -> None:
         self._driver = driver
         self._user = user
         self._application = application
         self._out = out
         self._timeout = answer_timeout_s
-        self._echo = echo
+        self._interactive = interactive
         self._transcript = _Transcript()
 
     def greet(self) -> None:
@@ -95,8 +96,8 @@ class SandboxConsole:
         text = line.strip()
         if not text:
             return
-        if self._echo:
-            self._print(f"> {text}")
+        if not self._interactive:
+            self._print(f"> {text}")  # a piped script: show what was "typed"
         if not self._act(text):
             return
         try:
@@ -161,6 +162,11 @@ class SandboxConsole:
         if wants_contact:
             self._print(f"  (type {CONTACT_COMMAND} to share your phone number)")
 
+    def prompt(self) -> None:
+        """Invite the next line in a terminal (a piped script needs no prompt)."""
+        if self._interactive:
+            print("> ", end="", file=self._out, flush=True)
+
     def _print(self, text: str) -> None:
         print(text, file=self._out, flush=True)
 
@@ -179,11 +185,13 @@ async def run_sandbox(settings: Settings, *, out: TextIO | None = None) -> int:
                 application,
                 out,
                 answer_timeout_s=settings.agent.timeout_s + ANSWER_MARGIN_S,
-                echo=not sys.stdin.isatty(),
+                interactive=sys.stdin.isatty(),
             )
             console.greet()
+            console.prompt()
             async for line in _stdin_lines():
                 await console.handle(line)
+                console.prompt()
     return 0
 
 
@@ -221,6 +229,9 @@ async def _stdin_lines() -> AsyncIterator[str]:
         while line := await reader.readline():
             yield line.decode("utf-8", errors="replace")
     finally:
+        # The pipe transport made stdin non-blocking; a shell after us expects it blocking.
+        with contextlib.suppress(OSError, ValueError):
+            os.set_blocking(sys.stdin.fileno(), True)
         transport.close()
 
 

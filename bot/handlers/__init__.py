@@ -48,7 +48,9 @@ def register_handlers(application: BotApplication) -> None:
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
-    application.add_handler(MessageHandler(NEW_MESSAGES & filters.CONTACT, linking.contact_shared))
+    application.add_handler(
+        MessageHandler(NEW_MESSAGES & filters.CONTACT & ADDRESSED_TO_BOT, linking.contact_shared)
+    )
     application.add_handler(
         CallbackQueryHandler(confirmations.confirmation_pressed, pattern=f"^{CONFIRMATION_PREFIX}")
     )

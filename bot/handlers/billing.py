@@ -21,7 +21,7 @@ from bot.context import BotContext
 from bot.conversation import CustomerMessage, answer_customer
 from bot.delivery import remove_buttons
 from bot.handlers.account_access import customer_or_refusal
-from bot.handlers.replies import reply
+from bot.handlers.replies import answer_press, reply
 from bot.keyboards import parse_pay_press, pay_keyboard
 from bot.rendering import escape
 from bot.views.bill import bill_card, is_payable
@@ -59,11 +59,14 @@ async def pay_pressed(update: Update, context: BotContext) -> None:
     if query is None or query.data is None:
         return
     press = parse_pay_press(query.data)
-    customer_id = await linked_customer_id(context.services.database, query.from_user.id)
-    if press is None or customer_id is None or not isinstance(query.message, Message):
-        await query.answer(texts.CONFIRMATION_NOT_LINKED, show_alert=True)
+    if press is None or not isinstance(query.message, Message):
+        await answer_press(query, texts.BUTTON_EXPIRED)
         return
-    await query.answer()
+    customer_id = await linked_customer_id(context.services.database, query.from_user.id)
+    if customer_id is None:
+        await answer_press(query, texts.CONFIRMATION_NOT_LINKED, alert=True)
+        return
+    await answer_press(query)
     await remove_buttons(context.bot, query.message.chat.id, query.message.message_id)
     request = texts.PAY_REQUEST.format(
         bill_id=press.bill_id, method=texts.PAYMENT_METHOD_WORDS[press.method]

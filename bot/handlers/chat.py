@@ -25,8 +25,8 @@ async def chat_message(update: Update, context: BotContext) -> None:
     services = context.services
     private = is_private(update)
     text = message.text.strip() if private else without_mention(message.text, context.bot.username)
-    if not text:
-        await reply(update, context, texts.GROUP_INTRO)
+    if not text:  # only the bot's @mention (groups) or only spaces
+        await reply(update, context, texts.HELP if private else texts.GROUP_INTRO)
         return
     limit = services.settings.telegram.max_message_chars
     if len(text) > limit:

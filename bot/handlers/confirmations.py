@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 
 from telegram import CallbackQuery, Message, Update
-from telegram.error import TelegramError
 
 from agent.client import AgentUnavailableError
 from agent.events import ActionOutcome
@@ -20,13 +19,11 @@ from bot import texts
 from bot.accounts import linked_customer_id
 from bot.context import BotContext
 from bot.delivery import edit_html, remove_buttons
+from bot.handlers.replies import answer_press
 from bot.keyboards import parse_confirmation_press
 from bot.views.confirmation import resolved_card
 
 log = logging.getLogger(__name__)
-
-# answerCallbackQuery shows at most 200 characters.
-CALLBACK_ANSWER_CHARS = 200
 
 
 async def confirmation_pressed(update: Update, context: BotContext) -> None:
@@ -36,15 +33,15 @@ async def confirmation_pressed(update: Update, context: BotContext) -> None:
         return
     press = parse_confirmation_press(query.data)
     if press is None:
-        await _answer(query, texts.BUTTON_EXPIRED)
+        await answer_press(query, texts.BUTTON_EXPIRED)
         return
     services = context.services
     customer_id = await linked_customer_id(services.database, query.from_user.id)
     if customer_id is None:
-        await _answer(query, texts.CONFIRMATION_NOT_LINKED, alert=True)
+        await answer_press(query, texts.CONFIRMATION_NOT_LINKED, alert=True)
         return
     if not services.confirmations.begin(press.confirmation_id):
-        await _answer(query, texts.CONFIRMATION_IN_PROGRESS)
+        await answer_press(query, texts.CONFIRMATION_IN_PROGRESS)
         return
     chat_id = str(query.message.chat.id) if query.message is not None else None
     try:
@@ -52,7 +49,7 @@ async def confirmation_pressed(update: Update, context: BotContext) -> None:
         outcome = await action(press.confirmation_id, customer_id=customer_id, chat_id=chat_id)
     except AgentUnavailableError as error:
         log.warning("confirmation %s: agent unavailable: %s", press.confirmation_id, error)
-        await _answer(query, texts.CONFIRMATION_UNAVAILABLE, alert=True)
+        await answer_press(query, texts.CONFIRMATION_UNAVAILABLE, alert=True)
         return
     finally:
         services.confirmations.end(press.confirmation_id)
@@ -63,14 +60,14 @@ async def confirmation_pressed(update: Update, context: BotContext) -> None:
         customer_id,
         outcome.status,
     )
-    await _answer(query, outcome.message)
+    await answer_press(query, outcome.message)
     await _show_outcome(query, context, outcome)
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:
     """A button the bot no longer knows (an old message, an older bot version)."""
     if update.callback_query is not None:
-        await _answer(update.callback_query, texts.BUTTON_EXPIRED)
+        await answer_press(update.callback_query, texts.BUTTON_EXPIRED)
 
 
 async def _show_outcome(query: CallbackQuery, context: BotContext, outcome: ActionOutcome) -> None:
@@ -88,11 +85,3 @@ async def _show_outcome(query: CallbackQuery, context: BotContext, outcome: Acti
         resolved_card(message.text_html or "", outcome),
         reply_markup=None,
     )
-
-
-async def _answer(query: CallbackQuery, text: str, *, alert: bool = False) -> None:
-    try:
-        await query.answer(text[:CALLBACK_ANSWER_CHARS], show_alert=alert)
-    except TelegramError as error:
-        # Telegram refuses answers to presses older than a few seconds; nothing is lost.
-        log.info("callback query %s not answered: %s", query.id, error)

@@ -19,14 +19,16 @@ log = logging.getLogger(__name__)
 
 async def screen_update(update: Update, context: BotContext) -> None:
     """Stop an update seen before, or a message over the sender's rate limit."""
+    message, user = update.message, update.effective_user
+    if message is not None and not is_addressed_to_bot(message):
+        return  # group chatter: no handler acts on it, so nothing to record
     services = context.services
     async with transaction(services.database.sessions) as session:
         first_time = await claim_update(session, update.update_id)
     if not first_time:
         log.info("update %s delivered again: ignored", update.update_id)
         raise ApplicationHandlerStop
-    message, user = update.message, update.effective_user
-    if message is None or user is None or not is_addressed_to_bot(message):
+    if message is None or user is None:
         return
     decision = services.rate_limiter.check(user.id)
     if decision.allowed:

@@ -15,7 +15,6 @@ log = logging.getLogger(__name__)
 
 async def unsupported_media(update: Update, context: BotContext) -> None:
     """Answer a non-text message with the bot's capabilities."""
-    message = update.effective_message
-    kind = type(message.effective_attachment).__name__ if message else "?"
-    log.info("chat %s: %s message answered with capabilities", update.effective_chat.id, kind)
+    chat = update.effective_chat
+    log.info("chat %s: non-text message answered with capabilities", chat.id if chat else None)
     await reply(update, context, texts.UNSUPPORTED_MEDIA)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from telegram import Update
+import logging
+
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 
 from bot import texts
 from bot.context import BotContext
 from bot.delivery import ReplyMarkup, UndeliverableError, send_html
 from bot.keyboards import private_chat_keyboard
+
+log = logging.getLogger(__name__)
+
+# answerCallbackQuery shows at most 200 characters.
+CALLBACK_ANSWER_CHARS = 200
 
 
 def is_private(update: Update) -> bool:
@@ -40,6 +48,17 @@ async def reply(
         )
     except UndeliverableError:
         return
+
+
+async def answer_press(
+    query: CallbackQuery, text: str | None = None, *, alert: bool = False
+) -> None:
+    """Answer a button press (the client stops its spinner); a late answer is only logged."""
+    try:
+        await query.answer(text[:CALLBACK_ANSWER_CHARS] if text else None, show_alert=alert)
+    except TelegramError as error:
+        # Telegram refuses answers to presses older than a few seconds; nothing is lost.
+        log.info("callback query %s not answered: %s", query.id, error)
 
 
 async def refuse_in_group(update: Update, context: BotContext) -> None:

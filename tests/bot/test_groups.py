@@ -65,3 +65,16 @@ async def test_a_reply_to_the_bot_in_a_group_gets_a_general_answer(bot: RunningB
     answers = bot.bot_messages_after(group, before)
     assert [m.deleted for m in answers] == [False]  # the streaming preview is gone
     assert "Ege için şebeke durumu" in (answers[0].text or "")
+
+
+async def test_a_contact_shared_among_group_members_is_not_for_the_bot(
+    bot: RunningBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    ahmet = bot.driver.create_user("Ahmet")
+    group = bot.driver.create_group("Aile", [ahmet])
+    before = bot.last_message_id(group)
+
+    bot.driver.share_contact(ahmet, "+905320001001", chat=group)
+    await bot.settle()
+
+    assert bot.bot_messages_after(group, before) == []
