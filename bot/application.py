@@ -56,9 +56,9 @@ def build_application(settings: Settings, database: Database, agent: AgentClient
         .rate_limiter(AIORateLimiter(max_retries=0))
         .post_init(_publish_commands)
     )
-    base_url = settings.telegram.api_base_url.rstrip("/")
-    if base_url:
-        builder = builder.base_url(base_url).base_file_url(file_base_url(base_url))
+    if settings.telegram.api_base_url:
+        api_url, file_url = bot_api_urls(settings.telegram.api_base_url)
+        builder = builder.base_url(api_url).base_file_url(file_url)
     application: BotApplication = builder.build()  # type: ignore[assignment]
     application.bot_data[SERVICES_KEY] = BotServices.create(settings, database, agent)
     register_handlers(application)
@@ -91,11 +91,15 @@ def passes_chat_lane(update: Update) -> bool:
     return is_cancel_command(update)
 
 
-def file_base_url(api_base_url: str) -> str:
-    """``http://host:8081/bot`` -> ``http://host:8081/file/bot`` (a Bot API server's layout)."""
-    if api_base_url.endswith(API_PATH_SUFFIX):
-        return api_base_url[: -len(API_PATH_SUFFIX)] + FILE_PATH_SUFFIX
-    return api_base_url + FILE_PATH_SUFFIX
+def bot_api_urls(api_base_url: str) -> tuple[str, str]:
+    """PTB's ``base_url`` and ``base_file_url`` for a Bot API server.
+
+    ``http://host:8081`` and ``http://host:8081/bot`` both give
+    ``("http://host:8081/bot", "http://host:8081/file/bot")``, the layout of
+    Telegram's own server and of ``telegram-bot-api``; PTB appends the token.
+    """
+    root = api_base_url.strip().rstrip("/").removesuffix(API_PATH_SUFFIX)
+    return root + API_PATH_SUFFIX, root + FILE_PATH_SUFFIX
 
 
 async def _publish_commands(application: BotApplication) -> None:

@@ -11,7 +11,7 @@ text, which only repeats the proposal's summary.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram.ext import ExtBot
 
@@ -52,8 +52,10 @@ class CustomerMessage:
 
 @dataclass
 class _TurnResult:
-    answer_html: str = ""
-    confirmations: list[ConfirmationRequested] | None = None
+    """What to send when the turn is over: an answer, or the proposals to confirm."""
+
+    answer_html: str
+    confirmations: list[ConfirmationRequested] = field(default_factory=list)
 
 
 async def answer_customer(

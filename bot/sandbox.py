@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import stat
 import sys
@@ -33,8 +32,6 @@ from bot.runner import running_bot, wait_for_stop_signal
 from bot.standin import FloodPolicy, MessageView, StandinDriver, StandinServer, StandinSettings
 from bot.standin import UserView as StandinUser
 from core.settings import Settings
-
-log = logging.getLogger(__name__)
 
 SANDBOX_TOKEN = "100000001:sandbox-token-not-a-secret"
 DEMO_FIRST_NAME = "Ahmet"

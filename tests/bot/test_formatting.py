@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.application import bot_api_urls
 from bot.keyboards import (
     CALLBACK_DATA_MAX_BYTES,
     confirmation_keyboard,
@@ -124,3 +125,13 @@ def test_quantities_are_written_the_turkish_way() -> None:
     assert share_bar(130) == "▓" * 10
     assert format_duration(93_784) == "1 gün 2 saat 3 dakika"
     assert format_duration(42) == "42 saniye"
+
+
+@pytest.mark.parametrize(
+    "configured", ["http://127.0.0.1:8081", "http://127.0.0.1:8081/", "http://127.0.0.1:8081/bot"]
+)
+def test_bot_api_server_urls_are_completed(configured: str) -> None:
+    assert bot_api_urls(configured) == (
+        "http://127.0.0.1:8081/bot",
+        "http://127.0.0.1:8081/file/bot",
+    )

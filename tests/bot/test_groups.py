@@ -67,9 +67,7 @@ async def test_a_reply_to_the_bot_in_a_group_gets_a_general_answer(bot: RunningB
     assert "Ege için şebeke durumu" in (answers[0].text or "")
 
 
-async def test_a_contact_shared_among_group_members_is_not_for_the_bot(
-    bot: RunningBot, sessions: async_sessionmaker[AsyncSession]
-) -> None:
+async def test_a_contact_shared_among_group_members_is_not_for_the_bot(bot: RunningBot) -> None:
     ahmet = bot.driver.create_user("Ahmet")
     group = bot.driver.create_group("Aile", [ahmet])
     before = bot.last_message_id(group)

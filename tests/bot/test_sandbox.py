@@ -1,12 +1,14 @@
-"""``python -m bot`` without a token: the sandbox, driven through a pipe like a script."""
+"""``python -m bot`` without a token (the sandbox, piped a script) and ``--sandbox-server``."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
 
+import httpx
 import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -81,3 +83,28 @@ async def test_piped_sandbox_prints_the_bots_answers_and_exits(
         assert found >= 0, f"{expected!r} missing after position {position} in:\n{output}"
         position = found
     assert "Traceback" not in output + errors
+
+
+async def test_sandbox_server_serves_the_bot_api_until_interrupted(project_root: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "--sandbox-server",
+        "0",  # any free port; the notice names it
+        cwd=project_root,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    notice = (await asyncio.wait_for(process.stdout.readline(), timeout=60)).decode()
+    base_url = notice.rsplit("TELEGRAM_API_BASE_URL=", 1)[1].strip()
+
+    async with httpx.AsyncClient() as client:
+        me = (await client.post(f"{base_url}123:abc/getMe")).json()
+    process.send_signal(signal.SIGINT)
+    await asyncio.wait_for(process.wait(), timeout=30)
+
+    assert me["ok"] is True
+    assert me["result"]["is_bot"] is True
+    assert process.returncode == 0
