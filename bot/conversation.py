@@ -85,18 +85,21 @@ async def _converse(
         edit_interval_s=services.settings.telegram.stream_edit_interval_s,
         draft_id=message.telegram_message_id,
     )
-    async with preview:
-        try:
-            result = await _run_agent(services, message, stored_id, preview)
-        except AgentUnavailableError as error:
-            log.warning("chat %s: agent unavailable: %s", message.chat_id, error)
-            await _mark_failed(services, stored_id)
-            result = _TurnResult(answer_html=texts.AGENT_UNAVAILABLE)
-        except Exception:
-            await _mark_failed(services, stored_id)
-            raise
-    await _deliver(bot, message, result)
-    await preview.discard()
+    try:
+        async with preview:
+            try:
+                result = await _run_agent(services, message, stored_id, preview)
+            except AgentUnavailableError as error:
+                log.warning("chat %s: agent unavailable: %s", message.chat_id, error)
+                await _mark_failed(services, stored_id)
+                result = _TurnResult(answer_html=texts.AGENT_UNAVAILABLE)
+            except Exception:
+                await _mark_failed(services, stored_id)
+                raise
+        await _deliver(bot, message, result)
+    finally:
+        # The group preview goes once the answer is out, or when the turn is cancelled.
+        await preview.discard()
 
 
 async def _run_agent(
