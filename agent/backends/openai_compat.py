@@ -197,14 +197,11 @@ class OpenAICompatBackend:
 
     name = "openai"
 
-    def __init__(
-        self,
-        options: ServerOptions,
-        *,
-        retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        """``transport`` replaces the network layer (httpx's ``MockTransport`` in tests)."""
+    def __init__(self, options: ServerOptions, *, retry: RetryPolicy | None = None) -> None:
+        """A backend for ``options``; nothing is sent until ``connect``.
+
+        Raises ValueError for an unusable ``base_url``.
+        """
         self._options = options
         self._retry = retry or RetryPolicy()
         self._root = api_root(options.base_url)
@@ -217,7 +214,6 @@ class OpenAICompatBackend:
             timeout=httpx.Timeout(
                 options.timeout_s, connect=min(_CONNECT_TIMEOUT_S, options.timeout_s)
             ),
-            transport=transport,
         )
         self._state: LoadState = "not_loaded"
         self._load_error: str | None = None
@@ -270,14 +266,6 @@ class OpenAICompatBackend:
             except _RetryableError as failure:
                 await self._before_retry(failure, attempt, deadline, "health check", retry)
             attempt += 1
-
-    async def check_health(self) -> str:
-        """Ask the server once whether it is up; returns (and records) the result."""
-        try:
-            self._served = await self._fetch_models()
-        except (_RetryableError, OpenAIBackendError) as exc:
-            self._note_health(f"unreachable: {exc}")
-        return self._health
 
     async def close(self) -> None:
         """Close the connections to the server."""
