@@ -159,7 +159,7 @@ ERROR_APOLOGY = (
 CONFIRM_BUTTON = "Onayla"
 DECLINE_BUTTON = "Vazgeç"
 
-CONFIRMATION_CARD = "<b>Onayınız gerekiyor</b>\n{summary}\n\nOnaylamak için son zaman: {expires_at}"
+CONFIRMATION_CARD = "<b>Onayınız gerekiyor</b>\n{summary}\n\nSon onay zamanı: {expires_at}"
 
 CONFIRMATION_OUTCOME_MARKS = {
     "done": "✅",
