@@ -23,7 +23,8 @@ class ChatRequest(BaseModel):
     chat_id: str
     customer_id: int | None = None
     # Set when the caller (the bot) already stored the message: the agent
-    # then uses that row instead of storing the text again.
+    # then uses that row instead of storing the text again, and the caller
+    # marks it answered or failed once the customer has the reply.
     message_id: int | None = None
     update_id: int | None = None
 

@@ -17,6 +17,8 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass, field
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from agent import texts
 from agent.backends.base import GenerationRequest
 from agent.backends.manager import BackendManager
@@ -41,7 +43,7 @@ from agent.tools.registry import Registry
 from agent.turns import ChatTurn
 from core.settings import Settings
 from db.chat_history import add_turns
-from db.engine import transaction
+from db.retries import retry_policy, run_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +80,12 @@ class AgentLoop:
 
     async def run(self, context: ToolContext, chat_id: str) -> AsyncIterator[AgentEvent]:
         """The model/tool rounds of one turn; ends with exactly one ``FinalAnswer``."""
-        async with context.sessions() as session:
-            turns = await load_turns(session, chat_id)
+        turns = await run_in_transaction(
+            context.sessions,
+            lambda session: load_turns(session, chat_id),
+            what=f"chat {chat_id}: load history",
+            policy=retry_policy(self._settings),
+        )
         state = TurnState()
         for _ in range(self._settings.agent.max_steps):
             step = _Step()
@@ -188,8 +194,18 @@ class AgentLoop:
         self._metrics.tokens.labels(backend=backend.name).inc(step.chunks)
 
     async def _store(self, context: ToolContext, chat_id: str, turns: list[ChatTurn]) -> None:
-        async with transaction(context.sessions) as session:
-            await add_turns(session, chat_id, as_new_turns(turns), customer_id=context.customer_id)
+        """Append ``turns`` to the chat, retried while the database is locked or unreachable."""
+        new_turns = as_new_turns(turns)
+
+        async def store(session: AsyncSession) -> None:
+            await add_turns(session, chat_id, new_turns, customer_id=context.customer_id)
+
+        await run_in_transaction(
+            context.sessions,
+            store,
+            what=f"chat {chat_id}: store turns",
+            policy=retry_policy(self._settings),
+        )
 
     @staticmethod
     def _final(chat_id: str, text: str, state: TurnState) -> FinalAnswer:

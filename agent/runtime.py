@@ -12,9 +12,11 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import texts
 from agent.backends.manager import BackendManager
@@ -41,9 +43,11 @@ from db.chat_history import (
     set_user_message_status,
 )
 from db.database import Database
-from db.engine import transaction
+from db.retries import DatabaseBusyError, retry_policy, run_in_transaction
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # A typed reply counts as an answer to a pending confirmation only when short.
 _TYPED_ANSWER_MAX_WORDS = 4
@@ -81,7 +85,19 @@ class AgentRuntime:
         outcome = "ok"
         try:
             async with self._chat_lock(request.chat_id):
-                message_id = request.message_id or await self._store_message(request)
+                # A caller that stored the message (the bot) marks it once the
+                # answer has reached the customer; otherwise the runtime does.
+                stored_here = request.message_id is None
+                message_id = request.message_id
+                if message_id is None:
+                    try:
+                        message_id = await self._store_message(request)
+                    except DatabaseBusyError:
+                        outcome = "error"
+                        yield FinalAnswer(
+                            text=texts.MESSAGE_NOT_STORED, chat_id=request.chat_id, failed=True
+                        )
+                        return
                 final: FinalAnswer | None = None
                 async for event in self._guarded_turn(request):
                     if isinstance(event, FinalAnswer):
@@ -89,7 +105,8 @@ class AgentRuntime:
                     yield event
                 failed = final is None or final.failed
                 outcome = "error" if failed else "ok"
-                await self._mark(message_id, FAILED if failed else ANSWERED)
+                if stored_here:
+                    await self._mark(message_id, FAILED if failed else ANSWERED)
         finally:
             self._in_flight -= 1
             self.metrics.queue_depth.set(self._in_flight)
@@ -112,6 +129,9 @@ class AgentRuntime:
                 self.settings.agent.timeout_s,
             )
             yield FinalAnswer(text=texts.TURN_TIMED_OUT, chat_id=request.chat_id, failed=True)
+        except DatabaseBusyError:
+            log.error("chat %s: turn failed: the database is out of reach", request.chat_id)
+            yield FinalAnswer(text=texts.DATABASE_UNAVAILABLE, chat_id=request.chat_id, failed=True)
         except Exception:
             incident = uuid.uuid4().hex[:8]
             log.exception("chat %s: turn failed (incident %s)", request.chat_id, incident)
@@ -147,16 +167,15 @@ class AgentRuntime:
         """Put what happened to a proposal into the chat, so later turns know it."""
         if chat_id is None:
             return
-        async with transaction(self.database.sessions) as session:
-            await add_turns(
-                session,
-                chat_id,
-                as_new_turns([ChatTurn("assistant", outcome.message)]),
-                customer_id=customer_id,
-            )
+        turns = as_new_turns([ChatTurn("assistant", outcome.message)])
+
+        async def store(session: AsyncSession) -> None:
+            await add_turns(session, chat_id, turns, customer_id=customer_id)
+
+        await self._write(store, what=f"chat {chat_id}: store action outcome")
 
     async def _store_message(self, request: ChatRequest) -> int:
-        async with transaction(self.database.sessions) as session:
+        async def store(session: AsyncSession) -> int:
             message = await add_user_message(
                 session,
                 request.chat_id,
@@ -166,12 +185,23 @@ class AgentRuntime:
             )
             return message.id
 
+        return await self._write(store, what=f"chat {request.chat_id}: store message")
+
     async def _mark(self, message_id: int, status: str) -> None:
+        async def mark(session: AsyncSession) -> None:
+            await set_user_message_status(session, message_id, status)
+
         try:
-            async with transaction(self.database.sessions) as session:
-                await set_user_message_status(session, message_id, status)
+            await self._write(mark, what=f"mark message {message_id} {status}")
         except Exception:
+            # Left "accepted": the bot's start-up recovery finds it.
             log.exception("could not mark message %s as %s", message_id, status)
+
+    async def _write(self, work: Callable[[AsyncSession], Awaitable[T]], *, what: str) -> T:
+        """``work`` in one transaction, retried while the database is locked or unreachable."""
+        return await run_in_transaction(
+            self.database.sessions, work, what=what, policy=retry_policy(self.settings)
+        )
 
     @asynccontextmanager
     async def _chat_lock(self, chat_id: str) -> AsyncIterator[None]:

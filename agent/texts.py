@@ -9,6 +9,14 @@ TURN_FAILED = (
 TURN_TIMED_OUT = (
     "Üzgünüm, yanıtım çok uzun sürdü ve işlemi durdurdum. Lütfen sorunuzu tekrar yazın."
 )
+DATABASE_UNAVAILABLE = (
+    "Üzgünüm, şu anda kayıt sistemimize ulaşamadığım için yanıtınızı hazırlayamadım. "
+    "Lütfen birkaç dakika sonra sorunuzu yeniden yazın."
+)
+MESSAGE_NOT_STORED = (
+    "Üzgünüm, şu anda kayıt sistemimize ulaşamadığım için mesajınızı alamadım. "
+    "Lütfen birkaç dakika sonra yeniden gönderin."
+)
 TOO_MANY_STEPS = (
     "Üzgünüm, bu isteği şu anda tamamlayamadım. Lütfen sorunuzu biraz daha açık yazar mısınız?"
 )

@@ -2,7 +2,8 @@
 
 The user's message is stored before the agent is called and its id passed
 on (``ChatRequest.message_id``), so a message survives an unreachable agent
-and a crash. The agent's events drive a live preview (``bot.streaming``); the
+and a crash; it is marked answered (or failed) only once the reply has been
+delivered, so ``bot.recovery`` can finish what a crash interrupted. The agent's events drive a live preview (``bot.streaming``); the
 final answer is sent as real messages (``bot.delivery``). A proposed action
 arrives as a card with Onayla / Vazgeç; the card replaces the agent's final
 text, which only repeats the proposal's summary.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import ExtBot
 
 from agent.client import AgentUnavailableError
@@ -30,8 +32,8 @@ from bot.rendering import escape
 from bot.services import BotServices
 from bot.streaming import AnswerPreview
 from bot.views.confirmation import confirmation_card
-from db.chat_history import FAILED, add_user_message, set_user_message_status
-from db.engine import transaction
+from db.chat_history import ANSWERED, FAILED, add_user_message, set_user_message_status
+from db.retries import retry_policy, run_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +58,22 @@ class _TurnResult:
 
     answer_html: str
     confirmations: list[ConfirmationRequested] = field(default_factory=list)
+    # The agent apologised instead of answering.
+    failed: bool = False
 
 
 async def answer_customer(
     bot: ExtBot[None], services: BotServices, message: CustomerMessage
 ) -> None:
-    """Store ``message``, run the agent turn, and deliver the answer.
+    """Store ``message``, run the agent turn, deliver the answer, then mark the message.
 
-    ``/iptal`` may cancel the turn (``services.turns``); the message is then
-    marked failed and the customer has already been told.
+    The message stays ``accepted`` until the answer (or an apology) has reached
+    the customer, so a crash before that is found by ``bot.recovery`` at the
+    next start. ``/iptal`` may cancel the turn (``services.turns``); the
+    message is then marked failed and the customer has already been told.
+    A database still out of reach after the retries raises
+    ``DatabaseBusyError`` before anything is accepted; the error handler asks
+    the customer to send the message again.
     """
     stored_id = await _store(services, message)
     finished = await services.turns.run(
@@ -72,7 +81,7 @@ async def answer_customer(
     )
     if not finished:
         log.info("chat %s: turn cancelled by the customer", message.chat_id)
-        await _mark_failed(services, stored_id)
+        await mark_message(services, stored_id, FAILED)
 
 
 async def _converse(
@@ -91,12 +100,18 @@ async def _converse(
                 result = await _run_agent(services, message, stored_id, preview)
             except AgentUnavailableError as error:
                 log.warning("chat %s: agent unavailable: %s", message.chat_id, error)
-                await _mark_failed(services, stored_id)
-                result = _TurnResult(answer_html=texts.AGENT_UNAVAILABLE)
+                result = _TurnResult(answer_html=texts.AGENT_UNAVAILABLE, failed=True)
             except Exception:
-                await _mark_failed(services, stored_id)
+                await mark_message(services, stored_id, FAILED)
                 raise
-        await _deliver(bot, message, result)
+        if await _deliver(bot, message, result):
+            await mark_message(services, stored_id, FAILED if result.failed else ANSWERED)
+        else:
+            log.warning(
+                "chat %s: message %s left accepted for recovery at the next start",
+                message.chat_id,
+                stored_id,
+            )
     finally:
         # The group preview goes once the answer is out, or when the turn is cancelled.
         await preview.discard()
@@ -132,15 +147,17 @@ async def _run_agent(
     return _TurnResult(
         answer_html=escape(answer) if answer else texts.EMPTY_ANSWER,
         confirmations=confirmations,
+        failed=final is None or final.failed,
     )
 
 
-async def _deliver(bot: ExtBot[None], message: CustomerMessage, result: _TurnResult) -> None:
+async def _deliver(bot: ExtBot[None], message: CustomerMessage, result: _TurnResult) -> bool:
+    """Send the answer or the confirmation cards; False when Telegram would not take them."""
     reply_to = None if message.private else message.telegram_message_id
     try:
         if not result.confirmations:
             await send_html(bot, message.chat_id, result.answer_html, reply_to=reply_to)
-            return
+            return True
         for confirmation in result.confirmations:
             await send_html(
                 bot,
@@ -151,11 +168,12 @@ async def _deliver(bot: ExtBot[None], message: CustomerMessage, result: _TurnRes
             )
     except UndeliverableError:
         # Logged where it failed; the answer is stored in the chat history.
-        return
+        return False
+    return True
 
 
 async def _store(services: BotServices, message: CustomerMessage) -> int:
-    async with transaction(services.database.sessions) as session:
+    async def store(session: AsyncSession) -> int:
         stored = await add_user_message(
             session,
             str(message.chat_id),
@@ -165,10 +183,30 @@ async def _store(services: BotServices, message: CustomerMessage) -> int:
         )
         return stored.id
 
+    return await run_in_transaction(
+        services.database.sessions,
+        store,
+        what=f"chat {message.chat_id}: accept message",
+        policy=retry_policy(services.settings),
+    )
 
-async def _mark_failed(services: BotServices, stored_id: int) -> None:
+
+async def mark_message(services: BotServices, stored_id: int, status: str) -> None:
+    """Mark a stored customer message ``answered`` or ``failed``; a failure is only logged.
+
+    A message that cannot be marked stays ``accepted`` and is picked up by
+    ``bot.recovery`` at the next start.
+    """
+
+    async def mark(session: AsyncSession) -> None:
+        await set_user_message_status(session, stored_id, status)
+
     try:
-        async with transaction(services.database.sessions) as session:
-            await set_user_message_status(session, stored_id, FAILED)
+        await run_in_transaction(
+            services.database.sessions,
+            mark,
+            what=f"mark message {stored_id} {status}",
+            policy=retry_policy(services.settings),
+        )
     except Exception:
-        log.exception("could not mark message %s as failed", stored_id)
+        log.exception("could not mark message %s as %s", stored_id, status)

@@ -1,6 +1,7 @@
 """Running the bot: database, agent (embedded or remote), polling or webhook, clean stop.
 
-``running_bot`` is shared by ``python -m bot`` and the sandbox. Stopping
+``running_bot`` is shared by ``python -m bot`` and the sandbox. Before taking
+updates it answers what a crash interrupted (``bot.recovery``). Stopping
 finishes the turns in flight: PTB's ``Application.stop`` waits for every
 update being processed, and the agent is closed only after that.
 """
@@ -17,7 +18,8 @@ from urllib.parse import urlsplit
 
 from agent.connect import connect_agent
 from bot.application import build_application
-from bot.context import BotApplication
+from bot.context import SERVICES_KEY, BotApplication
+from bot.recovery import recover_unfinished_turns
 from core.settings import Settings
 from db.database import open_database
 
@@ -40,6 +42,7 @@ async def running_bot(settings: Settings) -> AsyncIterator[BotApplication]:
                     await application.post_init(application)
                 await application.start()
                 try:
+                    await _recover(application)
                     await _start_receiving(application, settings)
                     yield application
                 finally:
@@ -70,6 +73,15 @@ async def wait_for_stop_signal() -> None:
     finally:
         for stop_signal in signals:
             loop.remove_signal_handler(stop_signal)
+
+
+async def _recover(application: BotApplication) -> None:
+    """Answer what a crash interrupted before taking new updates (``bot.recovery``)."""
+    try:
+        await recover_unfinished_turns(application.bot, application.bot_data[SERVICES_KEY])
+    except Exception:
+        # The bot still starts; the messages stay accepted for the next start.
+        log.exception("recovery of interrupted messages failed")
 
 
 async def _start_receiving(application: BotApplication, settings: Settings) -> None:

@@ -148,6 +148,18 @@ TURN_CANCELLED = "Tamam, yanıtı durdurdum. Yeni sorunuzu yazabilirsiniz."
 
 NOTHING_TO_CANCEL = "Şu anda iptal edilecek bir işleminiz yok."
 
+# Start-up recovery (bot.recovery): a message a crash left unanswered.
+RECOVERY_APOLOGY = (
+    "Üzgünüm, sistemimizdeki bir kesinti nedeniyle “{question}” mesajınızı yanıtlayamadım. "
+    "Lütfen sorunuzu yeniden yazar mısınız?"
+)
+RECOVERED_ANSWER_INTRO = "Bir kesinti nedeniyle geciken yanıtınız (“{question}”):"
+# The database stayed out of reach before the message could be stored.
+DATABASE_BUSY = (
+    "Üzgünüm, şu anda kayıt sistemimize ulaşamadığım için mesajınızı alamadım. Lütfen "
+    "birkaç dakika sonra yeniden gönderin. Sorun sürerse müşteri hizmetlerine şu olay "
+    "numarasını iletebilirsiniz: <code>{incident}</code>"
+)
 ERROR_APOLOGY = (
     "Üzgünüm, beklenmeyen bir sorun oluştu ve isteğinizi tamamlayamadım. Lütfen yeniden "
     "deneyin. Sorun sürerse müşteri hizmetlerine şu olay numarasını iletebilirsiniz: "

@@ -56,6 +56,8 @@ class DatabaseSettings(_Section):
     echo: bool = False
     busy_timeout_ms: int = Field(5000, ge=0)
     pool_size: int = Field(10, ge=1)
+    # Keep retrying work that meets a locked or unreachable database this long.
+    retry_for_s: float = Field(10.0, ge=0)
     auto_migrate: bool = True
     seed_demo: bool = True
 

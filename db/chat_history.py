@@ -20,6 +20,9 @@ from db.models import ChatMessage
 
 ACCEPTED, ANSWERED, FAILED = "accepted", "answered", "failed"
 
+# More rows than one turn ever stores (a few per model step).
+_REPLY_ROWS = 200
+
 
 @dataclass(frozen=True)
 class NewTurn:
@@ -97,6 +100,22 @@ async def unfinished_user_messages(session: AsyncSession) -> list[ChatMessage]:
             )
         ).all()
     )
+
+
+async def replies_to(session: AsyncSession, message: ChatMessage) -> list[ChatMessage]:
+    """The turns stored after ``message`` in its chat, up to the chat's next user message."""
+    rows = await session.scalars(
+        select(ChatMessage)
+        .where(ChatMessage.chat_id == message.chat_id, ChatMessage.id > message.id)
+        .order_by(ChatMessage.id)
+        .limit(_REPLY_ROWS)
+    )
+    replies: list[ChatMessage] = []
+    for row in rows:
+        if row.role == "user":
+            break
+        replies.append(row)
+    return replies
 
 
 async def count_messages(session: AsyncSession, chat_id: str | None = None) -> int:

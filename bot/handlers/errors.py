@@ -1,4 +1,8 @@
-"""The error handler: a short Turkish apology with an incident id; the traceback to the log."""
+"""The error handler: a short Turkish apology with an incident id; the traceback to the log.
+
+A database still locked or unreachable after the retries (``DatabaseBusyError``)
+gets its own apology: the message was not taken, so the customer should send it again.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot import texts
 from bot.context import BotContext
 from bot.delivery import UndeliverableError, send_html
+from db.retries import DatabaseBusyError
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +43,15 @@ async def report_error(update: object, context: BotContext) -> None:
     )
     if not isinstance(update, Update):
         return
-    await _apologise(update, context, incident)
+    # A database out of reach means the message was not taken: ask for it again.
+    apology = (
+        texts.DATABASE_BUSY if isinstance(context.error, DatabaseBusyError) else texts.ERROR_APOLOGY
+    )
+    await _apologise(update, context, apology.format(incident=incident), incident)
     raise ApplicationHandlerStop
 
 
-async def _apologise(update: Update, context: BotContext, incident: str) -> None:
+async def _apologise(update: Update, context: BotContext, apology: str, incident: str) -> None:
     if update.callback_query is not None:
         with contextlib.suppress(TelegramError):
             await update.callback_query.answer()
@@ -50,6 +59,6 @@ async def _apologise(update: Update, context: BotContext, incident: str) -> None
     if chat is None:
         return
     try:
-        await send_html(context.bot, chat.id, texts.ERROR_APOLOGY.format(incident=incident))
+        await send_html(context.bot, chat.id, apology)
     except UndeliverableError:
         log.error("incident %s: the apology could not be delivered either", incident)

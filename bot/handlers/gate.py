@@ -11,8 +11,8 @@ from bot import texts
 from bot.addressing import is_addressed_to_bot
 from bot.context import BotContext
 from bot.handlers.replies import reply
-from db.engine import transaction
 from db.processed_updates import claim_update
+from db.retries import retry_policy, run_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +23,12 @@ async def screen_update(update: Update, context: BotContext) -> None:
     if message is not None and not is_addressed_to_bot(message):
         return  # group chatter: no handler acts on it, so nothing to record
     services = context.services
-    async with transaction(services.database.sessions) as session:
-        first_time = await claim_update(session, update.update_id)
+    first_time = await run_in_transaction(
+        services.database.sessions,
+        lambda session: claim_update(session, update.update_id),
+        what=f"claim update {update.update_id}",
+        policy=retry_policy(services.settings),
+    )
     if not first_time:
         log.info("update %s delivered again: ignored", update.update_id)
         raise ApplicationHandlerStop

@@ -1,0 +1,212 @@
+"""Start-up recovery: every message a crash left unanswered gets its answer or an apology.
+
+The bot marks a customer's message ``answered`` or ``failed`` only after the
+reply has reached Telegram (``bot.conversation``). A message still
+``accepted`` when the bot starts was interrupted by a crash, a kill or a lost
+database. For each one, oldest first:
+
+- the agent had finished (its final answer is in the chat history): that
+  answer is sent now, or the confirmation card when it proposed an action
+  that still waits for the customer; the message becomes ``answered``;
+- otherwise the customer is told, in Turkish and quoting the question, that
+  it could not be answered, and asked to write it again; the message becomes
+  ``failed``.
+
+The turn is not run again: the crash may have come from that very message,
+and the customer may have moved on. Messages older than ``RECOVERY_WINDOW``
+are only marked failed. Only messages the bot took from Telegram (they carry
+an update id) are touched; the HTTP API's callers own theirs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.ext import ExtBot
+
+from agent.events import ConfirmationRequested
+from bot import texts
+from bot.conversation import mark_message
+from bot.delivery import UndeliverableError, send_html
+from bot.keyboards import confirmation_keyboard
+from bot.rendering import escape
+from bot.services import BotServices
+from bot.views.confirmation import confirmation_card
+from db.chat_history import ANSWERED, FAILED, replies_to, unfinished_user_messages
+from db.models import ChatMessage, PendingConfirmation
+from db.retries import retry_policy, run_in_transaction
+
+log = logging.getLogger(__name__)
+
+# Older interrupted messages are closed without writing to the customer.
+RECOVERY_WINDOW = timedelta(days=2)
+# How much of the question the apology quotes.
+QUESTION_PREVIEW_CHARS = 80
+
+
+@dataclass(frozen=True)
+class RecoveryReport:
+    """What start-up recovery did, for the log and for tests."""
+
+    resent: list[int] = field(default_factory=list)
+    apologised: list[int] = field(default_factory=list)
+    expired: list[int] = field(default_factory=list)
+    undeliverable: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """How many interrupted messages were handled."""
+        return sum(map(len, (self.resent, self.apologised, self.expired, self.undeliverable)))
+
+
+@dataclass(frozen=True)
+class _Interrupted:
+    """An accepted message and what the agent had stored for it."""
+
+    message_id: int
+    chat_id: int
+    question: str
+    received_at: datetime
+    # The final answer, when the agent finished the turn; None otherwise.
+    answer: str | None
+    waiting_actions: list[ConfirmationRequested]
+
+
+async def recover_unfinished_turns(bot: ExtBot[None], services: BotServices) -> RecoveryReport:
+    """Answer or apologise for every message left ``accepted``; never raises for one message."""
+    interrupted = await run_in_transaction(
+        services.database.sessions,
+        _load_interrupted,
+        what="recovery: find interrupted messages",
+        policy=retry_policy(services.settings),
+    )
+    report = RecoveryReport()
+    oldest_kept = datetime.now(UTC) - RECOVERY_WINDOW
+    for item in interrupted:
+        if item.received_at < oldest_kept:
+            log.warning("recovery: message %s is too old to answer; failed", item.message_id)
+            await mark_message(services, item.message_id, FAILED)
+            report.expired.append(item.message_id)
+            continue
+        try:
+            if item.answer is not None:
+                await _resend(bot, item)
+                status, done = ANSWERED, report.resent
+            else:
+                await _apologise(bot, item)
+                status, done = FAILED, report.apologised
+        except UndeliverableError:
+            log.warning(
+                "recovery: chat %s unreachable; message %s failed", item.chat_id, item.message_id
+            )
+            status, done = FAILED, report.undeliverable
+        await mark_message(services, item.message_id, status)
+        done.append(item.message_id)
+    if report.total:
+        log.info(
+            "recovery: %d answers resent, %d apologies, %d too old, %d undeliverable",
+            len(report.resent),
+            len(report.apologised),
+            len(report.expired),
+            len(report.undeliverable),
+        )
+    return report
+
+
+async def _load_interrupted(session: AsyncSession) -> list[_Interrupted]:
+    found: list[_Interrupted] = []
+    for message in await unfinished_user_messages(session):
+        chat_id = _telegram_chat_id(message)
+        if chat_id is None:
+            continue
+        replies = await replies_to(session, message)
+        last = replies[-1] if replies else None
+        finished = last is not None and last.role == "assistant" and not last.tool_calls
+        found.append(
+            _Interrupted(
+                message_id=message.id,
+                chat_id=chat_id,
+                question=message.content,
+                received_at=message.created_at,
+                answer=last.content if finished and last is not None else None,
+                waiting_actions=await _waiting_actions(session, message) if finished else [],
+            )
+        )
+    return found
+
+
+def _telegram_chat_id(message: ChatMessage) -> int | None:
+    """The Telegram chat of a message the bot took from Telegram; None for any other."""
+    if message.telegram_update_id is None:
+        return None
+    try:
+        return int(message.chat_id)
+    except ValueError:
+        return None
+
+
+async def _waiting_actions(
+    session: AsyncSession, message: ChatMessage
+) -> list[ConfirmationRequested]:
+    """Actions the turn proposed that still wait for the customer's answer."""
+    now = datetime.now(UTC)
+    next_question_at = await session.scalar(
+        select(ChatMessage.created_at)
+        .where(
+            ChatMessage.chat_id == message.chat_id,
+            ChatMessage.role == "user",
+            ChatMessage.id > message.id,
+        )
+        .order_by(ChatMessage.id)
+        .limit(1)
+    )
+    query = select(PendingConfirmation).where(
+        PendingConfirmation.chat_id == message.chat_id,
+        PendingConfirmation.status == "pending",
+        PendingConfirmation.created_at >= message.created_at,
+    )
+    if next_question_at is not None:
+        query = query.where(PendingConfirmation.created_at < next_question_at)
+    rows = await session.scalars(query.order_by(PendingConfirmation.created_at))
+    return [
+        ConfirmationRequested(
+            confirmation_id=row.id,
+            tool=row.tool_name,
+            summary=row.summary,
+            expires_at=row.expires_at,
+        )
+        for row in rows
+        if row.expires_at > now
+    ]
+
+
+async def _resend(bot: ExtBot[None], item: _Interrupted) -> None:
+    if item.waiting_actions:
+        for action in item.waiting_actions:
+            await send_html(
+                bot,
+                item.chat_id,
+                confirmation_card(action),
+                reply_markup=confirmation_keyboard(action.confirmation_id),
+            )
+        return
+    intro = texts.RECOVERED_ANSWER_INTRO.format(question=_quote(item.question))
+    await send_html(bot, item.chat_id, f"{intro}\n\n{escape(item.answer or '')}")
+
+
+async def _apologise(bot: ExtBot[None], item: _Interrupted) -> None:
+    await send_html(
+        bot, item.chat_id, texts.RECOVERY_APOLOGY.format(question=_quote(item.question))
+    )
+
+
+def _quote(question: str) -> str:
+    """The start of the customer's question, on one line, escaped for HTML."""
+    line = " ".join(question.split())
+    if len(line) > QUESTION_PREVIEW_CHARS:
+        line = line[: QUESTION_PREVIEW_CHARS - 1].rstrip() + "…"
+    return escape(line)

@@ -1,0 +1,155 @@
+"""Database work that outlives a short outage: a locked SQLite file, a PostgreSQL restart.
+
+:func:`run_in_transaction` runs a unit of work in one transaction. When it
+fails for a reason that passes by itself (:func:`is_transient`: SQLite's
+"database is locked", a refused or dropped PostgreSQL connection, a server
+starting up, a serialisation conflict), the transaction is rolled back and the
+whole unit runs again after a growing pause, until ``retry_for_s`` seconds
+have gone by; then :class:`DatabaseBusyError` says the database stayed out of
+reach. Anything else (a bug, a constraint violation) is raised at once:
+retrying cannot help it.
+
+The unit of work must be safe to run again from the start, which holds for a
+function that only uses the session it is given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.settings import Settings
+from db.engine import transaction
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# SQLite errors that end when another connection lets go of the file.
+_SQLITE_TRANSIENT = (
+    "database is locked",
+    "database table is locked",
+    "database schema is locked",
+    "database is busy",
+    "unable to open database file",
+    "disk i/o error",
+)
+# PostgreSQL SQLSTATE classes and codes that pass by themselves: connection
+# exceptions, insufficient resources, operator intervention (shutdown, start-up),
+# serialisation failure and deadlock.
+_POSTGRES_TRANSIENT_CLASSES = ("08", "53", "57P")
+_POSTGRES_TRANSIENT_CODES = ("40001", "40P01")
+
+
+class DatabaseBusyError(RuntimeError):
+    """The database stayed locked or unreachable through every retry."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long to keep trying, and how the pauses between tries grow."""
+
+    retry_for_s: float = 10.0
+    first_delay_s: float = 0.1
+    max_delay_s: float = 2.0
+
+    def delay(self, attempt: int) -> float:
+        """The pause after failed attempt number ``attempt`` (1-based)."""
+        return min(self.max_delay_s, self.first_delay_s * 2 ** (attempt - 1))
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """The policy configured as ``database.retry_for_s``."""
+    return RetryPolicy(retry_for_s=settings.database.retry_for_s)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether ``error`` is an outage that may pass (locked file, lost connection)."""
+    for cause in _causes(error):
+        if isinstance(cause, PoolTimeoutError):
+            return True
+        if isinstance(cause, DBAPIError) and cause.connection_invalidated:
+            return True
+        if isinstance(cause, OSError):  # refused, reset, timed out, name not resolved
+            return True
+        if isinstance(cause, sqlite3.OperationalError):
+            message = str(cause).lower()
+            return any(reason in message for reason in _SQLITE_TRANSIENT)
+        sqlstate = getattr(cause, "sqlstate", None)
+        if isinstance(sqlstate, str):
+            return sqlstate in _POSTGRES_TRANSIENT_CODES or sqlstate.startswith(
+                _POSTGRES_TRANSIENT_CLASSES
+            )
+    return False
+
+
+async def run_in_transaction(
+    sessions: async_sessionmaker[AsyncSession],
+    work: Callable[[AsyncSession], Awaitable[T]],
+    *,
+    what: str,
+    policy: RetryPolicy | None = None,
+) -> T:
+    """``await work(session)`` inside one committed transaction, retried through outages.
+
+    ``what`` names the work in log lines ("store message"). Raises
+    :class:`DatabaseBusyError` when the database is still out of reach after
+    ``policy.retry_for_s`` seconds; other errors propagate unchanged.
+    """
+    policy = policy or RetryPolicy()
+    started = time.monotonic()
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            async with transaction(sessions) as session:
+                return await work(session)
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            pause = policy.delay(attempt)
+            waited = time.monotonic() - started
+            if waited + pause > policy.retry_for_s:
+                log.error(
+                    "%s: database out of reach after %d attempts in %.1f s: %s",
+                    what,
+                    attempt,
+                    waited,
+                    _first_line(error),
+                )
+                raise DatabaseBusyError(f"{what}: {_first_line(error)}") from error
+            log.warning(
+                "%s: database out of reach (%s); retry %d in %.2f s",
+                what,
+                _first_line(error),
+                attempt,
+                pause,
+            )
+            await asyncio.sleep(pause)
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """``error``, the driver error SQLAlchemy wrapped, and their explicit causes."""
+    seen: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop(0)
+        if current is None or any(current is known for known in seen):
+            continue
+        seen.append(current)
+        pending.extend([getattr(current, "orig", None), current.__cause__])
+    return seen
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
