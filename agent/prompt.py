@@ -12,10 +12,12 @@ stock template), and the history is cut to a token budget first
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, Literal
 
 from agent.protocol.render import render_tool_block
+from agent.protocol.tags import INERT_LESS_THAN, neutralise_tags
 from agent.turns import ChatTurn
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,13 @@ BEGIN_OF_TEXT: Final = "<|begin_of_text|>"
 START_HEADER: Final = "<|start_header_id|>"
 END_HEADER: Final = "<|end_header_id|>"
 END_OF_TURN: Final = "<|eot_id|>"
+
+# Text shaped like a Llama-3 control token: <|eot_id|>, <|start_header_id|>,
+# <|reserved_special_token_7|> ...
+CONTROL_TOKEN_PATTERN: Final = re.compile(r"<\|[A-Za-z0-9_]{1,64}\|>")
+# Turns whose text comes from outside: the customer's words, tool results
+# (which may hold what a customer once typed, e.g. an address).
+_UNTRUSTED_ROLES = frozenset({"user", "tool"})
 
 # The chat template of meta-llama/Meta-Llama-3-8B-Instruct, verbatim. The role
 # name is used as written, so tool messages render as a "tool" header.
@@ -51,6 +60,19 @@ def customer_hint_text(customer_id: int) -> str:
     )
 
 
+def defuse_control_text(text: str) -> str:
+    """``text`` with Llama-3 control tokens and tool-call tags made inert.
+
+    A tokenizer reads ``<|eot_id|>`` or ``<|start_header_id|>`` written in a
+    message as the control token itself, so a customer who typed them could
+    end their own turn and forge an assistant or tool turn. Each such
+    spelling keeps its letters but its ``<`` becomes ``＜``: the model still
+    sees what was written, as text.
+    """
+    defused = CONTROL_TOKEN_PATTERN.sub(lambda match: INERT_LESS_THAN + match.group(0)[1:], text)
+    return neutralise_tags(defused)
+
+
 def turns_to_messages(
     turns: Sequence[ChatTurn],
     *,
@@ -64,6 +86,9 @@ def turns_to_messages(
     ``tool_calls`` in the training form, so the model always sees canonical
     calls whatever text produced them.
 
+    User and tool text goes through :func:`defuse_control_text` first, so
+    nothing a customer typed can become a control token or a tool-call tag.
+
     The customer hint, only for a linked chat (``customer_id`` not None):
     ``"system"`` adds a system message first (``customer_hint_text``);
     ``"user_prefix"`` marks the first user message with ``ID: N`` the way
@@ -76,6 +101,8 @@ def turns_to_messages(
     id_mark_pending = customer_id is not None and customer_hint == "user_prefix"
     for turn in turns:
         content = render_tool_block(turn.tool_calls) if turn.is_tool_call else turn.content
+        if turn.role in _UNTRUSTED_ROLES:
+            content = defuse_control_text(content)
         if id_mark_pending and turn.role == "user":
             content = f"{content.rstrip()} ID: {customer_id}"
             id_mark_pending = False

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 
 from agent.backends.base import BackendStatus, GenerationRequest
 from agent.protocol.render import render_tool_block
+from agent.protocol.tags import neutralise_tags
 from agent.rules.router import RulesEngine
 
 
@@ -24,7 +25,9 @@ class RulesBackend:
     async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
         reply = self._engine.respond(request.turns, request.customer_id)
         if reply.text:
-            yield reply.text
+            # The text may quote what a customer typed (an address, a ticket
+            # description): it must never become a tool call of its own.
+            yield neutralise_tags(reply.text)
         if reply.tool_calls:
             yield render_tool_block(reply.tool_calls)
 

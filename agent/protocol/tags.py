@@ -51,3 +51,17 @@ def partial_tag_length(text: str) -> int:
     if any(spelling.startswith(suffix) for spelling in TAG_SPELLINGS):
         return len(suffix)
     return 0
+
+
+# Stands in for the "<" of a tag that must stay text: FULLWIDTH LESS-THAN SIGN.
+INERT_LESS_THAN: Final = "\uff1c"
+
+
+def neutralise_tags(text: str) -> str:
+    """``text`` with every block tag made inert (its ``<`` becomes ``＜``).
+
+    For text that is shown but must never be read as a tool call, such as a
+    customer's own words quoted back in an answer: the parser finds no tag in
+    the result, whatever the text held.
+    """
+    return TAG_PATTERN.sub(lambda match: INERT_LESS_THAN + match.group(0)[1:], text)
