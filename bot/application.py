@@ -50,10 +50,12 @@ def build_application(settings: Settings, database: Database, agent: AgentClient
         .concurrent_updates(
             ChatOrderedUpdateProcessor(MAX_CONCURRENT_UPDATES, passes_lane=passes_chat_lane)
         )
-        # Proactive pacing (30/s overall, 20/min per group). Retries after a 429
-        # are the bot's own (bot.delivery): final answers wait as long as Telegram
-        # asks, streaming previews skip instead.
-        .rate_limiter(AIORateLimiter(max_retries=0))
+        # Proactive pacing (telegram.max_messages_per_s overall, 20/min per group).
+        # Retries after a 429 are the bot's own (bot.delivery): final answers wait
+        # as long as Telegram asks, streaming previews skip instead.
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.telegram.max_messages_per_s, max_retries=0)
+        )
         .post_init(_publish_commands)
     )
     if settings.telegram.api_base_url:

@@ -1,0 +1,268 @@
+"""``python -m bench pipeline``: simulated customers through the real bot, against an echo bot.
+
+Our bot runs as ``python -m bot`` runs it (``rules`` backend, embedded
+agent, a seeded SQLite database with every chat linked to its own customer)
+in a process of its own, long-polling the Telegram stand-in over HTTP; the
+customers and the stand-in share this process. Then a bare echo bot gets
+the same traffic on a fresh stand-in. Two phases, each for both bots:
+
+- capacity: customers send their next message as soon as the last one is
+  answered (no thinking); messages/s is the pipeline's capacity, and our
+  capacity over the echo bot's is the cost of everything we add;
+- paced: customers think ``--think-s`` seconds on average (exponential)
+  before each message, a load both bots can carry; the latency percentiles
+  are what customers feel, and ours minus the echo bot's is what we add.
+
+The last line printed is one JSON object with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.customers import AnswerWatcher, StepResult, run_customer
+from bench.harness import (
+    copy_database,
+    link_customers,
+    seeded_template,
+    sqlite_url,
+    standin_settings,
+)
+from bench.stats import PERCENTILES, latency_ms
+from bench.subprocess_bot import BotFigures, BotSubprocess
+from bench.traffic import Say, Step, chat_scripts, think_times
+from bot.standin import StandinDriver, StandinServer
+from core.settings import Settings
+from db.seed import istanbul_today
+
+OURS, ECHO = "ours", "echo"
+DEFAULT_CHATS = 200
+DEFAULT_MESSAGES = 2000
+DEFAULT_THINK_S = 2.0
+WARM_UP = (Say("/help", "command"), Say("merhaba", "smalltalk"))
+
+
+@dataclass(frozen=True)
+class BotRun:
+    """One bot through one phase's traffic."""
+
+    kind: str
+    results: list[StepResult]
+    wall_s: float
+    figures: BotFigures
+
+    @property
+    def latencies_s(self) -> list[float]:
+        return [r.latency_s for r in self.results if r.latency_s is not None]
+
+    @property
+    def answered(self) -> int:
+        return len(self.latencies_s)
+
+    @property
+    def messages_per_s(self) -> float:
+        return self.answered / self.wall_s if self.wall_s > 0 else 0.0
+
+    @property
+    def outcomes(self) -> Counter[str]:
+        return Counter(r.outcome for r in self.results)
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    """What to run: traffic size, pacing, and where to write a profile."""
+
+    chats: int = DEFAULT_CHATS
+    messages: int = DEFAULT_MESSAGES
+    think_s: float = DEFAULT_THINK_S
+    config: str | None = None
+    profile: Path | None = None
+    seed: int = 7
+
+
+async def run_bot(
+    kind: str,
+    scripts: list[list[Step]],
+    thinking: list[list[float]],
+    *,
+    template: Path,
+    work_dir: Path,
+    config: str | None = None,
+    profile: Path | None = None,
+) -> BotRun:
+    """Start ``kind`` against a fresh stand-in, play the scripts, stop it; the run."""
+    async with StandinServer(standin_settings()) as server:
+        driver = StandinDriver(server)
+        users = [driver.create_user(f"Müşteri {n + 1}") for n in range(len(scripts))]
+        warm_user = driver.create_user("Isınma")
+        database = copy_database(template, work_dir / f"{kind}-{time.monotonic_ns()}.db")
+        await link_customers(database, [user.id for user in users])
+        bot = BotSubprocess(
+            kind,
+            api_url=server.base_url,
+            database_url=sqlite_url(database),
+            work_dir=work_dir,
+            config=config,
+            profile=profile,
+        )
+        watcher = AnswerWatcher(server)
+        watching = asyncio.create_task(watcher.run(), name="answer-watcher")
+        try:
+            await bot.start()
+            await run_customer(driver, watcher, warm_user, WARM_UP, [0.0] * len(WARM_UP))
+            await bot.mark()
+            started = time.perf_counter()
+            per_chat = await asyncio.gather(
+                *(
+                    run_customer(driver, watcher, user, script, pauses)
+                    for user, script, pauses in zip(users, scripts, thinking, strict=True)
+                )
+            )
+            wall_s = time.perf_counter() - started
+            figures = await bot.stop()
+        finally:
+            bot.kill()
+            watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watching
+    results = [result for chat in per_chat for result in chat]
+    return BotRun(kind, results, wall_s, figures)
+
+
+async def run_pipeline(options: PipelineOptions) -> dict[str, Any]:
+    """Both phases for both bots; prints as it goes and returns the summary."""
+    scripts = chat_scripts(options.chats, options.messages, seed=options.seed)
+    template = await seeded_template(options.chats, istanbul_today())
+    summary: dict[str, Any] = {"chats": options.chats, "messages": options.messages}
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as folder:
+        work_dir = Path(folder)
+        idle = [[0.0] * len(script) for script in scripts]
+
+        async def both(thinking: list[list[float]], profile: Path | None) -> tuple[BotRun, BotRun]:
+            ours = await run_bot(
+                OURS, scripts, thinking, template=template, work_dir=work_dir,
+                config=options.config, profile=profile,
+            )  # fmt: skip
+            echo = await run_bot(ECHO, scripts, thinking, template=template, work_dir=work_dir)
+            return ours, echo
+
+        ours, echo = await both(idle, options.profile)
+        _print_phase("capacity (no thinking)", ours, echo)
+        summary.update(_capacity_figures(ours, echo))
+        if options.think_s > 0:
+            paced = think_times(scripts, options.think_s, seed=options.seed + 1)
+            ours, echo = await both(paced, None)
+            _print_phase(f"paced (think {options.think_s:g} s)", ours, echo)
+        summary.update({"think_s": options.think_s, **_latency_figures(ours, echo)})
+    return summary
+
+
+def _capacity_figures(ours: BotRun, echo: BotRun) -> dict[str, Any]:
+    ratio = ours.messages_per_s / echo.messages_per_s if echo.messages_per_s else 0.0
+    saturated = latency_ms(ours.latencies_s)
+    return {
+        "messages_per_s": round(ours.messages_per_s, 1),
+        "echo_messages_per_s": round(echo.messages_per_s, 1),
+        "ratio_vs_echo": round(ratio, 3),
+        **{f"capacity_p{q}_ms": saturated[q] for q in PERCENTILES},
+        "cpu_s": ours.figures.cpu_s,
+        "cpu_ms_per_message": _per_message_ms(ours),
+        "peak_rss_mb": ours.figures.peak_rss_mb,
+        "echo_cpu_s": echo.figures.cpu_s,
+        "echo_cpu_ms_per_message": _per_message_ms(echo),
+        "echo_peak_rss_mb": echo.figures.peak_rss_mb,
+        "unanswered": ours.outcomes["lost"] + ours.outcomes["no_button"],
+    }
+
+
+def _latency_figures(ours: BotRun, echo: BotRun) -> dict[str, Any]:
+    mine, theirs = latency_ms(ours.latencies_s), latency_ms(echo.latencies_s)
+    figures: dict[str, Any] = {}
+    for q in PERCENTILES:
+        figures[f"p{q}_ms"] = mine[q]
+        figures[f"echo_p{q}_ms"] = theirs[q]
+        figures[f"added_p{q}_ms"] = round(mine[q] - theirs[q], 1)
+    figures["paced_messages_per_s"] = round(ours.messages_per_s, 1)
+    return figures
+
+
+def _per_message_ms(run: BotRun) -> float:
+    return round(run.figures.cpu_s * 1000 / run.answered, 2) if run.answered else 0.0
+
+
+def _print_phase(title: str, ours: BotRun, echo: BotRun) -> None:
+    print(f"== {title}")
+    for run in (ours, echo):
+        p = latency_ms(run.latencies_s)
+        lost = {k: v for k, v in run.outcomes.items() if k != "answered"}
+        print(
+            f"{run.kind:5} {run.answered:5d} answered in {run.wall_s:6.2f} s = "
+            f"{run.messages_per_s:7.1f} msg/s | p50 {p[50]:7.1f} ms  p95 {p[95]:7.1f} ms  "
+            f"p99 {p[99]:7.1f} ms | CPU {run.figures.cpu_s:6.2f} s "
+            f"({_per_message_ms(run):.2f} ms/msg) | peak RSS {run.figures.peak_rss_mb:.0f} MiB"
+            + (f" | not answered: {lost}" if lost else "")
+        )
+    by_kind = _p50_by_kind(ours)
+    print("ours p50 by kind: " + ", ".join(f"{k} {v:.1f} ms" for k, v in by_kind.items()))
+    if echo.messages_per_s:
+        print(f"ours / echo throughput: {ours.messages_per_s / echo.messages_per_s:.3f}")
+    mine, theirs = latency_ms(ours.latencies_s), latency_ms(echo.latencies_s)
+    print(
+        "added latency (ours - echo): "
+        + ", ".join(f"p{q} {mine[q] - theirs[q]:.1f} ms" for q in PERCENTILES)
+    )
+
+
+def _p50_by_kind(run: BotRun) -> dict[str, float]:
+    kinds = sorted({r.kind for r in run.results})
+    return {
+        kind: latency_ms([r.latency_s for r in run.results if r.kind == kind and r.latency_s])[50]
+        for kind in kinds
+    }
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``pipeline [--chats N] [--messages M] [--think-s S] [--profile PATH]``."""
+    parser = commands.add_parser("pipeline", help="customers through the real bot vs an echo bot")
+    parser.add_argument("--chats", type=int, default=DEFAULT_CHATS, help="simulated customers")
+    parser.add_argument("--messages", type=int, default=DEFAULT_MESSAGES, help="messages in all")
+    parser.add_argument(
+        "--think-s",
+        type=float,
+        default=DEFAULT_THINK_S,
+        help="mean thinking time before each message in the paced phase (0: skip that phase)",
+    )
+    parser.add_argument(
+        "--profile", type=Path, help="profile our bot's capacity run (pyinstrument) into this file"
+    )
+    parser.add_argument("--seed", type=int, default=7, help="traffic seed")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the benchmark; the exit status."""
+    if args.chats < 1 or args.messages < args.chats:
+        print("error: need --chats >= 1 and --messages >= --chats")
+        return 2
+    logging.disable(logging.WARNING)
+    options = PipelineOptions(
+        chats=args.chats,
+        messages=args.messages,
+        think_s=args.think_s,
+        config=args.config,
+        profile=args.profile,
+        seed=args.seed,
+    )
+    summary = asyncio.run(run_pipeline(options))
+    print(json.dumps(summary))
+    return 0
