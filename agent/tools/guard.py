@@ -29,6 +29,12 @@ def admit(registry: Registry, call: ToolCall, ctx: ToolContext) -> tuple[Tool, d
     """The tool and its validated arguments, or a ToolError saying why the call cannot run."""
     found = registry.get(call.name)
     if found is None:
+        log.warning(
+            "refused unknown tool %r for customer %s (chat %s)",
+            call.name[:80],
+            ctx.customer_id,
+            ctx.chat_id,
+        )
         raise ToolError(
             errors.UNKNOWN_TOOL,
             f"'{call.name}' adında bir işlem bulunmuyor.",
