@@ -93,6 +93,7 @@ async def _converse(
         private=message.private,
         edit_interval_s=services.settings.telegram.stream_edit_interval_s,
         draft_id=message.telegram_message_id,
+        show_after_s=services.settings.telegram.preview_after_s,
     )
     try:
         async with preview:

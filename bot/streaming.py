@@ -5,6 +5,10 @@
 - Groups: one preview message, edited at most once per
   ``telegram.stream_edit_interval_s``, deleted when the final answer is sent.
 - Everywhere: "typing" renewed every few seconds while the turn runs.
+- Nothing at all for a turn answered within ``telegram.preview_after_s``:
+  Telegram recommends chat actions only when the answer takes noticeable
+  time, and each preview is a Bot API call. Text offered before then is shown
+  when the delay ends, if the turn is still running.
 
 Previews are plain text (no parse mode): a half-written answer is shown as
 written, with nothing to escape and nothing to mis-parse. A preview is best
@@ -51,6 +55,7 @@ class AnswerPreview:
         private: bool,
         edit_interval_s: float,
         draft_id: int,
+        show_after_s: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._bot = bot
@@ -59,6 +64,9 @@ class AnswerPreview:
         self._interval = DRAFT_INTERVAL_S if private else edit_interval_s
         self._draft_id = draft_id
         self._clock = clock
+        self._show_after_s = show_after_s
+        self._hidden_until = float("inf")
+        self._pending = ""
         self._shown = ""
         self._last_shown_at = float("-inf")
         self._paused_until = float("-inf")
@@ -67,6 +75,7 @@ class AnswerPreview:
         self._typing: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> AnswerPreview:
+        self._hidden_until = self._clock() + self._show_after_s
         self._typing = asyncio.create_task(self._keep_typing(), name=f"typing:{self._chat_id}")
         return self
 
@@ -85,6 +94,9 @@ class AnswerPreview:
         """Show ``text`` (plain) as the answer so far, if the throttle allows now."""
         text = _fit_preview(text.strip())
         now = self._clock()
+        if now < self._hidden_until:
+            self._pending = text  # shown when the delay ends (_keep_typing)
+            return
         if (
             not text
             or text == self._shown
@@ -130,12 +142,21 @@ class AnswerPreview:
         self._broken = True
 
     async def _keep_typing(self) -> None:
+        if self._show_after_s > 0:
+            await asyncio.sleep(self._show_after_s)
+        self._hidden_until = float("-inf")
+        await self._send_typing()
+        if self._pending:
+            await self.show(self._pending)
         while True:
-            try:
-                await self._bot.send_chat_action(self._chat_id, ChatAction.TYPING)
-            except TelegramError as error:
-                log.debug("chat %s: typing not shown: %s", self._chat_id, error)
             await asyncio.sleep(TYPING_RENEWAL_S)
+            await self._send_typing()
+
+    async def _send_typing(self) -> None:
+        try:
+            await self._bot.send_chat_action(self._chat_id, ChatAction.TYPING)
+        except TelegramError as error:
+            log.debug("chat %s: typing not shown: %s", self._chat_id, error)
 
 
 def _fit_preview(text: str) -> str:

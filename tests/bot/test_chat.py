@@ -6,12 +6,21 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.views.quantities import format_number
+from core.settings import Settings
 from db.chat_history import ANSWERED
 from db.models import Bill, ChatMessage, Package, Subscription
-from tests.bot.conftest import RunningBot
+from tests.bot.conftest import BotStarter, RunningBot, with_telegram
 
 
 async def test_remaining_internet_is_answered_from_the_database(
+    start_bot: BotStarter, bot_settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # Previews at once: this quick answer would otherwise need none (test_preview_delay).
+    async with start_bot(with_telegram(bot_settings, preview_after_s=0)) as bot:
+        await _remaining_internet_answered(bot, sessions)
+
+
+async def _remaining_internet_answered(
     bot: RunningBot, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     user = await bot.linked_customer(1001)
