@@ -3,8 +3,9 @@
 The user's message is stored before the agent is called and its id passed
 on (``ChatRequest.message_id``), so a message survives an unreachable agent
 and a crash; it is marked answered (or failed) only once the reply has been
-delivered, so ``bot.recovery`` can finish what a crash interrupted. The agent's events drive a live preview (``bot.streaming``); the
-final answer is sent as real messages (``bot.delivery``). A proposed action
+delivered, so ``bot.recovery`` can finish what a crash interrupted. The
+agent's events drive a live preview (``bot.streaming``); the final answer is
+sent as real messages (``bot.delivery``). A proposed action
 arrives as a card with Onayla / Vazgeç; the card replaces the agent's final
 text, which only repeats the proposal's summary.
 """

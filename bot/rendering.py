@@ -33,7 +33,7 @@ def html_to_plain(html_text: str) -> str:
 
 def visible_length(html_text: str) -> int:
     """Length of the shown text in UTF-16 code units, as Telegram's limits count it."""
-    return _utf16_length(html_to_plain(html_text).strip())
+    return utf16_length(html_to_plain(html_text).strip())
 
 
 def split_message(html_text: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
@@ -76,7 +76,7 @@ def _split_plain(text: str, limit: int) -> list[str]:
     """Cut plain text under ``limit`` UTF-16 units: at line ends, then spaces, then anywhere."""
     pieces: list[str] = []
     rest = text.strip()
-    while _utf16_length(rest) > limit:
+    while utf16_length(rest) > limit:
         window = _prefix_within(rest, limit)
         cut = window.rfind("\n")
         if cut <= 0:
@@ -90,6 +90,26 @@ def _split_plain(text: str, limit: int) -> list[str]:
     return pieces
 
 
+def shorten(text: str, limit: int) -> str:
+    """Plain ``text`` cut to at most ``limit`` UTF-16 units, ending in "…" when cut."""
+    text = text.strip()
+    if utf16_length(text) <= limit:
+        return text
+    if limit <= 0:
+        return ""
+    return _prefix_within(text, limit - 1).rstrip() + "…"
+
+
+def suffix_within(text: str, limit: int) -> str:
+    """The longest end of ``text`` of at most ``limit`` UTF-16 units (Telegram's count)."""
+    units = 0
+    for index in range(len(text) - 1, -1, -1):
+        units += 2 if ord(text[index]) > 0xFFFF else 1
+        if units > limit:
+            return text[index + 1 :]
+    return text
+
+
 def _prefix_within(text: str, limit: int) -> str:
     """The longest prefix of ``text`` of at most ``limit`` UTF-16 units."""
     units = 0
@@ -100,5 +120,6 @@ def _prefix_within(text: str, limit: int) -> str:
     return text
 
 
-def _utf16_length(text: str) -> int:
+def utf16_length(text: str) -> int:
+    """Length of ``text`` in UTF-16 code units (emoji count twice), as Telegram counts."""
     return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)

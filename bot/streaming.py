@@ -31,7 +31,7 @@ from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.delivery import is_not_modified, retry_after_seconds
-from bot.rendering import MAX_MESSAGE_LENGTH
+from bot.rendering import MAX_MESSAGE_LENGTH, suffix_within, utf16_length
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 TYPING_RENEWAL_S = 4.0
 # Drafts animate in place and are not messages; a few per second look smooth.
 DRAFT_INTERVAL_S = 0.3
-# Previews are cut to this many characters, keeping the end the customer reads.
+# Previews are cut to this many characters (UTF-16 units, as Telegram counts),
+# keeping the end the customer reads.
 PREVIEW_CHARS = MAX_MESSAGE_LENGTH - 96
 ELLIPSIS = "…"
 
@@ -92,7 +93,7 @@ class AnswerPreview:
 
     async def show(self, text: str) -> None:
         """Show ``text`` (plain) as the answer so far, if the throttle allows now."""
-        text = _fit_preview(text.strip())
+        text = fit_preview(text.strip())
         now = self._clock()
         if now < self._hidden_until:
             self._pending = text  # shown when the delay ends (_keep_typing)
@@ -159,7 +160,8 @@ class AnswerPreview:
             log.debug("chat %s: typing not shown: %s", self._chat_id, error)
 
 
-def _fit_preview(text: str) -> str:
-    if len(text) <= PREVIEW_CHARS:
+def fit_preview(text: str) -> str:
+    """``text`` cut to ``PREVIEW_CHARS`` as Telegram counts (UTF-16), keeping its end."""
+    if utf16_length(text) <= PREVIEW_CHARS:
         return text
-    return ELLIPSIS + text[-(PREVIEW_CHARS - 1) :]
+    return ELLIPSIS + suffix_within(text, PREVIEW_CHARS - 1)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from agent.events import ActionOutcome, ConfirmationRequested
 from bot import texts
-from bot.rendering import escape
+from bot.rendering import (
+    MAX_MESSAGE_LENGTH,
+    PARAGRAPH_BREAK,
+    escape,
+    html_to_plain,
+    shorten,
+    visible_length,
+)
 from core.turkish import format_moment
 
 
@@ -16,6 +23,18 @@ def confirmation_card(request: ConfirmationRequested) -> str:
 
 
 def resolved_card(card_html: str, outcome: ActionOutcome) -> str:
-    """The card as it was, followed by what happened (its buttons are removed)."""
+    """The card as it was, followed by what happened (its buttons are removed).
+
+    The result replaces the card in one edit, so it must fit one message:
+    when it would not, the card is shortened to plain text and the outcome
+    kept (itself shortened only if it alone would fill the message).
+    """
     mark = texts.CONFIRMATION_OUTCOME_MARKS.get(outcome.status, "")
-    return f"{card_html}\n\n{mark} {escape(outcome.message)}".rstrip()
+    outcome_html = f"{mark} {escape(outcome.message)}".strip()
+    resolved = f"{card_html}\n\n{outcome_html}".rstrip()
+    if visible_length(resolved) <= MAX_MESSAGE_LENGTH:
+        return resolved
+    outcome_text = shorten(html_to_plain(outcome_html), MAX_MESSAGE_LENGTH // 2)
+    room = MAX_MESSAGE_LENGTH - visible_length(escape(outcome_text)) - len(PARAGRAPH_BREAK)
+    card_text = shorten(html_to_plain(card_html), room)
+    return escape(f"{card_text}{PARAGRAPH_BREAK}{outcome_text}".strip())
