@@ -66,8 +66,11 @@ def create_engine(
 ) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and foreign keys."""
     parsed = async_url(url)
-    kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
-    if parsed.get_backend_name() == "sqlite":
+    # A server connection can drop while pooled, so it is tested at checkout; a
+    # SQLite file cannot, and the test would cost a thread round trip per session.
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": not is_sqlite}
+    if is_sqlite:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
