@@ -31,7 +31,8 @@ class StepResult:
 
     kind: str
     latency_s: float | None
-    # "answered", "lost" (no answer in time) or "no_button" (nothing to press).
+    # "answered", "lost" (no answer in time), "no_button" (nothing to press) or
+    # "skipped" (not pressed by this bot's customer because ours had nothing to press).
     outcome: str
 
 
@@ -117,11 +118,19 @@ async def run_customer(
     user: UserView,
     script: Sequence[Step],
     thinking: Sequence[float],
+    skip: frozenset[int] = frozenset(),
 ) -> list[StepResult]:
-    """Play ``script`` in the user's private chat; one result per step."""
+    """Play ``script`` in the user's private chat; one result per step.
+
+    Steps whose index is in ``skip`` are left out, so another bot can be
+    given exactly the traffic an earlier one got.
+    """
     results: list[StepResult] = []
     last_answer: int | None = None
-    for step, pause in zip(script, thinking, strict=True):
+    for index, (step, pause) in enumerate(zip(script, thinking, strict=True)):
+        if index in skip:
+            results.append(StepResult(step.kind, None, "skipped"))
+            continue
         if pause > 0:
             await asyncio.sleep(pause)
         if isinstance(step, Say):

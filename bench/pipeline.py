@@ -57,9 +57,15 @@ class BotRun:
     """One bot through one phase's traffic."""
 
     kind: str
-    results: list[StepResult]
+    per_chat: list[list[StepResult]]
     wall_s: float
     figures: BotFigures
+    # CPU seconds of this process (stand-in and customers) in the same window.
+    harness_cpu_s: float
+
+    @property
+    def results(self) -> list[StepResult]:
+        return [result for chat in self.per_chat for result in chat]
 
     @property
     def latencies_s(self) -> list[float]:
@@ -99,8 +105,12 @@ async def run_bot(
     work_dir: Path,
     config: str | None = None,
     profile: Path | None = None,
+    skips: list[frozenset[int]] | None = None,
 ) -> BotRun:
-    """Start ``kind`` against a fresh stand-in, play the scripts, stop it; the run."""
+    """Start ``kind`` against a fresh stand-in, play the scripts, stop it; the run.
+
+    ``skips`` names, per chat, steps to leave out (see :func:`skipped_steps`).
+    """
     async with StandinServer(standin_settings()) as server:
         driver = StandinDriver(server)
         users = [driver.create_user(f"Müşteri {n + 1}") for n in range(len(scripts))]
@@ -121,22 +131,40 @@ async def run_bot(
             await bot.start()
             await run_customer(driver, watcher, warm_user, WARM_UP, [0.0] * len(WARM_UP))
             await bot.mark()
-            started = time.perf_counter()
+            started, harness_started = time.perf_counter(), time.process_time()
             per_chat = await asyncio.gather(
                 *(
-                    run_customer(driver, watcher, user, script, pauses)
-                    for user, script, pauses in zip(users, scripts, thinking, strict=True)
+                    run_customer(driver, watcher, user, script, pauses, skip)
+                    for user, script, pauses, skip in zip(
+                        users, scripts, thinking, skips or _no_skips(scripts), strict=True
+                    )
                 )
             )
             wall_s = time.perf_counter() - started
+            harness_cpu_s = time.process_time() - harness_started
             figures = await bot.stop()
         finally:
             bot.kill()
             watching.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watching
-    results = [result for chat in per_chat for result in chat]
-    return BotRun(kind, results, wall_s, figures)
+    return BotRun(kind, per_chat, wall_s, figures, harness_cpu_s)
+
+
+def skipped_steps(run: BotRun) -> list[frozenset[int]]:
+    """Per chat, the presses ``run``'s customers could not make (no button was offered).
+
+    A proposal can be refused (the line is suspended, roaming is already on);
+    the echo bot is then spared the same press, so both get the same updates.
+    """
+    return [
+        frozenset(i for i, result in enumerate(chat) if result.outcome == "no_button")
+        for chat in run.per_chat
+    ]
+
+
+def _no_skips(scripts: list[list[Step]]) -> list[frozenset[int]]:
+    return [frozenset() for _ in scripts]
 
 
 async def run_pipeline(options: PipelineOptions) -> dict[str, Any]:
@@ -153,7 +181,10 @@ async def run_pipeline(options: PipelineOptions) -> dict[str, Any]:
                 OURS, scripts, thinking, template=template, work_dir=work_dir,
                 config=options.config, profile=profile,
             )  # fmt: skip
-            echo = await run_bot(ECHO, scripts, thinking, template=template, work_dir=work_dir)
+            echo = await run_bot(
+                ECHO, scripts, thinking, template=template, work_dir=work_dir,
+                skips=skipped_steps(ours),
+            )  # fmt: skip
             return ours, echo
 
         ours, echo = await both(idle, options.profile)
@@ -181,7 +212,8 @@ def _capacity_figures(ours: BotRun, echo: BotRun) -> dict[str, Any]:
         "echo_cpu_s": echo.figures.cpu_s,
         "echo_cpu_ms_per_message": _per_message_ms(echo),
         "echo_peak_rss_mb": echo.figures.peak_rss_mb,
-        "unanswered": ours.outcomes["lost"] + ours.outcomes["no_button"],
+        "unanswered": ours.outcomes["lost"],
+        "presses_without_button": ours.outcomes["no_button"],
     }
 
 
@@ -204,12 +236,13 @@ def _print_phase(title: str, ours: BotRun, echo: BotRun) -> None:
     print(f"== {title}")
     for run in (ours, echo):
         p = latency_ms(run.latencies_s)
-        lost = {k: v for k, v in run.outcomes.items() if k != "answered"}
+        lost = {k: v for k, v in run.outcomes.items() if k != "answered"}  # fmt: skip
         print(
             f"{run.kind:5} {run.answered:5d} answered in {run.wall_s:6.2f} s = "
             f"{run.messages_per_s:7.1f} msg/s | p50 {p[50]:7.1f} ms  p95 {p[95]:7.1f} ms  "
             f"p99 {p[99]:7.1f} ms | CPU {run.figures.cpu_s:6.2f} s "
             f"({_per_message_ms(run):.2f} ms/msg) | peak RSS {run.figures.peak_rss_mb:.0f} MiB"
+            f" | stand-in CPU {run.harness_cpu_s:.2f} s"
             + (f" | not answered: {lost}" if lost else "")
         )
     by_kind = _p50_by_kind(ours)

@@ -61,18 +61,23 @@ QUESTIONS = _say(
     "faturamın son ödeme tarihi ne zaman",
 )
 SMALL_TALK = _say("smalltalk", "merhaba", "teşekkürler", "iyi günler", "tamam sağ ol")
-PROPOSAL = "yurt dışı kullanımımı aç"
-CONFIRMATIONS = (
-    Conversation(1, (Say(PROPOSAL, "proposal"), Press("Onayla"))),
-    Conversation(1, (Say(PROPOSAL, "proposal"), Press("Vazgeç"))),
-    Conversation(1, (Say(PROPOSAL, "proposal"), Say("evet", "confirmation"))),
+# Proposals of actions with side effects; the bot answers with Onayla / Vazgeç.
+PROPOSALS = (
+    "yurt dışı kullanımımı aç",
+    "otomatik ödeme talimatı vermek istiyorum",
+    "internetim çok yavaş, arıza kaydı aç",
+)
+CONFIRMATIONS = tuple(
+    Conversation(1, (Say(proposal, "proposal"), answer))
+    for proposal in PROPOSALS
+    for answer in (Press("Onayla"), Press("Vazgeç"), Say("evet", "confirmation"))
 )
 # Relative shares: questions with tools lead, as in a support queue.
 CONVERSATIONS: tuple[Conversation, ...] = (
     *(Conversation(5, c.steps) for c in COMMANDS),
     *(Conversation(5, c.steps) for c in QUESTIONS),
     *(Conversation(5, c.steps) for c in SMALL_TALK),
-    *(Conversation(6, c.steps) for c in CONFIRMATIONS),
+    *(Conversation(2, c.steps) for c in CONFIRMATIONS),
 )
 
 
