@@ -19,6 +19,7 @@ from agent.backends.base import GenerationRequest
 from agent.backends.manager import BackendManager
 from agent.events import ChatRequest, FinalAnswer, TextDelta
 from agent.protocol.parser import parse_output
+from agent.protocol.render import render_tool_block
 from agent.protocol.tags import BEGIN_TOOL_CODE, END_TOOL_CODE
 from agent.runtime import AgentRuntime
 from agent.texts import TURN_FAILED
@@ -79,22 +80,21 @@ async def test_chat_mode_takes_tool_turns_and_streams_text(
 async def test_the_end_tag_stop_string_ends_the_generation_and_is_put_back(
     llama_server: LlamaServer, connect: Connect
 ) -> None:
-    # Several earlier turns show the model the same call; copying the pattern,
-    # it writes the block, and the server must stop at its end tag.
-    backend = await connect(llama_server.base_url, model=llama_server.model_alias)
-    example = [
-        ChatTurn("user", "What is my bill?"),
-        ChatTurn("assistant", "", tool_calls=(BILL,)),
-        ChatTurn("tool", '{"amount": 450.0}'),
-        ChatTurn("assistant", "Your bill is 450 TL."),
-    ]
-    turns = [*example, *example, *example, ChatTurn("user", "What is my bill?")]
+    # Earlier turns show the model a block followed by more text in the same
+    # message; copying them, it writes the block, and without the stop string
+    # it would go on with " Your bill is 450 TL." (checked by hand: it does).
+    backend = await connect(
+        llama_server.base_url, model=llama_server.model_alias, request_mode="chat"
+    )
+    question = ChatTurn("user", "What is my bill?")
+    answered = ChatTurn("assistant", f"{render_tool_block([BILL])} Your bill is 450 TL.")
+    turns = [question, answered, question, answered, question, answered, question]
 
     output = "".join(await _chunks(backend, _request(turns, max_new_tokens=60)))
 
     assert output.count(BEGIN_TOOL_CODE) == 1
-    assert output.endswith(END_TOOL_CODE)  # nothing generated after the stop
-    assert "<|eot_id|>" not in output
+    assert output.endswith(END_TOOL_CODE)  # cut at the tag, which was put back
+    assert "450 TL" not in output
     assert parse_output(output).calls == (BILL,)
 
 
