@@ -339,9 +339,9 @@ async def measure_mode(
     backend.attach(loaded)
     tokenizer = loaded.tokenizer
     try:
-        warm = prompts(tokenizer, 2, settings.prompt_words, seed=1)
-        await through_backend(backend, warm[:1], 4, mode)
-        batched_generate(loaded, warm, 4, mode)
+        # Warm-up at full length (kernel choices, allocator growth), unmeasured.
+        warm = prompts(tokenizer, 1, settings.prompt_words, seed=0)
+        await through_backend(backend, warm, settings.backend_new_tokens, mode)
         for count in settings.backend_concurrency:
             messages = prompts(tokenizer, count, settings.prompt_words, seed=count)
             row = await through_backend(
@@ -350,6 +350,7 @@ async def measure_mode(
             report(row)
         for count in settings.concurrency:
             messages = prompts(tokenizer, count, settings.prompt_words, seed=count)
+            batched_generate(loaded, messages, settings.new_tokens, mode)  # same shapes, warm
             report(batched_generate(loaded, messages, settings.new_tokens, f"{mode}-batched"))
     finally:
         await backend.close()
@@ -376,9 +377,7 @@ def run(settings: Settings) -> dict[str, Any]:
     if "nf4" in settings.modes:  # only the NF4 load reads the folder
         save_checkpoint(model, tokenizer, folder)
     summary["build_s"] = round(time.monotonic() - started, 1)
-    log.info(
-        "random model built in %(build_s)s s, saved in %(save_s)s s", {"save_s": "-", **summary}
-    )
+    log.info("random model: %(parameters)d parameters, built and saved in %(build_s)s s", summary)
     print(_header(), flush=True)
     if "bf16" in settings.modes:
         # The unquantised model is measured as built: loading the same bf16
