@@ -48,6 +48,10 @@ from db.retries import retry_policy, run_in_transaction
 log = logging.getLogger(__name__)
 
 _OUTCOME_STATUS = {"result": "tamamlandi", "error": "hata", "proposal": "onay_bekliyor"}
+# Tool calls run from one model step; more are refused (a runaway or injected
+# block must not turn one message into thousands of database queries).
+MAX_CALLS_PER_STEP = 8
+TOO_MANY_CALLS = "TOO_MANY_CALLS"
 
 
 @dataclass
@@ -100,11 +104,10 @@ class AgentLoop:
             if step.text.strip():
                 new_turns.append(ChatTurn("assistant", step.text.strip()))
             block = step.block
-            new_turns.append(
-                ChatTurn("assistant", render_tool_block(block.calls), tool_calls=block.calls)
-            )
+            calls = block.calls[:MAX_CALLS_PER_STEP]
+            new_turns.append(ChatTurn("assistant", render_tool_block(calls), tool_calls=calls))
             proposals: list[ConfirmationRequested] = []
-            for call in block.calls:
+            for call in calls:
                 yield ToolStarted(name=call.name, arguments=call.arguments)
                 outcome = await execute(self._registry, call, context)
                 status = _OUTCOME_STATUS[outcome.kind]
@@ -131,6 +134,15 @@ class AgentLoop:
                     )
                 yield ToolFinished(name=call.name, status=status, result=outcome.data)
                 new_turns.append(ChatTurn("tool", render_tool_result(outcome.data)))
+            if len(block.calls) > len(calls):
+                log.warning(
+                    "chat %s: %d tool calls in one step; only the first %d ran",
+                    chat_id,
+                    len(block.calls),
+                    MAX_CALLS_PER_STEP,
+                )
+                state.errors += 1
+                new_turns.append(ChatTurn("tool", render_tool_result(_too_many_calls_result())))
             for problem in block.problems:
                 log.warning(
                     "malformed tool call from the model: %s (%s)", problem.detail, problem.raw[:120]
@@ -213,3 +225,15 @@ class AgentLoop:
         return FinalAnswer(
             text=text, chat_id=chat_id, tool_calls=state.records, confidence=confidence
         )
+
+
+def _too_many_calls_result() -> dict[str, object]:
+    """The tool turn telling the model that calls past the limit did not run."""
+    return {
+        "success": False,
+        "error": {
+            "code": TOO_MANY_CALLS,
+            "message": texts.TOO_MANY_CALLS.format(limit=MAX_CALLS_PER_STEP),
+            "details": {"limit": MAX_CALLS_PER_STEP},
+        },
+    }

@@ -17,6 +17,7 @@ MESSAGE_NOT_STORED = (
     "Üzgünüm, şu anda kayıt sistemimize ulaşamadığım için mesajınızı alamadım. "
     "Lütfen birkaç dakika sonra yeniden gönderin."
 )
+TOO_MANY_CALLS = "Bir adımda en fazla {limit} işlem yapabilirim; fazlası yapılmadı."
 TOO_MANY_STEPS = (
     "Üzgünüm, bu isteği şu anda tamamlayamadım. Lütfen sorunuzu biraz daha açık yazar mısınız?"
 )

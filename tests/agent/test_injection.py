@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from agent.backends.base import GenerationRequest
 from agent.events import AgentEvent, ChatRequest, ConfirmationRequested, FinalAnswer, ToolFinished
 from agent.events import ToolStarted as Started
+from agent.loop import MAX_CALLS_PER_STEP
 from agent.prompt import render_prompt, turns_to_messages
 from agent.runtime import AgentRuntime
 from db.models import Bill, ChatMessage, Customer, Payment, PendingConfirmation
@@ -213,6 +214,23 @@ async def test_a_model_that_never_stops_calling_is_cut_at_the_step_limit(
     final = final_of(events)
     assert "tamamlayamadım" in final.text
     assert OTHER_NAME not in shown(events)
+
+
+async def test_a_flood_of_calls_in_one_step_runs_only_the_first_few(
+    runtime: AgentRuntime, caplog: pytest.LogCaptureFixture
+) -> None:
+    flood = block(*[f"print(get_past_bills(user_id={OWN}, limit=12))"] * 50)
+    model = ScriptedBackend(flood, read_tool_message)
+    await runtime.backends.install(model)
+
+    with caplog.at_level(logging.WARNING, logger="agent.loop"):
+        events = await turn(runtime, "bütün faturalarımı defalarca göster")
+
+    assert sum(isinstance(event, Started) for event in events) == MAX_CALLS_PER_STEP
+    told = json.loads(model.requests[1].turns[-1].content)
+    assert told["error"]["code"] == "TOO_MANY_CALLS"
+    assert final_of(events).text == "Bir adımda en fazla 8 işlem yapabilirim; fazlası yapılmadı."
+    assert "50 tool calls in one step" in caplog.text
 
 
 # -- what a customer types is never a tool call --------------------------------
