@@ -31,9 +31,10 @@ bounded by ``model.openai.timeout_s`` (``ServerTimeoutError``, a
 ``TimeoutError``, which the runtime answers with its timeout text).
 
 Tool results in ``chat`` mode travel as ``role: "tool"`` messages, the role
-the model was trained with, carrying a ``tool_call_id`` (``call_1``, ...) so
-that servers which validate the OpenAI message schema (llama-cpp-python)
-accept them; templates that do not use the id (stock Llama-3) ignore it.
+the model was trained with, carrying a ``tool_call_id`` (``call_1``, ...):
+servers that validate the OpenAI message schema refuse a tool message without
+one (llama-cpp-python answers 500), and templates that do not use the id
+(stock Llama-3, as vLLM renders it) ignore it.
 
 The API key (``OPENAI_API_KEY``) is sent as a bearer token and appears in no
 log line, error or status.

@@ -43,6 +43,9 @@ class Reply:
     # Seconds to wait before each event.
     delay_s: float = 0.0
     send_done: bool = True
+    # Filled in while serving: events written, and whether the stream ran to its end.
+    sent: int = 0
+    completed: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,10 +132,12 @@ async def _sse(reply: Reply) -> AsyncIterator[str]:
         if reply.delay_s:
             await asyncio.sleep(reply.delay_s)
         yield f"data: {event}\n\n"
+        reply.sent += 1
     if reply.drop_after is not None:
         raise ConnectionDropped("scripted connection drop")
     if reply.send_done:
         yield "data: [DONE]\n\n"
+    reply.completed = True
 
 
 @dataclass(frozen=True)

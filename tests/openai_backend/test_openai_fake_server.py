@@ -8,10 +8,12 @@ the prompt rendering and the parser are the real ones.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 from collections.abc import Callable
+from contextlib import aclosing
 from typing import Any
 
 import pytest
@@ -227,6 +229,38 @@ async def test_a_stalled_server_times_out_within_the_limit(
     with pytest.raises(ServerTimeoutError):
         await _collect(backend)
     assert time.monotonic() - started < 2.0
+
+
+async def test_chats_stream_in_parallel_not_one_after_another(
+    fake: RunningFake, connect: Connect
+) -> None:
+    fake.fake.script(
+        *(Reply(events=completion_events("Bir ", "yanıt."), delay_s=0.3) for _ in range(4))
+    )
+    backend = await connect(fake.base_url)
+
+    started = time.monotonic()
+    answers = await asyncio.gather(*(_collect(backend) for _ in range(4)))
+    elapsed = time.monotonic() - started
+
+    assert answers == [["Bir ", "yanıt."]] * 4
+    assert elapsed < 2.0  # one after another: 4 x 3 events x 0.3 s = 3.6 s
+
+
+async def test_a_consumer_that_stops_reading_closes_the_request_so_the_server_stops(
+    fake: RunningFake, connect: Connect
+) -> None:
+    reply = Reply(events=completion_events(*(f"{n} " for n in range(50))), delay_s=0.02)
+    fake.fake.script(reply)
+    backend = await connect(fake.base_url)
+
+    async with aclosing(backend.stream(_request())) as chunks:
+        async for _ in chunks:
+            break  # as the agent loop does once a tool block has closed
+    await asyncio.sleep(1.5)  # the whole answer would take 1 s
+
+    assert not reply.completed
+    assert reply.sent < 25
 
 
 # -- stop strings and the end tag ----------------------------------------------------------
