@@ -95,14 +95,29 @@ def turns_to_messages(
     training user messages carried it, i.e. appended after the text
     (``"Faturamı öğrenmek istiyorum. ID: 2519"``); ``"none"`` adds nothing.
     """
+    contents = [_turn_content(turn) for turn in turns]
+    return _assemble(turns, contents, customer_id=customer_id, customer_hint=customer_hint)
+
+
+def _turn_content(turn: ChatTurn) -> str:
+    """A turn's message text before any customer hint: canonical calls, defused text."""
+    content = render_tool_block(turn.tool_calls) if turn.is_tool_call else turn.content
+    return defuse_control_text(content) if turn.role in _UNTRUSTED_ROLES else content
+
+
+def _assemble(
+    turns: Sequence[ChatTurn],
+    contents: Sequence[str],
+    *,
+    customer_id: int | None,
+    customer_hint: CustomerHint,
+) -> list[Message]:
+    """The messages for ``turns`` whose texts (``_turn_content``) are ``contents``."""
     messages: list[Message] = []
     if customer_id is not None and customer_hint == "system":
         messages.append({"role": "system", "content": customer_hint_text(customer_id)})
     id_mark_pending = customer_id is not None and customer_hint == "user_prefix"
-    for turn in turns:
-        content = render_tool_block(turn.tool_calls) if turn.is_tool_call else turn.content
-        if turn.role in _UNTRUSTED_ROLES:
-            content = defuse_control_text(content)
+    for turn, content in zip(turns, contents, strict=True):
         if id_mark_pending and turn.role == "user":
             content = f"{content.rstrip()} ID: {customer_id}"
             id_mark_pending = False
@@ -187,10 +202,12 @@ def trim_to_budget(
     # up to the protected tail. Index 0 keeps the most history.
     starts = [index for index in range(protected) if turns[index].role != "tool"]
     starts.append(protected)
+    # Each turn is rendered once; the probes below only assemble and measure.
+    contents = [_turn_content(turn) for turn in turns]
 
     def fits(start: int) -> bool:
-        messages = turns_to_messages(
-            turns[start:], customer_id=customer_id, customer_hint=customer_hint
+        messages = _assemble(
+            turns[start:], contents[start:], customer_id=customer_id, customer_hint=customer_hint
         )
         return count_tokens(render_prompt(messages, tokenizer)) <= budget_tokens
 

@@ -39,8 +39,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from agent.rules import cues
@@ -391,6 +392,14 @@ def signals_of(text: str) -> Signals:
 
 def understand(text: str) -> Understanding:
     """Classify one customer message and extract the arguments it gives."""
+    understood = _understand(text)
+    # The cached result is shared: callers get their own arguments dict.
+    return replace(understood, args=dict(understood.args))
+
+
+# A turn reads its message twice (to plan the call, then to word the answer).
+@lru_cache(maxsize=1024)
+def _understand(text: str) -> Understanding:
     if not text or not text.strip():
         return Understanding(chat=ChatAct.EMPTY)
     signals = signals_of(text)

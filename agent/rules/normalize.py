@@ -186,9 +186,15 @@ def _stemmer() -> snowballstemmer.TurkishStemmer:
     return snowballstemmer.stemmer("turkish")
 
 
+# Customers use a few thousand words; Snowball in pure Python is the slow part of analyse.
+@lru_cache(maxsize=8192)
+def _stem(word: str) -> str:
+    """The folded Snowball stem of ``word``."""
+    return fold(_stemmer().stemWord(tr_lower(word)))
+
+
 def analyse(text: str) -> Message:
     """Prepare ``text`` for matching: fold, tokenise, stem."""
-    stemmer = _stemmer()
     tokens: list[Token] = []
     for match in _TOKEN.finditer(_APOSTROPHES.sub("", text)):
         word = match.group().strip("._-")
@@ -197,7 +203,7 @@ def analyse(text: str) -> Message:
         folded = fold(word)
         for part_index, part in enumerate(_COMPOUNDS.get(folded, folded).split()):
             shown = word if part_index == 0 else part
-            stem = fold(stemmer.stemWord(tr_lower(shown))) if part == folded else part
+            stem = _stem(shown) if part == folded else part
             tokens.append(Token(shown, part, stem))
     return Message(text, " ".join(token.folded for token in tokens), tuple(tokens))
 
