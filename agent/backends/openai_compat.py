@@ -446,6 +446,7 @@ class OpenAICompatBackend:
         except ValueError:
             detail = describe_error(response.text)
         reason = f"HTTP {response.status_code}: {detail}"
+        self._note_health(f"answered {reason}")
         if response.status_code in RETRYABLE_STATUSES:
             wait = parse_retry_after(response.headers.get("retry-after"))
             raise _RetryableError(reason, wait)
