@@ -33,6 +33,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -209,28 +210,42 @@ class TransformersBackend:
             finally:
                 await self._stop(first, stats)
             self._raise_on_timeout(stats)
-            if not self._continues(first, budget - stats.new_tokens):
-                return
-            stats.continued = True
-            first_reason = stats.stop_reason
-            answered = [*messages, {"role": "assistant", "content": first.text}]
-            follow = self._start(answered, budget - stats.new_tokens, deadline, stats)
-            gate = ContinuationGate()
-            try:
-                async for piece in follow:
-                    passed = gate.feed(piece)
-                    if passed:
-                        stats.continuation_kept = True
-                        yield passed
-                    elif gate.state == "rejected":
-                        break
-            finally:
-                await self._stop(follow, stats)
-            self._raise_on_timeout(stats)
-            if gate.state != "accepted":
-                stats.stop_reason = first_reason  # the short message was the whole answer
+            if self._continues(first, budget - stats.new_tokens):
+                follow_up = self._continuation(messages, first.text, budget, deadline, stats)
+                async with aclosing(follow_up) as pieces:
+                    async for piece in pieces:
+                        yield piece
         finally:
             self._slot.release()
+
+    async def _continuation(
+        self,
+        messages: list[Message],
+        first_text: str,
+        budget: int,
+        deadline: float,
+        stats: GenerationStats,
+    ) -> AsyncIterator[str]:
+        """One more assistant message after ``first_text``, passed on only if it opens
+        with a tool block (agent.backends.tool_continuation)."""
+        stats.continued = True
+        first_reason = stats.stop_reason
+        answered = [*messages, {"role": "assistant", "content": first_text}]
+        follow = self._start(answered, budget - stats.new_tokens, deadline, stats)
+        gate = ContinuationGate()
+        try:
+            async for piece in follow:
+                passed = gate.feed(piece)
+                if passed:
+                    stats.continuation_kept = True
+                    yield passed
+                elif gate.state == "rejected":
+                    break
+        finally:
+            await self._stop(follow, stats)
+        self._raise_on_timeout(stats)
+        if gate.state != "accepted":
+            stats.stop_reason = first_reason  # the short message was the whole answer
 
     def _require_model(self) -> LoadedModel:
         if self._loaded is None or self._executor is None:

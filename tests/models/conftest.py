@@ -8,7 +8,7 @@ real-weight tests are skipped with the reason; in CI (``CI`` set) they fail.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from transformers import PreTrainedTokenizerFast
 
 from agent.backends.model_loading import LoadedModel, LoadOptions, load_model
 from agent.backends.transformers import GenerationOptions, TransformersBackend
-from tests.models.tiny_models import save_tiny_llama, train_tokenizer
+from tests.models.tiny_models import BackendFactory, save_tiny_llama, train_tokenizer
 from tests.models.weights import (
     QWEN25_CODER_05B,
     SMOLLM2_135M,
@@ -25,8 +25,6 @@ from tests.models.weights import (
     converted_folder,
     fetch_gguf,
 )
-
-BackendFactory = Callable[..., TransformersBackend]
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ from agent.runtime import AgentRuntime
 from agent.turns import ChatTurn
 from core.settings import Settings
 from db.database import Database, open_database
-from tests.models.conftest import BackendFactory
+from tests.models.tiny_models import BackendFactory
 
 pytestmark = pytest.mark.slow
 

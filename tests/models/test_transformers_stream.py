@@ -26,8 +26,7 @@ from agent.backends.transformers import (
 from agent.prompt import render_prompt, turns_to_messages
 from agent.protocol import parse_output
 from agent.turns import ChatTurn, ToolCall
-from tests.models.conftest import BackendFactory
-from tests.models.tiny_models import scripted_model, train_tokenizer
+from tests.models.tiny_models import BackendFactory, scripted_model, train_tokenizer
 
 TOOL_BLOCK = "<|begin_of_tool_code|>\nprint(get_current_bill(user_id=1001))\n<|end_of_tool_code|>"
 LONG_ANSWER = (

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,11 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
 from agent.backends.model_loading import LoadedModel, LoadPlan, end_of_turn_ids
+from agent.backends.transformers import TransformersBackend
 from agent.prompt import LLAMA3_CHAT_TEMPLATE
+
+# What the ``make_backend`` fixture returns: loaded model + option overrides -> backend.
+BackendFactory = Callable[..., TransformersBackend]
 
 SPECIAL_TOKENS = [
     "<|begin_of_text|>",
