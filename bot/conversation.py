@@ -78,11 +78,23 @@ async def answer_customer(
     """
     stored_id = await _store(services, message)
     finished = await services.turns.run(
-        message.chat_id, _converse(bot, services, message, stored_id)
+        message.chat_id, _converse_in_turn_slot(bot, services, message, stored_id)
     )
     if not finished:
         log.info("chat %s: turn cancelled by the customer", message.chat_id)
         await mark_message(services, stored_id, FAILED)
+
+
+async def _converse_in_turn_slot(
+    bot: ExtBot[None], services: BotServices, message: CustomerMessage, stored_id: int
+) -> None:
+    """:func:`_converse` once fewer than ``telegram.max_concurrent_turns`` turns run.
+
+    Turns beyond that wait here, their message stored, showing nothing yet:
+    more turns at once would each take longer and send more "typing" renewals.
+    """
+    async with services.turn_slots:
+        await _converse(bot, services, message, stored_id)
 
 
 async def _converse(

@@ -6,6 +6,7 @@ there is no module-level state.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from agent.client import AgentClient
@@ -40,6 +41,8 @@ class BotServices:
     database: Database
     agent: AgentClient
     rate_limiter: UserRateLimiter
+    # One per turn running (telegram.max_concurrent_turns).
+    turn_slots: asyncio.Semaphore
     turns: ActiveTurns = field(default_factory=ActiveTurns)
     confirmations: ConfirmationsInFlight = field(default_factory=ConfirmationsInFlight)
 
@@ -51,6 +54,7 @@ class BotServices:
             database=database,
             agent=agent,
             rate_limiter=UserRateLimiter(limit.messages, limit.per_seconds),
+            turn_slots=asyncio.Semaphore(settings.telegram.max_concurrent_turns),
         )
 
     def is_admin(self, telegram_user_id: int) -> bool:

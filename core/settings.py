@@ -40,6 +40,8 @@ class TelegramSettings(_Section):
     stream_edit_interval_s: float = Field(1.0, ge=0.1)
     # A turn answered sooner shows no "typing" and no preview (0: show them at once).
     preview_after_s: float = Field(0.5, ge=0)
+    # Customer turns run at once; later ones wait, their messages stored.
+    max_concurrent_turns: int = Field(16, ge=1)
     rate_limit: RateLimitSettings = RateLimitSettings()
     # The bot's own pacing of its messages across all chats (Telegram: about 30/s).
     max_messages_per_s: float = Field(30.0, gt=0)
