@@ -48,7 +48,7 @@ from db.seed import istanbul_today
 OURS, ECHO = "ours", "echo"
 DEFAULT_CHATS = 200
 DEFAULT_MESSAGES = 2000
-DEFAULT_THINK_S = 2.0
+DEFAULT_THINK_S = 20.0
 WARM_UP = (Say("/help", "command"), Say("merhaba", "smalltalk"))
 
 

@@ -55,6 +55,13 @@ class BotSubprocess:
         self._stderr_path = work_dir / f"{kind}.stderr"
         self._process: asyncio.subprocess.Process | None = None
 
+    @property
+    def pid(self) -> int:
+        """The bot process's id (``bench.load`` samples its memory)."""
+        if self._process is None:
+            raise RuntimeError("the bot process has not been started")
+        return self._process.pid
+
     async def start(self) -> None:
         """Start the process and wait until its bot polls."""
         with self._stderr_path.open("wb") as stderr:
