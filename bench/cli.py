@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import history, pipeline, sweep
+from bench import history, load, pipeline, sweep
 from core.config_loader import load_settings_or_exit
 
 
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     pipeline.add_parser(commands)
     sweep.add_parser(commands)
     history.add_parser(commands)
+    load.add_parser(commands)
     return parser
 
 
