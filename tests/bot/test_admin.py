@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from sqlalchemy import make_url
 
 from bot.standin import StandinDriver
 from core.settings import Settings
@@ -32,7 +33,9 @@ async def test_admin_sees_the_system_status(
         "Araç sayısı: 19",
     ):
         assert line in text
-    assert "Veritabanı: sqlite, " in text
+    # The database the suite runs on: SQLite, or PostgreSQL (TEST_DATABASE_URL).
+    dialect = make_url(bot_settings.database.url).get_backend_name()
+    assert f"Veritabanı: {dialect}, " in text
     assert "Çalışma süresi: " in text
 
 
