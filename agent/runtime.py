@@ -276,6 +276,7 @@ class AgentRuntime:
                 memory_mb=backend.memory_mb,
                 error=backend.error,
                 reason=backend.extra.get("reason"),
+                details={key: str(value) for key, value in backend.extra.items()},
             ),
             arac_sayisi=len(self.registry),
             uptime_s=round(time.monotonic() - self._started, 1),

@@ -24,6 +24,8 @@ class ModelServiceStatus(BaseModel):
     error: str | None = None
     reason: str | None = None
     tokens_per_s: float = 0.0
+    # Backend-specific facts (server URL and health for `openai`, load timings ...).
+    details: dict[str, str] = {}
 
 
 class SystemStatus(BaseModel):
