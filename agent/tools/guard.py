@@ -46,15 +46,25 @@ def admit(registry: Registry, call: ToolCall, ctx: ToolContext) -> tuple[Tool, d
     return found, found.validate(arguments)
 
 
+# Other names models use for the customer number (the contract says user_id;
+# small models write customer_id). They are checked like user_id, then renamed.
+USER_ID_ALIASES: tuple[str, ...] = ("customer_id",)
+
+
 def bind_customer(tool: Tool, arguments: Mapping[str, Any], ctx: ToolContext) -> dict[str, Any]:
     """``arguments`` with ``user_id`` set to the linked customer; FORBIDDEN for anyone else."""
     bound = dict(arguments)
     if not tool.takes_user_id or ctx.customer_id is None:
         return bound
-    claimed = bound.get("user_id")
-    if claimed is None or claimed == "":
-        bound["user_id"] = ctx.customer_id
-        return bound
+    claims = [bound.pop(name) for name in ("user_id", *USER_ID_ALIASES) if name in bound]
+    for claimed in claims:
+        if claimed is not None and claimed != "":
+            _check_own(tool, claimed, ctx)
+    bound["user_id"] = ctx.customer_id
+    return bound
+
+
+def _check_own(tool: Tool, claimed: Any, ctx: ToolContext) -> None:
     number = _as_customer_number(claimed)
     if number is None:
         raise ToolError(
@@ -69,8 +79,6 @@ def bind_customer(tool: Tool, arguments: Mapping[str, Any], ctx: ToolContext) ->
             ctx.chat_id,
         )
         raise ToolError(errors.FORBIDDEN, FORBIDDEN_MESSAGE, {"user_id": claimed})
-    bound["user_id"] = ctx.customer_id
-    return bound
 
 
 def _as_customer_number(value: Any) -> int | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.tools import ToolContext, call_read_only, execute
+from agent.tools import ToolContext, ToolOutcome, call_read_only, execute
 from agent.tools.registry import Registry
 from agent.turns import ToolCall
 from db.engine import create_engine, session_factory
@@ -39,6 +39,21 @@ async def test_a_missing_or_textual_user_id_means_the_linked_customer(call: Call
     assert as_text.data == missing.data
     nonsense = await call(1002, "get_customer_profile", user_id="ben")
     assert nonsense.error_code == "INVALID_USER"
+
+
+async def test_customer_id_is_read_as_user_id_and_guarded_the_same_way(
+    registry: Registry, context: ContextFactory
+) -> None:
+    # Small models write customer_id (the model-format reference saw
+    # get_current_bill(customer_id=1001)); it means the same customer number.
+    async def bill(**arguments: object) -> ToolOutcome:
+        return await execute(registry, ToolCall("get_current_bill", arguments), context(1001))
+
+    own = await bill(customer_id=1001)
+    assert own.kind == "result"
+    assert own.data["user_id"] == 1001
+    assert (await bill(customer_id=1002)).error_code == "FORBIDDEN"
+    assert (await bill(user_id=1001, customer_id="1002")).error_code == "FORBIDDEN"
 
 
 async def test_an_unlinked_chat_is_asked_to_share_its_phone_number(call: CallTool) -> None:
