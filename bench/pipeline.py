@@ -9,9 +9,10 @@ the same traffic on a fresh stand-in. Two phases, each for both bots:
 - capacity: customers send their next message as soon as the last one is
   answered (no thinking); messages/s is the pipeline's capacity, and our
   capacity over the echo bot's is the cost of everything we add;
-- paced: customers think ``--think-s`` seconds on average (exponential)
-  before each message, a load both bots can carry; the latency percentiles
-  are what customers feel, and ours minus the echo bot's is what we add.
+- paced: customers think ``--think-s`` seconds on average (0.5 to 1.5 times
+  that, uniformly) before each message, a load both bots can carry; the
+  latency percentiles are what customers feel, and ours minus the echo
+  bot's is what we add.
 
 The last line printed is one JSON object with every figure.
 """
@@ -48,7 +49,7 @@ from db.seed import istanbul_today
 OURS, ECHO = "ours", "echo"
 DEFAULT_CHATS = 200
 DEFAULT_MESSAGES = 2000
-DEFAULT_THINK_S = 20.0
+DEFAULT_THINK_S = 15.0
 WARM_UP = (Say("/help", "command"), Say("merhaba", "smalltalk"))
 
 
@@ -143,6 +144,8 @@ async def run_bot(
             wall_s = time.perf_counter() - started
             harness_cpu_s = time.process_time() - harness_started
             figures = await bot.stop()
+            if any(r.outcome == "lost" for chat in per_chat for r in chat):
+                print(f"{kind}: messages lost; the bot's stderr ends:\n{bot.stderr_tail()}")
         finally:
             bot.kill()
             watching.cancel()

@@ -114,6 +114,10 @@ class BotSubprocess:
             raise self._failure(f"exited with status {self._process.returncode}")
         return dict(json.loads(line))
 
+    def stderr_tail(self, characters: int = 3000) -> str:
+        """The end of what the process wrote to stderr (errors, tracebacks)."""
+        return self._stderr_path.read_text(errors="replace")[-characters:]
+
     def _failure(self, what: str) -> BotProcessError:
-        tail = self._stderr_path.read_text(errors="replace")[-3000:]
+        tail = self.stderr_tail()
         return BotProcessError(f"{self.kind} bot process {what}; its stderr ends:\n{tail}")

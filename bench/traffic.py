@@ -103,8 +103,10 @@ def chat_scripts(chats: int, messages: int, *, seed: int = 7) -> list[list[Step]
 
 
 def think_times(scripts: list[list[Step]], mean_s: float, *, seed: int = 11) -> list[list[float]]:
-    """Seconds each customer reads and types before each step (exponential, mean ``mean_s``)."""
+    """Seconds each customer reads and types before each step: uniform, 0.5 to 1.5 x ``mean_s``.
+
+    Bounded on purpose: the phase lasts as long as its slowest chat, and the
+    spread still keeps the chats from sending in step.
+    """
     rng = random.Random(seed)
-    return [
-        [rng.expovariate(1 / mean_s) if mean_s > 0 else 0.0 for _ in script] for script in scripts
-    ]
+    return [[rng.uniform(0.5, 1.5) * mean_s for _ in script] for script in scripts]
