@@ -78,6 +78,12 @@ async def test_iptal_cancels_a_turn_still_waiting_for_its_slot(
         bot.driver.send_text(first, "bir sorum var")
         await bot.driver.wait_for(lambda: model.writing == 1, timeout=5)
         bot.driver.send_text(second, "benim de bir sorum var")
+        # /iptal must reach a turn that exists: wait until Ayşe's is queued for a slot.
+        # (Nothing reaches Telegram while it waits, so poll rather than wait_for.)
+        turns = bot.application.bot_data[SERVICES_KEY].turns
+        async with asyncio.timeout(5):
+            while not turns.running(second.id):  # noqa: ASYNC110 (no event to wait on)
+                await asyncio.sleep(0.01)
         (cancelled,) = await bot.say(second, "/iptal")
         await bot.settle()
 
