@@ -66,6 +66,8 @@ def plot(points: list[dict[str, Any]], out: Path, title: str) -> None:
         axis.plot(chats, [p[key] for p in points], "o-", label="Telekom Asistan (rules)")
         axis.plot(chats, [p[f"echo_{key}"] for p in points], "s--", label="bare PTB echo bot")
         axis.set_xscale("log")
+        axis.set_xticks(chats, [str(n) for n in chats])
+        axis.minorticks_off()
         axis.set_xlabel("chats in flight (no thinking time)")
         axis.set_ylabel(label)
         axis.grid(True, alpha=0.3)
