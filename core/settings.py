@@ -102,6 +102,14 @@ class ModelSettings(_Section):
     max_new_tokens: int = Field(512, ge=1)
     temperature: float = Field(0.6, ge=0)
     top_p: float = Field(0.9, gt=0, le=1)
+    # An instruction before the dialogue, for general models in demos (the fine-tune needs none).
+    system_prompt: str = ""
+    # transformers backend: requests decoded together, and more waiting for a row.
+    max_batch_size: int = Field(16, ge=1, le=1024)
+    max_queued_requests: int = Field(64, ge=0)
+    batch_window_ms: float = Field(5.0, ge=0, le=1000)
+    # Memory for the keys and values of recent prompts, reused by the next step (0: off).
+    kv_reuse_mb: float = Field(1024.0, ge=0)
     fallback_to_rules: bool = True
     openai: OpenAISettings = OpenAISettings()
 
@@ -156,6 +164,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "MODEL_NAME": "model.name",
     "MODEL_GGUF_FILE": "model.gguf_file",
     "MODEL_DEVICE": "model.device",
+    "MODEL_QUANTIZATION": "model.quantization",
     "OPENAI_BASE_URL": "model.openai.base_url",
     "OPENAI_API_KEY": "model.openai.api_key",
     "LOG_LEVEL": "logging.level",

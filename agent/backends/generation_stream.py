@@ -1,13 +1,14 @@
-"""One ``generate()`` call in a worker thread, read on the event loop as a text stream.
+"""One assistant message generated on the scheduler's thread, read on the event loop as text.
 
-``MessageGeneration`` starts ``model.generate`` on a thread executor with a
-``TokenStreamer``: each new token is decoded incrementally in the worker
-thread and its text handed to the event loop through an ``asyncio.Queue``
-(``call_soon_threadsafe``), so the loop never blocks and chunks arrive as
-they are produced.
+``MessageGeneration`` is the event-loop side of one sequence in the batching
+scheduler (``agent.backends.batch_scheduler``): the scheduler's thread hands
+it each new token (``on_token``); a ``TokenStreamer`` decodes it
+incrementally there and passes the text to the event loop through an
+``asyncio.Queue`` (``call_soon_threadsafe``), so the loop never blocks and
+chunks arrive as they are produced. ``on_finish`` closes the stream.
 
-Stopping is cooperative, through a ``StopSignal`` that a ``StoppingCriteria``
-checks after every token:
+Stopping is cooperative, through a ``StopSignal`` the scheduler checks after
+every token:
 
 - the streamer sets it the moment a tool-call block closes (end tag after a
   begin tag, any spelling the parser accepts), so no token is generated past
@@ -16,32 +17,31 @@ checks after every token:
   stream, the turn was cancelled) or the backend closes;
 - the signal's deadline stops a generation that runs too long.
 
-End-of-turn tokens (``<|eot_id|>``, the tokenizer's eos) stop ``generate``
-itself through ``eos_token_id``.
+End-of-turn tokens (``<|eot_id|>``, the tokenizer's eos) end the sequence in
+the scheduler itself.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, Final
-
-import torch
-from transformers import StoppingCriteria
-from transformers.generation.streamers import BaseStreamer
+from typing import TYPE_CHECKING, Any, Final
 
 from agent.backends.tool_continuation import StopReason
 from agent.protocol.tags import LONGEST_TAG, TAG_PATTERN, tag_kind
 
+if TYPE_CHECKING:
+    from agent.backends.batch_scheduler import SequenceEnd
+
 log = logging.getLogger(__name__)
 
-# How long a reader waits for the worker to notice a stop before giving up
-# waiting (the worker still stops at its next token; this only bounds the wait).
+# How long a reader waits for the scheduler to notice a stop before giving up
+# waiting (the row still stops at its next step; this only bounds the wait).
 STOP_WAIT_S: Final = 10.0
 _REPLACEMENT_CHAR: Final = "\ufffd"
 
@@ -51,14 +51,16 @@ class StopSignal:
 
     def __init__(self, deadline: float | None = None) -> None:
         self._event = threading.Event()
+        self._lock = threading.Lock()
         self._deadline = deadline
         self.reason: StopReason | None = None
 
     def stop(self, reason: StopReason) -> None:
         """Ask the generation to stop; the first reason wins."""
-        if not self._event.is_set():
-            self.reason = reason
-            self._event.set()
+        with self._lock:
+            if not self._event.is_set():
+                self.reason = reason
+                self._event.set()
 
     def should_stop(self) -> bool:
         """Whether generation must stop now (checked by the worker after each token)."""
@@ -68,17 +70,6 @@ class StopSignal:
             self.stop("timeout")
             return True
         return False
-
-
-class StopOnSignal(StoppingCriteria):
-    """Ends every sequence of the batch once the signal says stop."""
-
-    def __init__(self, signal: StopSignal) -> None:
-        self._signal = signal
-
-    def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.BoolTensor:
-        stop = self._signal.should_stop()
-        return torch.full((input_ids.shape[0],), stop, dtype=torch.bool, device=input_ids.device)
 
 
 class IncrementalDecoder:
@@ -145,11 +136,12 @@ class ToolBlockWatcher:
         return None
 
 
-class TokenStreamer(BaseStreamer):
-    """Receives the ids ``generate`` produces (worker thread) and delivers text.
+class TokenStreamer:
+    """Turns one sequence's new token ids (scheduler thread) into text pieces for ``deliver``.
 
-    ``deliver`` is called with each new piece of text. Only batch size 1 is
-    supported; batching would keep one decoder and one watcher per row.
+    It decodes incrementally and watches for the end of a tool-call block:
+    the text after the end tag is dropped and the signal is stopped
+    (``"tool_block"``), so the scheduler takes the row out after this token.
     """
 
     def __init__(
@@ -159,24 +151,21 @@ class TokenStreamer(BaseStreamer):
         self._watcher = ToolBlockWatcher()
         self._signal = signal
         self._deliver = deliver
-        self._prompt_skipped = False
         self.token_ids: list[int] = []
         self.first_token_at: float | None = None
         self.tool_block_closed = False
 
-    def put(self, value: torch.Tensor) -> None:
-        if not self._prompt_skipped:
-            self._prompt_skipped = True  # generate() first passes the prompt itself
+    def push(self, token_id: int) -> None:
+        """One new token of the sequence."""
+        if self.tool_block_closed:
             return
-        for token_id in value.reshape(-1).tolist():
-            if self.tool_block_closed:
-                return
-            self.token_ids.append(int(token_id))
-            if self.first_token_at is None:
-                self.first_token_at = time.monotonic()
-            self._emit(self._decoder.push(int(token_id)))
+        self.token_ids.append(token_id)
+        if self.first_token_at is None:
+            self.first_token_at = time.monotonic()
+        self._emit(self._decoder.push(token_id))
 
     def end(self) -> None:
+        """The sequence ended: pass on any text still held back."""
         if not self.tool_block_closed:
             self._emit(self._decoder.flush())
 
@@ -193,38 +182,36 @@ class TokenStreamer(BaseStreamer):
 
 @dataclass(frozen=True)
 class GenerationOutcome:
-    """How one ``generate`` call ended."""
+    """How one message's generation ended."""
 
     new_tokens: int
     stop_reason: StopReason
     first_token_at: float | None
+    reused_prompt_tokens: int = 0
 
 
 class MessageGeneration:
-    """One assistant message generated in the worker thread, read as async text chunks.
+    """One assistant message generated by the scheduler, read as async text chunks.
 
-    Create it on the event loop, iterate it (``async for piece in generation``),
-    and always ``await stop()`` afterwards (idempotent; it waits for the worker and re-raises
-    its error). ``outcome`` is set by the worker before its last chunk.
+    Create it on the event loop, submit its ``on_token`` and ``on_finish`` to
+    the scheduler, iterate it (``async for piece in generation``), and always
+    ``await stop()`` afterwards (idempotent; it waits for the sequence to leave
+    the batch and re-raises its error). ``outcome`` is set before the last chunk.
     """
 
     def __init__(
-        self,
-        executor: Executor,
-        run: Callable[[TokenStreamer, StopSignal], None],
-        tokenizer: Any,
-        end_of_turn_ids: Sequence[int],
-        deadline: float | None,
+        self, tokenizer: Any, end_of_turn_ids: Sequence[int], deadline: float | None
     ) -> None:
         self._loop = asyncio.get_running_loop()
         self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self._done: asyncio.Future[BaseException | None] = self._loop.create_future()
         self.signal = StopSignal(deadline)
         self._end_of_turn_ids = frozenset(end_of_turn_ids)
         self._streamer = TokenStreamer(tokenizer, self.signal, self._deliver)
+        self._finish_lock = threading.Lock()
         self._pieces: list[str] = []
         self._finished = False
         self.outcome: GenerationOutcome | None = None
-        self._future = asyncio.wrap_future(executor.submit(self._work, run))
 
     @property
     def text(self) -> str:
@@ -235,7 +222,7 @@ class MessageGeneration:
         return self
 
     async def __anext__(self) -> str:
-        """The next piece of text as it is generated; ends when the worker is done."""
+        """The next piece of text as it is generated; ends when the sequence is done."""
         if self._finished:
             raise StopAsyncIteration
         item = await self._queue.get()
@@ -246,26 +233,31 @@ class MessageGeneration:
         return item
 
     async def stop(self) -> None:
-        """Stop the worker if it still runs, wait for it, and re-raise its failure."""
-        if not self._future.done():
+        """Stop the sequence if it still runs, wait for it to end, and re-raise its failure."""
+        if not self._done.done():
             self.signal.stop("cancelled")
-        done, _ = await asyncio.wait({self._future}, timeout=STOP_WAIT_S)
+        done, _ = await asyncio.wait({self._done}, timeout=STOP_WAIT_S)
         if not done:
-            log.error("generation worker did not stop within %.0f s", STOP_WAIT_S)
+            log.error("the generation did not stop within %.0f s", STOP_WAIT_S)
             return
-        self._future.result()
+        error = self._done.result()
+        if error is not None:
+            raise error
 
-    def _deliver(self, item: str | None) -> None:
-        try:
-            self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
-        except RuntimeError:  # the event loop is gone: nobody reads any more
-            self.signal.stop("cancelled")
+    # -- called on the scheduler's thread ------------------------------------------------------
 
-    def _work(self, run: Callable[[TokenStreamer, StopSignal], None]) -> None:
-        streamer = self._streamer
-        try:
-            run(streamer, self.signal)
-        finally:
+    def on_token(self, token_id: int) -> None:
+        """A new token of this message."""
+        self._streamer.push(token_id)
+
+    def on_finish(self, end: SequenceEnd) -> None:
+        """The sequence left the batch (the first call counts); closes the stream."""
+        with self._finish_lock:
+            if self.outcome is not None:
+                return
+            streamer = self._streamer
+            if end.error is None:
+                streamer.end()
             reason = self.signal.reason
             if reason is None:
                 last = streamer.token_ids[-1] if streamer.token_ids else None
@@ -274,5 +266,18 @@ class MessageGeneration:
                 new_tokens=len(streamer.token_ids),
                 stop_reason=reason,
                 first_token_at=streamer.first_token_at,
+                reused_prompt_tokens=end.reused_tokens,
             )
-            self._deliver(None)
+        self._deliver(None)
+        with contextlib.suppress(RuntimeError):  # RuntimeError: the event loop is gone
+            self._loop.call_soon_threadsafe(self._settle, end.error)
+
+    def _settle(self, error: BaseException | None) -> None:
+        if not self._done.done():
+            self._done.set_result(error)
+
+    def _deliver(self, item: str | None) -> None:
+        try:
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
+        except RuntimeError:  # the event loop is gone: nobody reads any more
+            self.signal.stop("cancelled")

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from agent.backends.base import Backend, BackendStatus
+from agent.backends.model_source import ModelLoadError, is_cached, resolve_source
 from agent.backends.rules import RulesBackend
 from core.settings import ModelSettings, Settings
 
@@ -92,7 +93,7 @@ class BackendManager:
         if kind == "rules":
             return RulesBackend(), None
         if kind == "auto":
-            ready, reason = await asyncio.to_thread(_model_ready, wanted)
+            ready, reason = await asyncio.to_thread(_model_ready, wanted, self._settings.base_dir)
             if not ready:
                 log.info("auto backend: using rules because %s", reason)
                 return RulesBackend(reason=f"auto: {reason}"), None
@@ -125,21 +126,25 @@ async def _load_model_backend(kind: str, wanted: ModelSettings, settings: Settin
         raise BackendLoadError(f"{type(exc).__name__}: {exc}") from exc
 
 
-def _model_ready(model: ModelSettings) -> tuple[bool, str]:
-    """Whether ``auto`` may use the transformers backend, and if not, why."""
+def _model_ready(model: ModelSettings, base_dir: Path) -> tuple[bool, str]:
+    """Whether ``auto`` may use the transformers backend, and if not, why.
+
+    The weights are looked for as the loader looks for them
+    (``model_source.resolve_source``: ``model.name`` and ``model.gguf_file``,
+    relative paths from the config file's folder).
+    """
     if importlib.util.find_spec("torch") is None:
         return False, "torch is not installed"
     import torch
 
     if not torch.cuda.is_available():
         return False, "no CUDA device"
-    if Path(model.name).expanduser().exists():
-        return True, "local weights found"
     try:
-        from huggingface_hub import try_to_load_from_cache
-    except ImportError:
-        return False, "huggingface_hub is not installed"
-    cached = try_to_load_from_cache(model.name, "config.json")
-    if isinstance(cached, str):
+        source = resolve_source(model.name, model.gguf_file, base_dir)
+    except ModelLoadError as exc:
+        return False, str(exc)
+    if source.is_local:
+        return True, "local weights found"
+    if is_cached(source):
         return True, "weights found in the Hugging Face cache"
     return False, f"weights for {model.name} are not on this machine"

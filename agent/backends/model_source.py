@@ -90,7 +90,7 @@ def local_files_only(source: ModelSource) -> bool:
     """
     if source.is_local:
         return True
-    if _is_cached(source):
+    if is_cached(source):
         log.info("model %s: using the local Hugging Face cache", source.location)
         return True
     if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in _TRUE_VALUES:
@@ -138,7 +138,8 @@ def _looks_like_path(value: str) -> bool:
     )
 
 
-def _is_cached(source: ModelSource) -> bool:
+def is_cached(source: ModelSource) -> bool:
+    """Whether a hub source's weights are in the local Hugging Face cache."""
     try:
         from huggingface_hub import try_to_load_from_cache
     except ImportError:

@@ -10,43 +10,45 @@ One ``stream(request)`` is one model step of the agent loop:
 1. the dialogue becomes chat messages (``turns_to_messages`` with the
    configured customer hint) and the prompt text (``render_prompt``: the
    tokenizer's chat template, else the built-in Llama-3 format);
-2. ``generate`` runs in the backend's worker thread and its text is yielded
-   as it is produced (``agent.backends.generation_stream``); it stops at the
-   end of a tool-call block, at an end-of-turn token, at the token limit, when
-   the consumer closes the stream, or at the timeout (``GenerationTimeoutError``);
+2. the prompt's token ids go to the batching scheduler
+   (``agent.backends.batch_scheduler``), which decodes every concurrent
+   request in shared forward passes on its own thread and reuses the cached
+   keys and values of a prompt's known start (the previous step of the same
+   turn); the text is yielded as it is produced
+   (``agent.backends.generation_stream``). A message stops at the end of a
+   tool-call block, at an end-of-turn token, at the token limit, when the
+   consumer closes the stream, or at the timeout (``GenerationTimeoutError``),
+   each without disturbing the other requests in the batch;
 3. after a short message that ended its turn, the model may write one more
    assistant message, passed on only if it opens with a tool-call block
    (``agent.backends.tool_continuation`` holds the rules and the reasons).
 
-One generation runs at a time per model: requests wait for the model in
-arrival order (an ``asyncio.Semaphore``). Batching several chats onto the GPU
-replaces exactly that slot with a scheduler; nothing else here assumes one
-request at a time.
+At most ``max_batch_size`` requests are decoded together and
+``max_queued`` more wait for a row; later requests wait on the event loop
+for a place (back-pressure), within their time limit.
 """
 
 from __future__ import annotations
 
 import asyncio
-import copy
 import gc
 import logging
 import time
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import torch
-from transformers import StoppingCriteriaList
 
 from agent.backends.base import BackendStatus, GenerationRequest, LoadState
-from agent.backends.generation_stream import (
-    MessageGeneration,
-    StopOnSignal,
-    StopSignal,
-    TokenStreamer,
+from agent.backends.batch_scheduler import (
+    BatchingOptions,
+    BatchScheduler,
+    SchedulerClosedError,
+    SequenceJob,
 )
+from agent.backends.generation_stream import MessageGeneration
 from agent.backends.model_loading import (
     LoadedModel,
     LoadOptions,
@@ -55,6 +57,7 @@ from agent.backends.model_loading import (
     process_memory_mb,
 )
 from agent.backends.model_source import ModelLoadError
+from agent.backends.token_choice import TokenChoice
 from agent.backends.tool_continuation import (
     ContinuationGate,
     StopReason,
@@ -105,7 +108,12 @@ class GenerationOptions:
             top_p=model.top_p,
             timeout_s=agent.timeout_s,
             customer_hint=agent.customer_hint,
+            system_prompt=model.system_prompt,
         )
+
+    def token_choice(self) -> TokenChoice:
+        """How each next token is chosen under these options."""
+        return TokenChoice(temperature=self.temperature, top_p=self.top_p)
 
 
 @dataclass
@@ -113,8 +121,9 @@ class GenerationStats:
     """Figures of one ``stream`` call, filled in as it runs (benchmarks, tests, status)."""
 
     prompt_tokens: int = 0
+    reused_prompt_tokens: int = 0  # prompt tokens whose keys and values came from the cache
     new_tokens: int = 0
-    queue_wait_s: float = 0.0
+    queue_wait_s: float = 0.0  # waiting for a place among the admitted requests
     first_chunk_s: float | None = None  # from the call to the first text chunk
     stop_reason: StopReason | None = None
     continued: bool = False  # a second assistant message was tried
@@ -126,16 +135,22 @@ class TransformersBackend:
 
     name = "transformers"
 
-    def __init__(self, model_name: str, generation: GenerationOptions) -> None:
+    def __init__(
+        self,
+        model_name: str,
+        generation: GenerationOptions,
+        batching: BatchingOptions | None = None,
+    ) -> None:
         self._model_name = model_name
         self._generation = generation
+        self._batching = batching if batching is not None else BatchingOptions()
         self._state: LoadState = "not_loaded"
         self._stage: str | None = None
         self._error: str | None = None
         self._loaded: LoadedModel | None = None
-        self._executor: ThreadPoolExecutor | None = None
-        self._slot = asyncio.Semaphore(1)
-        self._running: set[MessageGeneration] = set()
+        self._scheduler: BatchScheduler | None = None
+        places = self._batching.max_batch_size + self._batching.max_queued
+        self._admitted = asyncio.Semaphore(places)
         self._generations = 0
         self._last: GenerationStats | None = None
 
@@ -154,19 +169,22 @@ class TransformersBackend:
 
     def attach(self, loaded: LoadedModel) -> None:
         """Serve an already loaded model."""
+        pad = loaded.tokenizer.pad_token_id
         self._loaded = loaded
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="generate")
+        self._scheduler = BatchScheduler(
+            loaded.model,
+            pad_token_id=pad if pad is not None else loaded.end_of_turn_ids[0],
+            choice=self._generation.token_choice(),
+            options=self._batching,
+        )
         self._state, self._stage, self._error = "loaded", None, None
 
     async def close(self) -> None:
-        """Stop any generation, then free the model (and the GPU memory it held)."""
-        for generation in list(self._running):
-            generation.signal.stop("cancelled")
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            try:
-                await asyncio.wait_for(asyncio.to_thread(executor.shutdown, True), _CLOSE_WAIT_S)
-            except TimeoutError:
+        """Stop every generation, then free the model (and the GPU memory it held)."""
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            stopped = await asyncio.to_thread(scheduler.close, _CLOSE_WAIT_S)
+            if not stopped:
                 log.error("the generation thread did not stop within %.0f s", _CLOSE_WAIT_S)
         on_gpu = self._loaded is not None and self._loaded.plan.device.startswith("cuda")
         self._loaded = None
@@ -185,14 +203,14 @@ class TransformersBackend:
 
         ``stats``, when given, is filled in as the generation runs. Raises
         GenerationTimeoutError when the model step exceeds ``timeout_s`` (waiting
-        for the model included) and BackendUnavailableError without a model.
+        for a place included) and BackendUnavailableError without a model.
         """
         stats = stats if stats is not None else GenerationStats()
         started = time.monotonic()
         deadline = started + self._generation.timeout_s
         self._require_model()
         try:
-            await asyncio.wait_for(self._slot.acquire(), self._generation.timeout_s)
+            await asyncio.wait_for(self._admitted.acquire(), self._generation.timeout_s)
         except TimeoutError:
             raise GenerationTimeoutError("timed out waiting for the model") from None
         try:
@@ -216,7 +234,7 @@ class TransformersBackend:
                     async for piece in pieces:
                         yield piece
         finally:
-            self._slot.release()
+            self._admitted.release()
 
     async def _continuation(
         self,
@@ -247,10 +265,10 @@ class TransformersBackend:
         if gate.state != "accepted":
             stats.stop_reason = first_reason  # the short message was the whole answer
 
-    def _require_model(self) -> LoadedModel:
-        if self._loaded is None or self._executor is None:
+    def _require_model(self) -> tuple[LoadedModel, BatchScheduler]:
+        if self._loaded is None or self._scheduler is None:
             raise BackendUnavailableError(f"model {self._model_name} is {self._state}")
-        return self._loaded
+        return self._loaded, self._scheduler
 
     def _messages(self, request: GenerationRequest) -> list[Message]:
         messages = turns_to_messages(
@@ -269,40 +287,35 @@ class TransformersBackend:
     def _start(
         self, messages: list[Message], max_new_tokens: int, deadline: float, stats: GenerationStats
     ) -> MessageGeneration:
-        """Render, tokenise and start generating one assistant message."""
-        loaded = self._require_model()
-        assert self._executor is not None  # checked by _require_model
+        """Render, tokenise and submit one assistant message to the scheduler."""
+        loaded, scheduler = self._require_model()
         prompt = render_prompt(messages, loaded.tokenizer)
-        inputs = loaded.tokenizer(prompt, add_special_tokens=False, return_tensors="pt")
-        inputs = inputs.to(loaded.model.device)
-        prompt_tokens = int(inputs["input_ids"].shape[1])
-        stats.prompt_tokens = stats.prompt_tokens or prompt_tokens
-        new_tokens = _fit_context(loaded, prompt_tokens, max_new_tokens)
-        config = self._generation_config(loaded, new_tokens)
-
-        def run(streamer: TokenStreamer, signal: StopSignal) -> None:
-            with torch.inference_mode():
-                loaded.model.generate(
-                    **inputs,
-                    generation_config=config,
-                    streamer=streamer,
-                    stopping_criteria=StoppingCriteriaList([StopOnSignal(signal)]),
-                )
-
-        generation = MessageGeneration(
-            self._executor, run, loaded.tokenizer, loaded.end_of_turn_ids, deadline
+        prompt_ids = list(loaded.tokenizer(prompt, add_special_tokens=False)["input_ids"])
+        stats.prompt_tokens = stats.prompt_tokens or len(prompt_ids)
+        new_tokens = _fit_context(loaded, len(prompt_ids), max_new_tokens)
+        generation = MessageGeneration(loaded.tokenizer, loaded.end_of_turn_ids, deadline)
+        job = SequenceJob(
+            prompt_ids=prompt_ids,
+            max_new_tokens=new_tokens,
+            end_of_turn_ids=frozenset(loaded.end_of_turn_ids),
+            signal=generation.signal,
+            on_token=generation.on_token,
+            on_finish=generation.on_finish,
         )
-        self._running.add(generation)
+        try:
+            scheduler.submit(job)
+        except SchedulerClosedError as exc:
+            raise BackendUnavailableError(f"model {self._model_name} is closing") from exc
         return generation
 
     async def _stop(self, generation: MessageGeneration, stats: GenerationStats) -> None:
-        """Stop one message's generation, wait for the worker, and count what it produced."""
+        """Stop one message's generation, wait for it to leave the batch, count what it made."""
         try:
             await generation.stop()
         finally:
-            self._running.discard(generation)
             if generation.outcome is not None:
                 stats.new_tokens += generation.outcome.new_tokens
+                stats.reused_prompt_tokens += generation.outcome.reused_prompt_tokens
                 stats.stop_reason = generation.outcome.stop_reason
 
     def _raise_on_timeout(self, stats: GenerationStats) -> None:
@@ -321,28 +334,10 @@ class TransformersBackend:
             and should_continue(first.text, outcome.stop_reason, tokens_left)
         )
 
-    def _generation_config(self, loaded: LoadedModel, max_new_tokens: int) -> Any:
-        config = copy.deepcopy(loaded.model.generation_config)
-        config.max_new_tokens = max_new_tokens
-        config.eos_token_id = list(loaded.end_of_turn_ids)
-        pad = loaded.tokenizer.pad_token_id
-        config.pad_token_id = pad if pad is not None else loaded.end_of_turn_ids[0]
-        options = self._generation
-        if options.temperature > 0:
-            config.do_sample = True
-            config.temperature = options.temperature
-            config.top_p = options.top_p
-        else:
-            config.do_sample = False
-            config.temperature = None
-            config.top_p = None
-            config.top_k = None
-        return config
-
     # -- status -----------------------------------------------------------------
 
     def status(self) -> BackendStatus:
-        """What /admin shows: state, device, dtype or quantisation, memory, last generation."""
+        """What /admin shows: state, device, dtype or quantisation, memory, batching, last step."""
         extra: dict[str, str] = {}
         if self._stage and self._state == "loading":
             extra["stage"] = self._stage
@@ -365,7 +360,16 @@ class TransformersBackend:
         extra.update(loaded.details)
         extra["source"] = loaded.source
         extra["load_seconds"] = f"{loaded.load_seconds:.1f}"
-        extra["busy"] = "yes" if self._slot.locked() else "no"
+        if self._scheduler is not None:
+            counters = self._scheduler.counters()
+            extra["busy"] = "yes" if counters.rows or counters.queued else "no"
+            extra["batch_rows"] = f"{counters.rows}/{self._batching.max_batch_size}"
+            extra["queued"] = str(counters.queued)
+            extra["largest_batch"] = str(counters.largest_batch)
+            extra["kv_reuse"] = (
+                f"{counters.kv_reuse_entries} sequences, {counters.kv_reuse_mb:.0f} MB, "
+                f"{counters.reused_tokens} prompt tokens reused"
+            )
         return BackendStatus(
             backend=self.name,
             model_name=self._model_name,
@@ -399,7 +403,7 @@ async def load(model: ModelSettings, settings: Settings) -> TransformersBackend:
     from agent.backends.manager import BackendLoadError
 
     generation = GenerationOptions.from_settings(model, settings.agent)
-    backend = TransformersBackend(model.name, generation)
+    backend = TransformersBackend(model.name, generation, BatchingOptions.from_settings(model))
     try:
         await backend.load(LoadOptions.from_settings(model, settings.base_dir))
     except ModelLoadError as exc:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import pytest
 from transformers import PreTrainedTokenizerFast
 
+from agent.backends.batch_scheduler import BatchingOptions
 from agent.backends.model_loading import LoadedModel, LoadOptions, load_model
 from agent.backends.transformers import GenerationOptions, TransformersBackend
 from tests.models.tiny_models import BackendFactory, save_tiny_llama, train_tokenizer
@@ -47,12 +50,19 @@ def tiny_llama(tiny_llama_folder: Path) -> LoadedModel:
 
 @pytest.fixture
 async def make_backend() -> AsyncIterator[BackendFactory]:
-    """Builds backends serving a given loaded model; closes them after the test."""
-    made: list[TransformersBackend] = []
+    """Builds backends serving a given loaded model; closes them after the test.
 
-    def make(loaded: LoadedModel, **options: object) -> TransformersBackend:
-        settings = {"temperature": 0.0, "max_new_tokens": 400, "customer_hint": "none"}
-        backend = TransformersBackend("test-model", GenerationOptions(**{**settings, **options}))
+    Keyword arguments are ``GenerationOptions`` or ``BatchingOptions`` fields.
+    """
+    made: list[TransformersBackend] = []
+    batching_fields = {field.name for field in fields(BatchingOptions)}
+
+    def make(loaded: LoadedModel, **options: Any) -> TransformersBackend:
+        settings = {"temperature": 0.0, "max_new_tokens": 400, "customer_hint": "none", **options}
+        batching = {key: settings.pop(key) for key in list(settings) if key in batching_fields}
+        backend = TransformersBackend(
+            "test-model", GenerationOptions(**settings), BatchingOptions(**batching)
+        )
         backend.attach(loaded)
         made.append(backend)
         return backend

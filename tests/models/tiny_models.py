@@ -8,17 +8,19 @@
   reads it from disk. The output rows of the special tokens are zeroed so
   that greedy decoding never ends a turn: its output runs to the token limit,
   which the streaming and cancellation tests rely on.
-- ``ScriptedLlama``: the same tiny Llama, run by the real ``generate()``,
-  whose next-token choice follows a script: the k-th ``generate`` call writes
-  ``replies[k]`` and then ``<|eot_id|>``. Random weights cannot be made to
-  say "Bir saniye, kontrol ediyorum." and then open a tool block; the script
-  can, so the stop and continuation logic is tested deterministically.
+- ``ScriptedLlama``: the same tiny Llama, run by the backend's batching
+  scheduler, whose next-token choice follows a script: the k-th sequence it
+  is asked to prefill writes ``replies[k]`` and then ``<|eot_id|>``. Random
+  weights cannot be made to say "Bir saniye, kontrol ediyorum." and then open
+  a tool block; the script can, so the stop and continuation logic is tested
+  deterministically, also for several sequences in one batch.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -106,13 +108,31 @@ def save_tiny_llama(folder: Path, *, chat_template: bool = True, seed: int = 0) 
     return folder
 
 
-class ScriptedLlama(LlamaForCausalLM):
-    """A tiny Llama whose k-th ``generate`` call writes ``replies[k]``, then end of turn.
+@dataclass
+class _Script:
+    """One sequence's progress through its reply."""
 
-    The forward pass runs for real (so the KV cache, the streamer and the
-    stopping criteria see a real model); only the logits are replaced by the
-    script's next token. ``delay_s`` slows each forward pass, like a big model.
-    ``prompts`` records the prompt ids of every call.
+    reply: list[int]
+    next_position: int
+    last_token: int = -1
+    produced: int = 0
+    last_pass: int = 0  # the forward pass that last advanced it
+
+
+class ScriptedLlama(LlamaForCausalLM):
+    """A tiny Llama whose k-th sequence writes ``replies[k]``, then end of turn.
+
+    The forward pass runs for real (so the KV cache, the batching and the
+    stop logic see a real model); only the logits are replaced by each row's
+    next scripted token. Rows of a batch are told apart by what they show: a
+    one-token row at the position right after a script's last token, given
+    that token, continues that script; any other row is a new sequence's
+    prefill (all of its prompt, or the part after a reused prefix) and starts
+    the next script (when several scripts fit, the one advanced last wins,
+    then the oldest: rows keep their order in a batch). ``delay_s`` slows
+    each forward pass, like a big model.
+    ``prompts`` records the token ids each prefill was given;
+    ``batch_sizes`` the rows of every forward pass.
     """
 
     def __init__(
@@ -123,27 +143,67 @@ class ScriptedLlama(LlamaForCausalLM):
         self.end_of_turn = end_of_turn
         self.delay_s = delay_s
         self.prompts: list[list[int]] = []
-        self.forward_passes = 0
-        self._produced = 0
+        self.batch_sizes: list[int] = []
+        self._scripts: list[_Script] = []
 
-    def forward(self, input_ids: Any = None, past_key_values: Any = None, **kwargs: Any) -> Any:
-        prefill = past_key_values is None or past_key_values.get_seq_length() == 0
-        output = super().forward(input_ids=input_ids, past_key_values=past_key_values, **kwargs)
-        self.forward_passes += 1
-        if prefill:
-            self.prompts.append(input_ids[0].tolist())
-            self._produced = 0
-        else:
-            self._produced += input_ids.shape[1]
-        call = len(self.prompts) - 1
-        reply = self.replies[call] if call < len(self.replies) else []
-        token = reply[self._produced] if self._produced < len(reply) else self.end_of_turn
+    @property
+    def forward_passes(self) -> int:
+        return len(self.batch_sizes)
+
+    def forward(
+        self,
+        input_ids: Any = None,
+        attention_mask: Any = None,
+        position_ids: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        output = super().forward(
+            input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids, **kwargs
+        )
+        rows, length = input_ids.shape
+        self.batch_sizes.append(rows)
         logits = torch.full_like(output.logits, -1e4)
-        logits[:, -1, token] = 1e4
+        continued: set[int] = set()
+        for row in range(rows):
+            real = attention_mask[row, -length:].bool()
+            given = input_ids[row][real].tolist()
+            position = int(position_ids[row, -1])
+            script = self._continuing(given, position, continued)
+            if script is None:
+                self.prompts.append(given)
+                reply = (
+                    self.replies[len(self._scripts)]
+                    if len(self._scripts) < len(self.replies)
+                    else []
+                )
+                script = _Script(reply, next_position=position + 1)
+                self._scripts.append(script)
+            continued.add(id(script))
+            script.last_pass = len(self.batch_sizes)
+            token = (
+                script.reply[script.produced]
+                if script.produced < len(script.reply)
+                else self.end_of_turn
+            )
+            script.produced += 1
+            script.last_token, script.next_position = token, position + 1
+            logits[row, -1, token] = 1e4
         output.logits = logits
         if self.delay_s:
             time.sleep(self.delay_s)
         return output
+
+    def _continuing(self, given: list[int], position: int, taken: set[int]) -> _Script | None:
+        if len(given) != 1:
+            return None
+        fitting = [
+            script
+            for script in self._scripts
+            if id(script) not in taken
+            and script.next_position == position
+            and script.last_token == given[0]
+        ]
+        return max(fitting, key=lambda script: script.last_pass, default=None)
 
 
 def scripted_model(

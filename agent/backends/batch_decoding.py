@@ -1,0 +1,290 @@
+"""Several sequences decoded together: one forward pass per step for all of them.
+
+``DecodingBatch`` holds the rows of a batch (one row per sequence), their
+keys and values in one ``DynamicCache`` and a 2-D attention mask that says
+which cache slots of each row hold real tokens. Rows are left-padded: every
+row's newest token sits in the last slot, so one decode step feeds one token
+per row and appends one slot to every row.
+
+- ``add`` prefills new sequences and appends them as rows. Sequences without
+  a reused prefix are prefilled together (left-padded, as ``generate`` pads a
+  batch); a sequence whose first tokens' keys and values are given
+  (``KVPrefix``, from the prefix cache) is prefilled alone, from its first new
+  token. The new rows' slots are then merged into the batch, the shorter side
+  padded on the left with zeros that the mask hides.
+- ``step`` feeds each row its next token.
+- ``keep`` drops the rows that finished and the slots no remaining row uses.
+- ``prefix_of`` copies one row's real keys and values out of the batch, for
+  reuse by the sequence's next prompt.
+
+Every row carries its own position ids (the count of its real tokens), so a
+row's output does not depend on its padding: under greedy decoding each row
+produces what it would produce alone, up to floating-point rounding of the
+larger matrix products.
+
+Only full-attention models are supported (Llama, Qwen2, SmolLM2 ...): the
+cache is built from plain ``DynamicLayer``s, whatever the model's config says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from transformers import DynamicCache
+
+# Keys and values of one layer, [rows, heads, slots, head_dim] each.
+LayerKV = tuple[torch.Tensor, torch.Tensor]
+
+
+@dataclass(frozen=True)
+class KVPrefix:
+    """The keys and values of the first ``length`` tokens of one sequence, per layer.
+
+    Each tensor is ``[heads, length, head_dim]``; the tokens are the sequence's
+    first ``length`` ids, at positions ``0 .. length - 1``.
+    """
+
+    layers: tuple[LayerKV, ...]
+
+    @property
+    def length(self) -> int:
+        return int(self.layers[0][0].shape[1]) if self.layers else 0
+
+    @property
+    def nbytes(self) -> int:
+        """Memory the tensors take."""
+        return sum(t.numel() * t.element_size() for layer in self.layers for t in layer)
+
+    def truncated(self, length: int) -> KVPrefix:
+        """The first ``length`` tokens of this prefix (a view, nothing copied)."""
+        return KVPrefix(tuple((k[:, :length], v[:, :length]) for k, v in self.layers))
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """One sequence joining the batch: its prompt, and maybe the keys and values of its start."""
+
+    prompt_ids: Sequence[int]
+    reused: KVPrefix | None = None
+
+    @property
+    def reused_length(self) -> int:
+        return self.reused.length if self.reused is not None else 0
+
+
+@dataclass
+class _Rows:
+    """Rows with their cache, mask and next positions (a batch, or rows about to join)."""
+
+    cache: DynamicCache
+    mask: torch.Tensor  # [rows, slots], 1 where the slot holds a real token
+    positions: torch.Tensor  # [rows], the position of each row's next token
+
+    @property
+    def layers(self) -> list[LayerKV]:
+        return [(layer.keys, layer.values) for layer in self.cache.layers]
+
+
+class DecodingBatch:
+    """The rows being decoded together, over one model."""
+
+    def __init__(self, model: Any, pad_token_id: int) -> None:
+        self._model = model
+        self._pad = pad_token_id
+        self._device = model.device
+        self._rows: _Rows | None = None
+        self.forward_passes = 0
+        self.prefilled_tokens = 0
+
+    @property
+    def size(self) -> int:
+        """The number of rows."""
+        return 0 if self._rows is None else int(self._rows.mask.shape[0])
+
+    @property
+    def slots(self) -> int:
+        """The cache length every row is padded to."""
+        return 0 if self._rows is None else int(self._rows.mask.shape[1])
+
+    def add(self, prefills: Sequence[Prefill]) -> torch.Tensor:
+        """Prefill ``prefills`` and append them as the last rows, in order.
+
+        Returns the logits of each one's last prompt token, ``[len(prefills), vocab]``.
+        Each prompt must have at least one token that its reused prefix does not cover.
+        """
+        fresh = [index for index, item in enumerate(prefills) if item.reused is None]
+        logits: list[torch.Tensor | None] = [None] * len(prefills)
+        joined: list[tuple[int, _Rows]] = []
+        if fresh:
+            rows, fresh_logits = self._prefill_fresh([prefills[index] for index in fresh])
+            joined.append((fresh[0], rows))
+            for offset, index in enumerate(fresh):
+                logits[index] = fresh_logits[offset]
+        order = list(fresh)
+        for index, item in enumerate(prefills):
+            if item.reused is not None:
+                rows, row_logits = self._prefill_reused(item)
+                joined.append((index, rows))
+                logits[index] = row_logits[0]
+                order.append(index)
+        for _, rows in joined:
+            self._append(rows)
+        # Rows were appended fresh group first; put them in the order they were given.
+        appended = len(prefills)
+        if order != sorted(order):
+            first = self.size - appended
+            wanted = [first + order.index(index) for index in range(appended)]
+            self._select([*range(first), *wanted])
+        return torch.stack([item for item in logits if item is not None])
+
+    def step(self, tokens: Sequence[int]) -> torch.Tensor:
+        """Feed each row its next token (in row order); the logits for the token after it."""
+        rows = self._require_rows()
+        if len(tokens) != self.size:
+            raise ValueError(f"{len(tokens)} tokens for {self.size} rows")
+        input_ids = torch.tensor(tokens, dtype=torch.long, device=self._device)[:, None]
+        ones = torch.ones((self.size, 1), dtype=rows.mask.dtype, device=self._device)
+        rows.mask = torch.cat([rows.mask, ones], dim=1)
+        output = self._forward(input_ids, rows.mask, rows.positions[:, None], rows.cache)
+        rows.positions = rows.positions + 1
+        return output
+
+    def keep(self, keep_rows: Sequence[int]) -> None:
+        """Keep only ``keep_rows`` (in that order); drop slots that no kept row uses."""
+        if not keep_rows:
+            self._rows = None
+            return
+        self._select(list(keep_rows))
+        rows = self._require_rows()
+        used = rows.mask.any(dim=0).nonzero()
+        start = int(used[0]) if used.numel() else rows.mask.shape[1]
+        if start > 0:
+            rows.mask = rows.mask[:, start:]
+            rows.cache = _cache_of([(k[:, :, start:], v[:, :, start:]) for k, v in rows.layers])
+
+    def prefix_of(self, row: int) -> KVPrefix:
+        """A copy of ``row``'s keys and values for its real tokens, in order."""
+        rows = self._require_rows()
+        real = rows.mask[row].bool()
+        return KVPrefix(
+            tuple((k[row][:, real].clone(), v[row][:, real].clone()) for k, v in rows.layers)
+        )
+
+    def length_of(self, row: int) -> int:
+        """How many tokens of ``row`` the cache holds."""
+        return int(self._require_rows().positions[row])
+
+    # -- prefill ----------------------------------------------------------------------------
+
+    def _prefill_fresh(self, prefills: Sequence[Prefill]) -> tuple[_Rows, torch.Tensor]:
+        """Prefill prompts without a reused prefix together, left-padded."""
+        longest = max(len(item.prompt_ids) for item in prefills)
+        count = len(prefills)
+        input_ids = torch.full((count, longest), self._pad, dtype=torch.long)
+        mask = torch.zeros((count, longest), dtype=torch.long)
+        positions = torch.zeros((count, longest), dtype=torch.long)
+        for row, item in enumerate(prefills):
+            length = len(item.prompt_ids)
+            if length == 0:
+                raise ValueError("an empty prompt cannot be prefilled")
+            input_ids[row, longest - length :] = torch.tensor(list(item.prompt_ids))
+            mask[row, longest - length :] = 1
+            positions[row, longest - length :] = torch.arange(length)
+        input_ids, mask, positions = (t.to(self._device) for t in (input_ids, mask, positions))
+        cache = DynamicCache()
+        logits = self._forward(input_ids, mask, positions, cache)
+        self.prefilled_tokens += sum(len(item.prompt_ids) for item in prefills)
+        return _Rows(cache, mask, mask.sum(dim=1)), logits
+
+    def _prefill_reused(self, prefill: Prefill) -> tuple[_Rows, torch.Tensor]:
+        """Prefill one prompt from the end of its reused prefix."""
+        assert prefill.reused is not None
+        start = prefill.reused.length
+        suffix = list(prefill.prompt_ids[start:])
+        if not suffix:
+            raise ValueError("the reused prefix covers the whole prompt")
+        total = start + len(suffix)
+        input_ids = torch.tensor([suffix], dtype=torch.long, device=self._device)
+        mask = torch.ones((1, total), dtype=torch.long, device=self._device)
+        positions = torch.arange(start, total, device=self._device)[None, :]
+        past = [(k[None], v[None]) for k, v in prefill.reused.layers]
+        cache = _cache_of([(k.to(self._device), v.to(self._device)) for k, v in past])
+        logits = self._forward(input_ids, mask, positions, cache)
+        self.prefilled_tokens += len(suffix)
+        return _Rows(cache, mask, torch.tensor([total], device=self._device)), logits
+
+    def _forward(
+        self, input_ids: torch.Tensor, mask: torch.Tensor, positions: torch.Tensor, cache: Any
+    ) -> torch.Tensor:
+        output = self._model(
+            input_ids=input_ids,
+            attention_mask=mask,
+            position_ids=positions,
+            past_key_values=cache,
+            use_cache=True,
+            logits_to_keep=1,
+        )
+        self.forward_passes += 1
+        return output.logits[:, -1, :]
+
+    # -- row bookkeeping ----------------------------------------------------------------------
+
+    def _append(self, new: _Rows) -> None:
+        """Append ``new`` rows, padding the shorter side's slots on the left."""
+        if self._rows is None:
+            self._rows = new
+            return
+        old = self._rows
+        slots = max(old.mask.shape[1], new.mask.shape[1])
+        old_pad, new_pad = slots - old.mask.shape[1], slots - new.mask.shape[1]
+        layers = [
+            (
+                torch.cat([_pad_slots(ok, old_pad), _pad_slots(nk, new_pad)], dim=0),
+                torch.cat([_pad_slots(ov, old_pad), _pad_slots(nv, new_pad)], dim=0),
+            )
+            for (ok, ov), (nk, nv) in zip(old.layers, new.layers, strict=True)
+        ]
+        mask = torch.cat([_pad_mask(old.mask, old_pad), _pad_mask(new.mask, new_pad)], dim=0)
+        self._rows = _Rows(_cache_of(layers), mask, torch.cat([old.positions, new.positions]))
+
+    def _select(self, indices: list[int]) -> None:
+        rows = self._require_rows()
+        if indices == list(range(self.size)):
+            return
+        index = torch.tensor(indices, dtype=torch.long, device=self._device)
+        rows.cache = _cache_of(
+            [(k.index_select(0, index), v.index_select(0, index)) for k, v in rows.layers]
+        )
+        rows.mask = rows.mask.index_select(0, index)
+        rows.positions = rows.positions.index_select(0, index)
+
+    def _require_rows(self) -> _Rows:
+        if self._rows is None:
+            raise RuntimeError("the batch has no rows")
+        return self._rows
+
+
+def _cache_of(layers: Sequence[LayerKV]) -> DynamicCache:
+    """A ``DynamicCache`` holding ``layers`` as they are (no copy)."""
+    cache = DynamicCache(ddp_cache_data=[(k[:, :, :0], v[:, :, :0]) for k, v in layers])
+    for layer, (keys, values) in zip(cache.layers, layers, strict=True):
+        layer.keys, layer.values = keys, values
+    return cache
+
+
+def _pad_slots(tensor: torch.Tensor, count: int) -> torch.Tensor:
+    """``tensor`` ``[rows, heads, slots, dim]`` with ``count`` zero slots in front."""
+    if count == 0:
+        return tensor
+    rows, heads, _, dim = tensor.shape
+    zeros = tensor.new_zeros((rows, heads, count, dim))
+    return torch.cat([zeros, tensor], dim=2)
+
+
+def _pad_mask(mask: torch.Tensor, count: int) -> torch.Tensor:
+    if count == 0:
+        return mask
+    return torch.cat([mask.new_zeros((mask.shape[0], count)), mask], dim=1)
