@@ -19,6 +19,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -29,6 +31,13 @@ from db.engine import create_engine, session_factory
 from db.seed import istanbul_today, seed_database
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+# Property tests check behaviour, not speed: on a loaded 2-core CI machine a
+# per-example deadline only produces flaky failures (speed has benchmarks).
+hypothesis_settings.register_profile(
+    "telekom", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+hypothesis_settings.load_profile("telekom")
 
 
 def postgres_admin_url() -> str | None:
