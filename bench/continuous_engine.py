@@ -27,14 +27,15 @@ from core.settings import Settings
 
 
 async def measure_continuous(
-    loaded: LoadedModel, settings: Settings, concurrency: int, new_tokens: int
+    loaded: LoadedModel, settings: Settings, concurrency: int, new_tokens: int, first_chat: int
 ) -> Row:
-    """``concurrency`` chats at once on a ``ContinuousBatchingManager`` over ``loaded``."""
+    """``concurrency`` chats (numbered from ``first_chat``) at once on a
+    ``ContinuousBatchingManager`` over ``loaded``."""
     from transformers import GenerationConfig
     from transformers.generation.configuration_utils import ContinuousBatchingConfig
 
     options = GenerationOptions.from_settings(settings.model, settings.agent)
-    requests = [chat_request(index, new_tokens) for index in range(concurrency)]
+    requests = [chat_request(first_chat + index, new_tokens) for index in range(concurrency)]
     prompts = [_prompt_ids(loaded, request, options) for request in requests]
     config = GenerationConfig(
         max_new_tokens=new_tokens,

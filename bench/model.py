@@ -47,7 +47,7 @@ import os
 import platform
 import statistics
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +64,7 @@ log = logging.getLogger(__name__)
 DEFAULT_LEVELS: Final = "1,4,16"
 DEFAULT_NEW_TOKENS: Final = 64
 REUSE_TURNS: Final = 6
+WARM_UP_CHAT: Final = 100_000
 _SAMPLE_EVERY_S: Final = 0.02
 
 # A general instruction for the general model the benchmark runs by default;
@@ -83,6 +84,8 @@ QUESTIONS: Final = (
     "Hattımı geçici olarak kapatabilir miyim?",
     "Son ödeme tarihini kaçırdım, ne olur?",
 )
+# The KV reuse check's tool-using turn: step 1 writes about a call's length, step 2 answers.
+TOOL_CALL_TOKENS: Final = 32
 TOOL_CALL: Final = ToolCall("get_current_bill", {"user_id": 1001})
 TOOL_RESULT: Final = (
     '{"success":true,"data":{"user_id":1001,"period":"2026-11","amount":"412.40",'
@@ -146,7 +149,7 @@ def chat_request(index: int, new_tokens: int) -> GenerationRequest:
     """Chat ``index``'s question (every chat's prompt differs)."""
     question = QUESTIONS[index % len(QUESTIONS)]
     if index >= len(QUESTIONS):
-        question = f"{question} (müşteri {index + 1})"
+        question = f"{question} (müşteri {index + 1})"  # another chat, another prompt
     return GenerationRequest([ChatTurn("user", question)], 1001, max_new_tokens=new_tokens)
 
 
@@ -169,9 +172,11 @@ async def timed_stream(backend: Backend, request: GenerationRequest) -> StreamTi
     return StreamTiming(submitted, first or finished, finished, tokens)
 
 
-async def measure_level(backend: Backend, concurrency: int, new_tokens: int) -> Row:
-    """``concurrency`` chats at once through ``backend``."""
-    requests = [chat_request(index, new_tokens) for index in range(concurrency)]
+async def measure_level(
+    backend: Backend, concurrency: int, new_tokens: int, first_chat: int = 0
+) -> Row:
+    """``concurrency`` chats (numbered from ``first_chat``) at once through ``backend``."""
+    requests = [chat_request(first_chat + index, new_tokens) for index in range(concurrency)]
     async with peak_memory() as peak:
         started = time.monotonic()
         streams = await asyncio.gather(*(timed_stream(backend, request) for request in requests))
@@ -224,32 +229,66 @@ class ReuseTurn:
     text: str
 
 
+def earlier_turns(index: int) -> tuple[ChatTurn, ...]:
+    """Chat ``index``'s earlier turns in the KV reuse check (the history every step carries).
+
+    Each chat's history is its own, so a step can reuse only its own chat's keys and
+    values (and the system prompt every chat shares).
+    """
+    return (
+        ChatTurn(
+            "user", f"Merhaba, {index + 1}. hattım için soruyorum: roaming ücreti yansıdı mı?"
+        ),
+        ChatTurn(
+            "assistant",
+            "Merhaba! Geçen ayki faturanızda 22,60 TL yurt dışı arama ücreti görünüyor; "
+            "veri kullanımınız paketinizden düşülmüş, ek ücret yok.",
+        ),
+        ChatTurn("user", "Peki paketimde kaç GB kaldı?"),
+        ChatTurn(
+            "assistant",
+            "Süper Paket 20 GB paketinizde bu dönem için 7,4 GB internet, 350 dakika ve "
+            "1.000 SMS kaldı. Dönem 15 Aralık 2026'da yenilenecek.",
+        ),
+        ChatTurn("user", "Ek 5 GB paketini ne zaman almıştım?"),
+        ChatTurn(
+            "assistant",
+            "Ek 5 GB paketini 3 Kasım 2026'da 59,90 TL'ye aldınız; bu ayın faturasına yansıdı.",
+        ),
+    )
+
+
 async def tool_turn(backend: Any, index: int, new_tokens: int) -> ReuseTurn:
-    """Step 1 (the question), then step 2 (the question, a tool call and its result)."""
+    """One tool-using turn of chat ``index``, after some earlier turns of the chat.
+
+    Step 1 gets the dialogue and may write up to ``TOOL_CALL_TOKENS`` (a tool
+    call's length); step 2 gets the same dialogue, the call and its result,
+    and writes the answer (up to ``new_tokens``).
+    """
     from agent.backends.transformers import GenerationStats
 
-    question = chat_request(index, new_tokens).turns
+    dialogue = [*earlier_turns(index), *chat_request(index, new_tokens).turns]
     steps = [
-        question,
-        [
-            *question,
-            ChatTurn("assistant", "", tool_calls=(TOOL_CALL,)),
-            ChatTurn("tool", TOOL_RESULT),
-        ],
+        (dialogue, TOOL_CALL_TOKENS),
+        (
+            [
+                *dialogue,
+                ChatTurn("assistant", "", tool_calls=(TOOL_CALL,)),
+                ChatTurn("tool", TOOL_RESULT),
+            ],
+            new_tokens,
+        ),
     ]
     started = time.monotonic()
     prefilled, texts, step2_ttft = 0, [], 0.0
-    for number, turns in enumerate(steps, start=1):
+    for number, (turns, limit) in enumerate(steps, start=1):
         stats = GenerationStats()
         step_started = time.monotonic()
-        pieces = [
-            piece
-            async for piece in backend.stream(
-                GenerationRequest(turns, 1001, max_new_tokens=new_tokens), stats=stats
-            )
-        ]
+        request = GenerationRequest(turns, 1001, max_new_tokens=limit)
+        pieces = [piece async for piece in backend.stream(request, stats=stats)]
         if number == 2:
-            step2_ttft = (stats.first_chunk_s or 0.0) if pieces else time.monotonic() - step_started
+            step2_ttft = stats.first_chunk_s if pieces and stats.first_chunk_s else 0.0
+            step2_ttft = step2_ttft or time.monotonic() - step_started
         prefilled += stats.prompt_tokens - stats.reused_prompt_tokens
         texts.append("".join(pieces))
     return ReuseTurn(time.monotonic() - started, step2_ttft, prefilled, "\n".join(texts))
@@ -275,7 +314,7 @@ async def kv_reuse_check(
     results: dict[str, list[ReuseTurn]] = {"with": [], "without": []}
     try:
         for backend in backends.values():  # warm-up, unmeasured
-            await tool_turn(backend, len(QUESTIONS) + 1, new_tokens)
+            await tool_turn(backend, WARM_UP_CHAT, new_tokens)
         for index in range(turns):
             order = ("with", "without") if index % 2 == 0 else ("without", "with")
             for name in order:
@@ -329,22 +368,23 @@ async def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
         "model": settings.model.name,
         "engine": args.engine,
         "new_tokens": args.new_tokens,
+        "rounds": args.rounds,
         "max_batch_size": settings.model.max_batch_size,
         "kv_reuse_mb": settings.model.kv_reuse_mb,
         **machine(),
     }
-    rows: list[Row] = []
-    print(header(), flush=True)
     if args.engine == "continuous":
         from bench.continuous_engine import measure_continuous
 
         loaded = await asyncio.to_thread(_load, settings)
         summary["device"] = loaded.plan.device
-        for level in args.levels:
-            row = await measure_continuous(loaded, settings, level, args.new_tokens)
-            rows.append(row)
-            print(format_row(row), flush=True)
+
+        async def on_engine(level: int, first_chat: int) -> Row:
+            return await measure_continuous(loaded, settings, level, args.new_tokens, first_chat)
+
+        rows = await measure_levels(on_engine, args.levels, args.rounds)
         summary["results"] = [row.as_json() for row in rows]
+        summary["load_average_end"] = _load_average()
         return summary
     manager = BackendManager(settings)
     await manager.start()
@@ -356,11 +396,12 @@ async def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
             )
         backend = manager.active
         summary["device"] = status.device
-        await measure_level(backend, 1, args.new_tokens)  # warm-up
-        for level in args.levels:
-            row = await measure_level(backend, level, args.new_tokens)
-            rows.append(row)
-            print(format_row(row), flush=True)
+        await measure_level(backend, 1, args.new_tokens, first_chat=WARM_UP_CHAT)
+
+        async def on_backend(level: int, first_chat: int) -> Row:
+            return await measure_level(backend, level, args.new_tokens, first_chat)
+
+        rows = await measure_levels(on_backend, args.levels, args.rounds)
         summary["results"] = [row.as_json() for row in rows]
         if args.kv_reuse_check:
             loaded = getattr(backend, "loaded", None)
@@ -371,8 +412,41 @@ async def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
             print(format_reuse(check), flush=True)
     finally:
         await manager.close()
-    summary["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
+    summary["load_average_end"] = _load_average()
     return summary
+
+
+async def measure_levels(
+    measure: Callable[[int, int], Awaitable[Row]], levels: Sequence[int], rounds: int
+) -> list[Row]:
+    """Every level ``rounds`` times, levels interleaved (a load change touches all alike),
+    printing each row; per level, the round with the median aggregate rate.
+
+    ``measure(level, first_chat)`` runs one level; every run gets chats of its own, so no
+    prompt is reused from an earlier run.
+    """
+    print(header(), flush=True)
+    seen: dict[int, list[Row]] = {level: [] for level in levels}
+    next_chat = 0
+    for number in range(1, rounds + 1):
+        for level in levels:
+            row = await measure(level, next_chat)
+            next_chat += level
+            seen[level].append(row)
+            print(format_row(row, number), flush=True)
+    medians = []
+    for level in levels:
+        ordered = sorted(seen[level], key=lambda row: row.tokens_per_s_aggregate)
+        medians.append(ordered[len(ordered) // 2])
+    if rounds > 1:
+        print(f"median of {rounds} rounds:", flush=True)
+        for row in medians:
+            print(format_row(row, None), flush=True)
+    return medians
+
+
+def _load_average() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
 
 
 def _load(settings: Settings) -> Any:
@@ -389,7 +463,7 @@ def machine() -> dict[str, Any]:
     return {
         "nproc": os.cpu_count(),
         "cpu": _cpu_model(),
-        "load_average": [round(value, 2) for value in os.getloadavg()],
+        "load_average": _load_average(),
         "torch_threads": torch.get_num_threads(),
         "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__},
@@ -422,14 +496,17 @@ def _stats_for(backend: Backend) -> Any:
 
 def header() -> str:
     return (
-        f"{'concurrency':>11} {'ttft_s':>8} {'tok/s/stream':>13} {'tok/s total':>12} {'peak_MB':>9}"
+        f"{'round':>5} {'concurrency':>11} {'ttft_s':>8} {'tok/s/stream':>13} "
+        f"{'tok/s total':>12} {'peak_MB':>9}"
     )
 
 
-def format_row(row: Row) -> str:
+def format_row(row: Row, round_number: int | None) -> str:
+    label = str(round_number) if round_number is not None else "-"
     return (
-        f"{row.concurrency:>11} {row.ttft_s:>8.3f} {row.tokens_per_s_per_stream:>13.1f} "
-        f"{row.tokens_per_s_aggregate:>12.1f} {row.peak_memory_mb:>9.0f}"
+        f"{label:>5} {row.concurrency:>11} {row.ttft_s:>8.3f} "
+        f"{row.tokens_per_s_per_stream:>13.1f} {row.tokens_per_s_aggregate:>12.1f} "
+        f"{row.peak_memory_mb:>9.0f}"
     )
 
 
@@ -457,6 +534,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("--concurrency", default=DEFAULT_LEVELS, help="levels, e.g. 1,4,16")
     parser.add_argument("--new-tokens", type=int, default=DEFAULT_NEW_TOKENS, help="per answer")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="repeat the levels; report each level's median"
+    )
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), help="model.device override")
     parser.add_argument(
         "--max-batch-size", type=int, default=0, help="model.max_batch_size (default: top level)"
@@ -484,8 +564,8 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError:
         print(f"error: --concurrency takes numbers separated by commas, not {args.concurrency!r}")
         return 2
-    if not args.levels or min(args.levels) < 1 or args.new_tokens < 1:
-        print("error: concurrency levels and --new-tokens must be at least 1")
+    if not args.levels or min(args.levels) < 1 or min(args.new_tokens, args.rounds) < 1:
+        print("error: concurrency levels, --new-tokens and --rounds must be at least 1")
         return 2
     if args.backend != "transformers" and (args.kv_reuse_check or args.engine != "backend"):
         print("error: --kv-reuse-check and --engine continuous need --backend transformers")

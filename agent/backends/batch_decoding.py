@@ -6,12 +6,13 @@ which cache slots of each row hold real tokens. Rows are left-padded: every
 row's newest token sits in the last slot, so one decode step feeds one token
 per row and appends one slot to every row.
 
-- ``add`` prefills new sequences and appends them as rows. Sequences without
-  a reused prefix are prefilled together (left-padded, as ``generate`` pads a
-  batch); a sequence whose first tokens' keys and values are given
-  (``KVPrefix``, from the prefix cache) is prefilled alone, from its first new
-  token. The new rows' slots are then merged into the batch, the shorter side
-  padded on the left with zeros that the mask hides.
+- ``add`` prefills new sequences together in one forward pass and appends
+  them as rows. A sequence whose first tokens' keys and values are given
+  (``KVPrefix``, from the prefix cache) is fed only the tokens after them:
+  the given prefixes are placed right-aligned in the new rows' cache and the
+  rest of each prompt is left-padded, as ``generate`` pads a batch. The new
+  rows' slots are then merged into the batch, the shorter side padded on the
+  left with zeros that the mask hides.
 - ``step`` feeds each row its next token.
 - ``keep`` drops the rows that finished and the slots no remaining row uses.
 - ``prefix_of`` copies one row's real keys and values out of the batch, for
@@ -30,10 +31,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import torch
 from transformers import DynamicCache
+from transformers.cache_utils import DynamicLayer
 
 # Keys and values of one layer, [rows, heads, slots, head_dim] each.
 LayerKV = tuple[torch.Tensor, torch.Tensor]
@@ -110,35 +112,14 @@ class DecodingBatch:
         return 0 if self._rows is None else int(self._rows.mask.shape[1])
 
     def add(self, prefills: Sequence[Prefill]) -> torch.Tensor:
-        """Prefill ``prefills`` and append them as the last rows, in order.
+        """Prefill ``prefills`` in one forward pass and append them as the last rows, in order.
 
         Returns the logits of each one's last prompt token, ``[len(prefills), vocab]``.
         Each prompt must have at least one token that its reused prefix does not cover.
         """
-        fresh = [index for index, item in enumerate(prefills) if item.reused is None]
-        logits: list[torch.Tensor | None] = [None] * len(prefills)
-        joined: list[tuple[int, _Rows]] = []
-        if fresh:
-            rows, fresh_logits = self._prefill_fresh([prefills[index] for index in fresh])
-            joined.append((fresh[0], rows))
-            for offset, index in enumerate(fresh):
-                logits[index] = fresh_logits[offset]
-        order = list(fresh)
-        for index, item in enumerate(prefills):
-            if item.reused is not None:
-                rows, row_logits = self._prefill_reused(item)
-                joined.append((index, rows))
-                logits[index] = row_logits[0]
-                order.append(index)
-        for _, rows in joined:
-            self._append(rows)
-        # Rows were appended fresh group first; put them in the order they were given.
-        appended = len(prefills)
-        if order != sorted(order):
-            first = self.size - appended
-            wanted = [first + order.index(index) for index in range(appended)]
-            self._select([*range(first), *wanted])
-        return torch.stack([item for item in logits if item is not None])
+        rows, logits = self._prefill(prefills)
+        self._append(rows)
+        return logits
 
     def step(self, tokens: Sequence[int]) -> torch.Tensor:
         """Feed each row its next token (in row order); the logits for the token after it."""
@@ -179,42 +160,50 @@ class DecodingBatch:
 
     # -- prefill ----------------------------------------------------------------------------
 
-    def _prefill_fresh(self, prefills: Sequence[Prefill]) -> tuple[_Rows, torch.Tensor]:
-        """Prefill prompts without a reused prefix together, left-padded."""
-        longest = max(len(item.prompt_ids) for item in prefills)
-        count = len(prefills)
+    def _prefill(self, prefills: Sequence[Prefill]) -> tuple[_Rows, torch.Tensor]:
+        """Prefill every new sequence together: its reused prefix (keys and values given) is
+        padded on the left to the longest one, the rest of its prompt to the longest rest."""
+        starts = [item.reused_length for item in prefills]
+        rests = [
+            list(item.prompt_ids[start:]) for item, start in zip(prefills, starts, strict=True)
+        ]
+        if not all(rests):
+            raise ValueError("every prompt needs a token that its reused prefix does not cover")
+        count, past, longest = len(prefills), max(starts), max(len(rest) for rest in rests)
         input_ids = torch.full((count, longest), self._pad, dtype=torch.long)
-        mask = torch.zeros((count, longest), dtype=torch.long)
+        mask = torch.zeros((count, past + longest), dtype=torch.long)
         positions = torch.zeros((count, longest), dtype=torch.long)
-        for row, item in enumerate(prefills):
-            length = len(item.prompt_ids)
-            if length == 0:
-                raise ValueError("an empty prompt cannot be prefilled")
-            input_ids[row, longest - length :] = torch.tensor(list(item.prompt_ids))
-            mask[row, longest - length :] = 1
-            positions[row, longest - length :] = torch.arange(length)
+        for row, (start, rest) in enumerate(zip(starts, rests, strict=True)):
+            input_ids[row, longest - len(rest) :] = torch.tensor(rest)
+            mask[row, past - start : past] = 1
+            mask[row, past + longest - len(rest) :] = 1
+            positions[row, longest - len(rest) :] = torch.arange(start, start + len(rest))
         input_ids, mask, positions = (t.to(self._device) for t in (input_ids, mask, positions))
-        cache = DynamicCache()
+        cache = self._padded_past(prefills, past) if past else DynamicCache()
         logits = self._forward(input_ids, mask, positions, cache)
-        self.prefilled_tokens += sum(len(item.prompt_ids) for item in prefills)
-        return _Rows(cache, mask, mask.sum(dim=1)), logits
+        self.prefilled_tokens += sum(len(rest) for rest in rests)
+        ends = [start + len(rest) for start, rest in zip(starts, rests, strict=True)]
+        grown = _cache_of([(layer.keys, layer.values) for layer in cache.layers])
+        return _Rows(grown, mask, torch.tensor(ends, device=self._device)), logits
 
-    def _prefill_reused(self, prefill: Prefill) -> tuple[_Rows, torch.Tensor]:
-        """Prefill one prompt from the end of its reused prefix."""
-        assert prefill.reused is not None
-        start = prefill.reused.length
-        suffix = list(prefill.prompt_ids[start:])
-        if not suffix:
-            raise ValueError("the reused prefix covers the whole prompt")
-        total = start + len(suffix)
-        input_ids = torch.tensor([suffix], dtype=torch.long, device=self._device)
-        mask = torch.ones((1, total), dtype=torch.long, device=self._device)
-        positions = torch.arange(start, total, device=self._device)[None, :]
-        past = [(k[None], v[None]) for k, v in prefill.reused.layers]
-        cache = _cache_of([(k.to(self._device), v.to(self._device)) for k, v in past])
-        logits = self._forward(input_ids, mask, positions, cache)
-        self.prefilled_tokens += len(suffix)
-        return _Rows(cache, mask, torch.tensor([total], device=self._device)), logits
+    def _padded_past(self, prefills: Sequence[Prefill], slots: int) -> DynamicCache:
+        """The reused prefixes as one cache of ``slots`` slots, each right-aligned."""
+        reused = [item.reused for item in prefills]
+        template = next(prefix for prefix in reused if prefix is not None)
+        layers: list[LayerKV] = []
+        for index, (keys, values) in enumerate(template.layers):
+            heads, _, dim = keys.shape
+            shape = (len(prefills), heads, slots, dim)
+            padded_keys = keys.new_zeros(shape, device=self._device)
+            padded_values = values.new_zeros(shape, device=self._device)
+            for row, prefix in enumerate(reused):
+                if prefix is None:
+                    continue
+                row_keys, row_values = prefix.layers[index]
+                padded_keys[row, :, slots - prefix.length :] = row_keys
+                padded_values[row, :, slots - prefix.length :] = row_values
+            layers.append((padded_keys, padded_values))
+        return _cache_of(layers)
 
     def _forward(
         self, input_ids: torch.Tensor, mask: torch.Tensor, positions: torch.Tensor, cache: Any
@@ -267,11 +256,58 @@ class DecodingBatch:
         return self._rows
 
 
+class SlotBufferLayer(DynamicLayer):
+    """A cache layer whose keys and values sit in buffers with spare slots.
+
+    ``DynamicLayer`` appends each step's keys and values with ``torch.cat``,
+    copying the whole cache of every layer at every step; here a step writes
+    into the next free slots and ``keys``/``values`` are views of the used
+    part. The buffers grow by ``SPARE_SLOTS`` (one copy) when they are full.
+    """
+
+    SPARE_SLOTS: Final = 64
+
+    def __init__(self, keys: torch.Tensor, values: torch.Tensor) -> None:
+        super().__init__()
+        self.dtype, self.device = keys.dtype, keys.device
+        self.is_initialized = True
+        self._length = int(keys.shape[2])
+        self._key_buffer = self._with_room(keys, self.SPARE_SLOTS)
+        self._value_buffer = self._with_room(values, self.SPARE_SLOTS)
+        self._expose()
+
+    def update(
+        self, key_states: torch.Tensor, value_states: torch.Tensor, *args: Any, **kwargs: Any
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Write the new slots in place (growing the buffers if needed); the used part."""
+        added = int(key_states.shape[2])
+        if self._length + added > self._key_buffer.shape[2]:
+            room = added + self.SPARE_SLOTS
+            self._key_buffer = self._with_room(self.keys, room)
+            self._value_buffer = self._with_room(self.values, room)
+        end = self._length + added
+        self._key_buffer[:, :, self._length : end] = key_states
+        self._value_buffer[:, :, self._length : end] = value_states
+        self._length = end
+        self._expose()
+        return self.keys, self.values
+
+    def _expose(self) -> None:
+        self.keys = self._key_buffer[:, :, : self._length]
+        self.values = self._value_buffer[:, :, : self._length]
+
+    @staticmethod
+    def _with_room(tensor: torch.Tensor, spare: int) -> torch.Tensor:
+        rows, heads, slots, dim = tensor.shape
+        buffer = tensor.new_empty((rows, heads, slots + spare, dim))
+        buffer[:, :, :slots] = tensor
+        return buffer
+
+
 def _cache_of(layers: Sequence[LayerKV]) -> DynamicCache:
-    """A ``DynamicCache`` holding ``layers`` as they are (no copy)."""
+    """A ``DynamicCache`` over ``layers``, each in a ``SlotBufferLayer``."""
     cache = DynamicCache(ddp_cache_data=[(k[:, :, :0], v[:, :, :0]) for k, v in layers])
-    for layer, (keys, values) in zip(cache.layers, layers, strict=True):
-        layer.keys, layer.values = keys, values
+    cache.layers = [SlotBufferLayer(keys, values) for keys, values in layers]
     return cache
 
 
