@@ -1,6 +1,6 @@
 """Generation throughput of the real model's shape on a GPU, through our backend.
 
-    python -m bench.gpu_model            # Llama-3-8B shape on CUDA (about 5 minutes on an H100)
+    python -m bench.gpu_model            # Llama-3-8B shape on CUDA (about 5 minutes on an H200)
     python -m bench.gpu_model --small    # a toy shape on CPU (how it is tested)
 
 No weights can be downloaded, and random weights decode at the speed of
@@ -13,17 +13,20 @@ vocabulary size, and then measures:
 - ``nf4-backend``: the folder loaded in 4-bit NF4 by the backend's own loading
   code (``agent.backends.model_loading``), ``concurrency`` requests sent at
   once through ``TransformersBackend.stream`` (the production path: prompt
-  rendering, streaming, stop logic; one generation at a time per model);
+  rendering, the batching scheduler, streaming, stop logic);
+- ``nf4-serial``: the same backend with ``max_batch_size`` 1, one generation
+  at a time per model: how the backend served before it batched (the rows
+  called ``nf4-backend`` in runs before the scheduler);
 - ``nf4-batched``: the same model with one padded ``generate`` call for the
-  whole batch, which shows the GPU's capacity when chats are batched;
-- ``bf16-backend`` / ``bf16-batched``: the unquantised model, for comparison.
+  whole batch, the GPU's capacity when chats are batched, for reference;
+- ``bf16-*``: the unquantised model, for comparison.
 
-Per row: mean time to first token (from submission; behind the backend's
-one-at-a-time slot this includes waiting), mean decode rate per stream after
-its first token, aggregate new tokens per second over the row's wall time,
-and peak GPU memory. Decoding is greedy and the special tokens' output rows
-are zeroed, so every stream produces exactly ``--new-tokens`` tokens. The
-last line printed is one JSON object with every row.
+Per row: mean time to first token (from submission, waiting included), mean
+decode rate per stream after its first token, aggregate new tokens per second
+over the row's wall time, and peak GPU memory. Decoding is greedy and the
+special tokens' output rows are zeroed, so every stream produces exactly its
+token count (``--new-tokens``; ``--serial-new-tokens`` for the slow serial
+rows). The last line printed is one JSON object with every row.
 
 Imports stay minimal for a bare GPU host: torch, transformers, tokenizers,
 accelerate and (for NF4) bitsandbytes; none of the application's database,
@@ -53,6 +56,7 @@ from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 from transformers.generation.streamers import BaseStreamer
 
 from agent.backends.base import GenerationRequest
+from agent.backends.batch_scheduler import BatchingOptions
 from agent.backends.model_loading import (
     LoadedModel,
     LoadOptions,
@@ -314,20 +318,18 @@ class Settings:
     shape: Shape
     device: str
     concurrency: tuple[int, ...]
-    backend_concurrency: tuple[int, ...]
+    serial_concurrency: tuple[int, ...]
     new_tokens: int
-    backend_new_tokens: int
+    serial_new_tokens: int
     prompt_words: int
     modes: tuple[str, ...]
     workdir: Path
 
 
-async def measure_mode(
-    loaded: LoadedModel, settings: Settings, mode: str, report: Callable[[Row], None]
-) -> None:
-    """Every concurrency level through the backend and as one batch, for one loaded model."""
-    backend = TransformersBackend(
-        f"llama3-shape-{mode}",
+def bench_backend(name: str, settings: Settings, max_batch_size: int) -> TransformersBackend:
+    """The production backend, greedy, with room for every request of a row."""
+    return TransformersBackend(
+        name,
         GenerationOptions(
             max_new_tokens=settings.new_tokens,
             temperature=0.0,
@@ -335,25 +337,50 @@ async def measure_mode(
             customer_hint="none",
             continue_after_short_message=False,
         ),
+        BatchingOptions(max_batch_size=max_batch_size, max_queued=max(settings.concurrency)),
     )
-    backend.attach(loaded)
+
+
+async def measure_mode(
+    loaded: LoadedModel, settings: Settings, mode: str, report: Callable[[Row], None]
+) -> None:
+    """Every concurrency level through the backend (serial and batching) and as one batch,
+    for one loaded model."""
     tokenizer = loaded.tokenizer
+    warm = prompts(tokenizer, 1, settings.prompt_words, seed=0)
+    serial = bench_backend(f"llama3-shape-{mode}-serial", settings, max_batch_size=1)
+    serial.attach(loaded)
     try:
         # Warm-up at full length (kernel choices, allocator growth), unmeasured.
-        warm = prompts(tokenizer, 1, settings.prompt_words, seed=0)
-        await through_backend(backend, warm, settings.backend_new_tokens, mode)
-        for count in settings.backend_concurrency:
+        await through_backend(serial, warm, settings.serial_new_tokens, mode)
+        for count in settings.serial_concurrency:
             messages = prompts(tokenizer, count, settings.prompt_words, seed=count)
-            row = await through_backend(
-                backend, messages, settings.backend_new_tokens, f"{mode}-backend"
+            report(
+                await through_backend(
+                    serial, messages, settings.serial_new_tokens, f"{mode}-serial"
+                )
             )
-            report(row)
-        for count in settings.concurrency:
-            messages = prompts(tokenizer, count, settings.prompt_words, seed=count)
-            batched_generate(loaded, messages, settings.new_tokens, mode)  # same shapes, warm
-            report(batched_generate(loaded, messages, settings.new_tokens, f"{mode}-batched"))
     finally:
-        await backend.close()
+        await serial.close()
+    batching = bench_backend(f"llama3-shape-{mode}", settings, max(settings.concurrency))
+    batching.attach(loaded)
+    try:
+        for count in settings.concurrency:
+            # The same shapes once, unmeasured (as for batched generate below): the first
+            # pass at a new batch and cache size pays for kernel choices (cuDNN attention
+            # builds a plan per shape), which a long-running service pays once.
+            warm_up = prompts(tokenizer, count, settings.prompt_words, seed=1000 + count)
+            await through_backend(batching, warm_up, settings.new_tokens, mode)
+            messages = prompts(tokenizer, count, settings.prompt_words, seed=100 + count)
+            report(
+                await through_backend(batching, messages, settings.new_tokens, f"{mode}-backend")
+            )
+    finally:
+        await batching.close()
+    for count in settings.concurrency:
+        messages = prompts(tokenizer, count, settings.prompt_words, seed=count)
+        batched_generate(loaded, messages, settings.new_tokens, mode)  # same shapes, warm
+        report(batched_generate(loaded, messages, settings.new_tokens, f"{mode}-batched"))
 
 
 def run(settings: Settings) -> dict[str, Any]:
@@ -402,9 +429,10 @@ def run(settings: Settings) -> dict[str, Any]:
         "device": _device_name(settings.device),
         "shape": settings.shape.__dict__,
         "new_tokens": settings.new_tokens,
-        "backend_new_tokens": settings.backend_new_tokens,
+        "serial_new_tokens": settings.serial_new_tokens,
         "prompt_words": settings.prompt_words,
         "versions": _versions(),
+        "cudnn_attention": torch.backends.cuda.cudnn_sdp_enabled(),
         **summary,
     }
 
@@ -486,20 +514,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="python -m bench.gpu_model", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--small", action="store_true", help="toy shape on CPU (for tests)")
-    parser.add_argument("--concurrency", default="1,4,16,64", help="batched generate levels")
     parser.add_argument(
-        "--backend-concurrency", default=None, help="backend levels (default: --concurrency)"
+        "--concurrency", default="1,4,16,64", help="levels of the backend and batched generate"
     )
     parser.add_argument(
-        "--new-tokens", type=int, default=None, help="tokens per stream (batched generate)"
+        "--serial-concurrency",
+        default="1,4,16",
+        help="serial backend levels (one request at a time: 64 would only take long)",
     )
     parser.add_argument(
-        "--backend-new-tokens",
+        "--new-tokens", type=int, default=None, help="tokens per stream (backend, batched generate)"
+    )
+    parser.add_argument(
+        "--serial-new-tokens",
         type=int,
         default=None,
-        help="tokens per stream through the backend (its requests run one after another)",
+        help="tokens per stream through the serial backend (its requests run one after another)",
     )
     parser.add_argument("--prompt-words", type=int, default=128, help="user message length")
+    parser.add_argument(
+        "--no-cudnn-attention",
+        action="store_true",
+        help="keep scaled-dot-product attention off cuDNN (flash or efficient kernels only)",
+    )
     parser.add_argument("--modes", default="nf4,bf16", help="nf4, bf16 or both")
     parser.add_argument("--workdir", type=Path, default=None, help="scratch folder")
     parser.add_argument("--output", type=Path, default=None, help="also write the JSON here")
@@ -514,14 +551,16 @@ def main(argv: list[str] | None = None) -> int:
         print("no CUDA device: run with --small for the CPU check", file=sys.stderr)
         return 2
     modes = tuple(mode for mode in ("bf16", "nf4") if mode in args.modes.split(","))
+    if args.no_cudnn_attention:
+        torch.backends.cuda.enable_cudnn_sdp(False)
     with tempfile.TemporaryDirectory(dir=args.workdir, prefix="gpu-bench-") as scratch:
         settings = Settings(
             shape=SMALL if args.small else LLAMA3_8B,
             device="cpu" if args.small else f"cuda:{torch.cuda.current_device()}",
             concurrency=_levels(args.concurrency),
-            backend_concurrency=_levels(args.backend_concurrency or args.concurrency),
+            serial_concurrency=_levels(args.serial_concurrency),
             new_tokens=args.new_tokens or (16 if args.small else 64),
-            backend_new_tokens=args.backend_new_tokens or (8 if args.small else 16),
+            serial_new_tokens=args.serial_new_tokens or (8 if args.small else 16),
             prompt_words=args.prompt_words,
             modes=modes,
             workdir=Path(scratch),

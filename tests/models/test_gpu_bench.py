@@ -25,8 +25,8 @@ def test_the_gpu_benchmark_runs_end_to_end_on_cpu(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     output = tmp_path / "results.json"
-    arguments = ["--small", "--concurrency", "1,4", "--backend-concurrency", "1,3"]
-    arguments += ["--new-tokens", "6", "--backend-new-tokens", "4", "--prompt-words", "16"]
+    arguments = ["--small", "--concurrency", "1,4", "--serial-concurrency", "1,3"]
+    arguments += ["--new-tokens", "6", "--serial-new-tokens", "4", "--prompt-words", "16"]
     arguments += ["--workdir", str(tmp_path), "--output", str(output)]
 
     status = main(arguments)
@@ -41,7 +41,7 @@ def test_the_gpu_benchmark_runs_end_to_end_on_cpu(
     assert set(rows) == {
         (f"{mode}-{path}", level)
         for mode in ("bf16", "nf4")
-        for path, levels in (("backend", (1, 3)), ("batched", (1, 4)))
+        for path, levels in (("serial", (1, 3)), ("backend", (1, 4)), ("batched", (1, 4)))
         for level in levels
     }
     for row in summary["results"]:
@@ -50,11 +50,13 @@ def test_the_gpu_benchmark_runs_end_to_end_on_cpu(
         assert row["tokens_per_s_per_stream"] > 0
         assert row["tokens_per_s_aggregate"] > 0
         assert row["peak_memory_mb"] > 0
-    # One batched generate serves four streams faster in total than one stream.
+    # One batched generate, and the batching backend, serve four streams faster in total
+    # than one stream.
     for mode in ("bf16", "nf4"):
-        batched = rows[(f"{mode}-batched", 4)]["tokens_per_s_aggregate"]
-        assert batched > rows[(f"{mode}-batched", 1)]["tokens_per_s_aggregate"]
-    # Behind the backend's one-at-a-time slot, the third request waits for two others.
-    assert rows[("nf4-backend", 3)]["ttft_s"] > rows[("nf4-backend", 1)]["ttft_s"]
+        for path in ("batched", "backend"):
+            four = rows[(f"{mode}-{path}", 4)]["tokens_per_s_aggregate"]
+            assert four > rows[(f"{mode}-{path}", 1)]["tokens_per_s_aggregate"]
+    # One at a time, the third request waits for two others.
+    assert rows[("nf4-serial", 3)]["ttft_s"] > rows[("nf4-serial", 1)]["ttft_s"]
     assert summary["nf4_compute_dtype"] in {"float32", "bfloat16"}
     assert not list(tmp_path.glob("gpu-bench-*"))  # the scratch model folder is removed
