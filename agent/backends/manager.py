@@ -93,7 +93,7 @@ class BackendManager:
         if kind == "rules":
             return RulesBackend(), None
         if kind == "auto":
-            ready, reason = await asyncio.to_thread(_model_ready, wanted, self._settings.base_dir)
+            ready, reason = await asyncio.to_thread(model_ready, wanted, self._settings.base_dir)
             if not ready:
                 log.info("auto backend: using rules because %s", reason)
                 return RulesBackend(reason=f"auto: {reason}"), None
@@ -126,7 +126,7 @@ async def _load_model_backend(kind: str, wanted: ModelSettings, settings: Settin
         raise BackendLoadError(f"{type(exc).__name__}: {exc}") from exc
 
 
-def _model_ready(model: ModelSettings, base_dir: Path) -> tuple[bool, str]:
+def model_ready(model: ModelSettings, base_dir: Path) -> tuple[bool, str]:
     """Whether ``auto`` may use the transformers backend, and if not, why.
 
     The weights are looked for as the loader looks for them

@@ -94,6 +94,12 @@ def smollm2_folder(smollm2_gguf: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def smollm2(smollm2_folder: Path) -> LoadedModel:
+    """SmolLM2-135M-Instruct loaded on CPU in float32, once per session."""
+    return load_model(LoadOptions(name=str(smollm2_folder), device="cpu", dtype="float32"))
+
+
+@pytest.fixture(scope="session")
 def qwen_coder_folder() -> Path:
     """Qwen2.5-Coder-0.5B-Instruct converted once to a safetensors folder."""
     return converted_folder(_fetch_or_skip(QWEN25_CODER_05B))

@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from agent.backends.base import GenerationRequest
-from agent.backends.manager import BackendManager
+from agent.backends.manager import BackendManager, model_ready
 from agent.backends.model_loading import LoadOptions, load_model, plan_load
 from agent.backends.model_source import (
     ModelLoadError,
@@ -24,7 +24,7 @@ from agent.backends.model_source import (
     local_files_only,
     resolve_source,
 )
-from agent.backends.transformers import GenerationOptions, TransformersBackend
+from agent.backends.transformers import GenerationOptions, TransformersBackend, prompt_messages
 from agent.turns import ChatTurn
 from core.config_loader import load_settings
 from core.settings import Settings
@@ -252,3 +252,53 @@ async def test_a_broken_model_folder_fails_to_load_with_the_reason(
     status = backend.status()
     assert status.state == "failed"
     assert status.error
+
+
+# -- settings: auto, quantisation from the environment, system prompt ----------------------
+
+
+def test_auto_finds_the_weights_where_the_loader_looks(
+    tiny_llama_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No GPU here: CUDA is said to be present so that the weights decide.
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    config_dir = tmp_path / "deploy"
+    shutil.copytree(tiny_llama_folder, config_dir / "models" / "tiny")
+    (config_dir / "models" / "small.gguf").write_bytes(b"GGUF")
+    model = Settings().model
+
+    relative = model.model_copy(update={"name": "models/tiny"})
+    gguf_in_folder = model.model_copy(update={"name": "models", "gguf_file": "small.gguf"})
+    missing_gguf = model.model_copy(update={"name": "models", "gguf_file": "other.gguf"})
+    not_cached = model.model_copy(update={"name": "someone/some-model"})
+
+    assert model_ready(relative, config_dir) == (True, "local weights found")
+    assert model_ready(gguf_in_folder, config_dir) == (True, "local weights found")
+    ready, reason = model_ready(missing_gguf, config_dir)
+    assert not ready
+    assert reason == f"GGUF file not found: {config_dir / 'models' / 'other.gguf'}"
+    assert model_ready(not_cached, config_dir) == (
+        False,
+        "weights for someone/some-model are not on this machine",
+    )
+
+
+def test_quantisation_comes_from_the_environment(tmp_path: Path) -> None:
+    assert settings_from_environment(tmp_path).model.quantization == "nf4"
+    settings = settings_from_environment(tmp_path, MODEL_QUANTIZATION="none")
+    assert settings.model.quantization == "none"
+
+
+def test_the_configured_system_prompt_comes_first(tmp_path: Path) -> None:
+    settings = settings_from_environment(tmp_path)
+    model = settings.model.model_copy(update={"system_prompt": "Kısa ve nazik yanıt ver."})
+    options = GenerationOptions.from_settings(model, settings.agent)
+    request = GenerationRequest([ChatTurn("user", "Merhaba")], None)
+
+    messages = prompt_messages(request, options)
+
+    assert messages[0] == {"role": "system", "content": "Kısa ve nazik yanıt ver."}
+    assert messages[1]["role"] == "user"
+    committed = GenerationOptions.from_settings(settings.model, settings.agent)
+    assert prompt_messages(request, committed)[0]["role"] == "user"  # config.yaml has none
