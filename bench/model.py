@@ -154,8 +154,8 @@ def summarise(
 def chat_request(index: int, new_tokens: int) -> GenerationRequest:
     """Chat ``index``'s question (every chat's prompt differs)."""
     question = QUESTIONS[index % len(QUESTIONS)]
-    if index >= len(QUESTIONS):
-        question = f"{question} (müşteri {index + 1})"  # another chat, another prompt
+    if index >= len(QUESTIONS):  # another chat, another prompt from its first word on
+        question = f"({index + 1}. müşteri) {question}"
     return GenerationRequest([ChatTurn("user", question)], 1001, max_new_tokens=new_tokens)
 
 
