@@ -23,8 +23,11 @@ row's output does not depend on its padding: under greedy decoding each row
 produces what it would produce alone, up to floating-point rounding of the
 larger matrix products.
 
-Only full-attention models are supported (Llama, Qwen2, SmolLM2 ...): the
-cache is built from plain ``DynamicLayer``s, whatever the model's config says.
+The cache's layers are ``SlotBufferLayer``s: a step writes its keys and
+values into spare slots instead of concatenating the whole cache again.
+Only full-attention models are supported (Llama, Qwen2, SmolLM2 ...): every
+layer keeps every slot, whatever the model's config says about sliding
+windows.
 """
 
 from __future__ import annotations

@@ -12,9 +12,9 @@ through ``submit`` and wait in a queue. The worker runs this loop:
    idle model waits ``window_s`` after the first arrival so that requests
    arriving together share their first forward pass; a busy model admits
    newcomers between two steps, so nobody waits for a batch to finish;
-3. one decode step for all rows already running, then the prefill of the
-   newcomers (``agent.backends.batch_decoding``), each reusing the longest
-   cached start of its prompt;
+3. one decode step for all rows already running, then one prefill pass for
+   all the newcomers (``agent.backends.batch_decoding``), each fed only what
+   follows the longest cached start of its prompt;
 4. each row's next token (``agent.backends.token_choice``) goes to its job's
    ``on_token`` (decoding and the tool-block watch happen there, so a closed
    block stops that row at once).
