@@ -57,10 +57,15 @@ class TelegramSettings(_Section):
         return value
 
 
+# Where SQLite's calls run: on the event loop's thread, or on aiosqlite's worker thread.
+SQLiteCalls = Literal["inline", "thread"]
+
+
 class DatabaseSettings(_Section):
     url: str = "sqlite:///data/telekom.db"
     echo: bool = False
     busy_timeout_ms: int = Field(5000, ge=0)
+    sqlite_calls: SQLiteCalls = "inline"
     pool_size: int = Field(10, ge=1)
     # Keep retrying work that meets a locked or unreachable database this long.
     retry_for_s: float = Field(10.0, ge=0)

@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from core.settings import Settings
+from core.settings import Settings, SQLiteCalls
+from db import sqlite_inline
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +63,19 @@ def settings_url(settings: Settings) -> URL:
 
 
 def create_engine(
-    url: str | URL, *, echo: bool = False, busy_timeout_ms: int = 5000, pool_size: int = 10
+    url: str | URL,
+    *,
+    echo: bool = False,
+    busy_timeout_ms: int = 5000,
+    pool_size: int = 10,
+    sqlite_calls: SQLiteCalls = "inline",
 ) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, a busy timeout and foreign keys."""
+    """An async engine; SQLite gets WAL, a busy timeout and foreign keys.
+
+    ``sqlite_calls`` says where SQLite's calls run: ``inline`` on the event
+    loop's thread (:mod:`db.sqlite_inline`, its busy timeout capped), or
+    ``thread`` on aiosqlite's worker thread.
+    """
     parsed = async_url(url)
     # A server connection can drop while pooled, so it is tested at checkout; a
     # SQLite file cannot, and the test would cost a thread round trip per session.
@@ -73,7 +84,13 @@ def create_engine(
     if is_sqlite:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
+        if sqlite_calls == "inline":
+            busy_timeout_ms = min(busy_timeout_ms, sqlite_inline.BUSY_TIMEOUT_MS)
+            kwargs["async_creator"] = sqlite_inline.inline_creator(
+                parsed.database or ":memory:", busy_timeout_ms=busy_timeout_ms
+            )
+        else:
+            kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
     else:
         kwargs["pool_size"] = pool_size
     engine = create_async_engine(parsed, **kwargs)
@@ -89,6 +106,7 @@ def engine_from_settings(settings: Settings) -> AsyncEngine:
         echo=db.echo,
         busy_timeout_ms=db.busy_timeout_ms,
         pool_size=db.pool_size,
+        sqlite_calls=db.sqlite_calls,
     )
 
 

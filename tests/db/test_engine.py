@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from db.engine import DatabaseURLError, async_url
+from db.engine import DatabaseURLError, async_url, create_engine
 from db.models import Bill, ChatMessage
+from db.sqlite_inline import BUSY_TIMEOUT_MS
 
 
 @pytest.mark.parametrize(
@@ -39,8 +40,20 @@ async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(engine: AsyncEngine) 
         pytest.skip("SQLite pragmas")
     async with engine.connect() as connection:
         assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
-        assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+        # Calls run on the event loop (the default), so one wait there is short.
+        assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == BUSY_TIMEOUT_MS
         assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+
+
+async def test_sqlite_on_a_worker_thread_keeps_the_configured_busy_timeout(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'x.db'}", sqlite_calls="thread")
+    try:
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+    finally:
+        await engine.dispose()
 
 
 async def test_money_comes_back_as_decimal_and_times_as_aware_utc(

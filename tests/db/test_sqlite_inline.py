@@ -1,0 +1,95 @@
+"""SQLite calls on the event loop's thread (``db.sqlite_inline``), the default for SQLite.
+
+What a user would notice if it went wrong: queries answered from the wrong
+thread (sqlite3 refuses those), errors lost or turned into hangs, or one chat
+freezing every other chat while another process holds the database's lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from db.engine import create_engine, session_factory
+from db.retries import RetryPolicy, run_in_transaction
+from tests.faults.outages import sqlite_write_lock
+
+
+@pytest.fixture
+async def inline_engine(tmp_path: Path) -> AsyncEngine:
+    engine = create_engine(f"sqlite:///{tmp_path / 'inline.db'}")
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))
+    yield engine
+    await engine.dispose()
+
+
+async def test_statements_run_on_the_event_loops_thread(inline_engine: AsyncEngine) -> None:
+    threads: list[int] = []
+    async with inline_engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        raw.driver_connection._conn.create_function(  # the sqlite3 connection itself
+            "caller_thread", 0, lambda: threads.append(threading.get_ident()) or 1
+        )
+        assert (await connection.execute(text("SELECT caller_thread()"))).scalar() == 1
+    assert threads == [threading.get_ident()]
+
+
+async def test_writes_commit_and_errors_reach_the_caller(inline_engine: AsyncEngine) -> None:
+    sessions = session_factory(inline_engine)
+    async with sessions() as session, session.begin():
+        await session.execute(text("INSERT INTO notes (id, body) VALUES (1, 'ilk')"))
+
+    async def two_inserts(session: AsyncSession) -> None:
+        await session.execute(text("INSERT INTO notes (id, body) VALUES (2, 'ikinci')"))
+        await session.execute(text("INSERT INTO notes (id, body) VALUES (1, 'aynı')"))
+
+    with pytest.raises(IntegrityError):
+        await run_in_transaction(sessions, two_inserts, what="test write")
+    async with sessions() as session:
+        bodies = (await session.execute(text("SELECT body FROM notes ORDER BY id"))).scalars()
+        assert list(bodies) == ["ilk"]  # the failed transaction left nothing behind
+
+
+async def test_a_lock_held_elsewhere_is_waited_out_without_freezing_the_loop(
+    inline_engine: AsyncEngine,
+) -> None:
+    """Another process holds the write lock for a second: other chats keep being served."""
+    sessions = session_factory(inline_engine)
+    gaps: list[float] = []
+
+    async def ticker(stop: asyncio.Event) -> None:
+        last = time.monotonic()
+        while not stop.is_set():
+            await asyncio.sleep(0.01)
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+
+    async def write(session: AsyncSession) -> None:
+        await session.execute(text("INSERT INTO notes (body) VALUES ('kilitten sonra')"))
+
+    stop = asyncio.Event()
+    async with sqlite_write_lock(str(inline_engine.url)):
+        ticks = asyncio.create_task(ticker(stop))
+        writer = asyncio.create_task(
+            run_in_transaction(sessions, write, what="test write", policy=RetryPolicy(10.0))
+        )
+        await asyncio.sleep(1.0)
+        assert not writer.done()  # still waiting for the lock, not failed
+    await asyncio.wait_for(writer, timeout=10)
+    stop.set()
+    await ticks
+
+    # The loop never stood still much longer than one short busy wait and a tick.
+    assert max(gaps) < 0.5
+    async with sessions() as session:
+        count = (await session.execute(text("SELECT count(*) FROM notes"))).scalar()
+    assert count == 1
