@@ -8,14 +8,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.turns import ChatTurn, ToolCall
-from db.chat_history import NewTurn, recent_messages
-from db.models import ChatMessage
+from db.chat_history import NewTurn, StoredTurn, recent_turns
 
 # Rows read per turn before token-budget trimming; a bound on the query.
 HISTORY_ROWS = 60
 
 
-def turn_from_row(row: ChatMessage) -> ChatTurn:
+def turn_from_row(row: StoredTurn) -> ChatTurn:
     calls = tuple(
         ToolCall(name=str(call.get("name", "")), arguments=dict(call.get("arguments") or {}))
         for call in (row.tool_calls or [])
@@ -36,7 +35,7 @@ def new_turn(turn: ChatTurn) -> NewTurn:
 
 async def load_turns(session: AsyncSession, chat_id: str) -> list[ChatTurn]:
     """The chat's recent turns, oldest first (trimmed to the token budget later)."""
-    return [turn_from_row(row) for row in await recent_messages(session, chat_id, HISTORY_ROWS)]
+    return [turn_from_row(row) for row in await recent_turns(session, chat_id, HISTORY_ROWS)]
 
 
 def as_new_turns(turns: Sequence[ChatTurn]) -> list[NewTurn]:

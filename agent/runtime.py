@@ -176,14 +176,13 @@ class AgentRuntime:
 
     async def _store_message(self, request: ChatRequest) -> int:
         async def store(session: AsyncSession) -> int:
-            message = await add_user_message(
+            return await add_user_message(
                 session,
                 request.chat_id,
                 request.message,
                 customer_id=request.customer_id,
                 update_id=request.update_id,
             )
-            return message.id
 
         return await self._write(store, what=f"chat {request.chat_id}: store message")
 

@@ -188,14 +188,13 @@ async def _deliver(bot: ExtBot[None], message: CustomerMessage, result: _TurnRes
 
 async def _store(services: BotServices, message: CustomerMessage) -> int:
     async def store(session: AsyncSession) -> int:
-        stored = await add_user_message(
+        return await add_user_message(
             session,
             str(message.chat_id),
             message.text,
             customer_id=message.customer_id,
             update_id=message.update_id,
         )
-        return stored.id
 
     return await run_in_transaction(
         services.database.sessions,

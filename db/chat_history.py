@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ChatMessage
@@ -33,6 +33,10 @@ class NewTurn:
     tool_calls: list[dict[str, Any]] | None = None
 
 
+# The writes and the read below are on every turn's path, so they are Core
+# statements: no ORM unit of work or identity map for rows nobody edits.
+
+
 async def add_user_message(
     session: AsyncSession,
     chat_id: str,
@@ -40,34 +44,45 @@ async def add_user_message(
     *,
     customer_id: int | None,
     update_id: int | None = None,
-) -> ChatMessage:
-    message = ChatMessage(
-        chat_id=chat_id,
-        customer_id=customer_id,
-        role="user",
-        content=text,
-        status=ACCEPTED,
-        telegram_update_id=update_id,
+) -> int:
+    """Store a customer's message as ``accepted``; its id."""
+    message_id = await session.scalar(
+        insert(ChatMessage)
+        .values(
+            chat_id=chat_id,
+            customer_id=customer_id,
+            role="user",
+            content=text,
+            status=ACCEPTED,
+            telegram_update_id=update_id,
+        )
+        .returning(ChatMessage.id)
     )
-    session.add(message)
-    await session.flush()
-    return message
+    assert message_id is not None  # RETURNING of a row just inserted
+    return message_id
 
 
 async def add_turns(
     session: AsyncSession, chat_id: str, turns: Sequence[NewTurn], *, customer_id: int | None
 ) -> None:
-    session.add_all(
-        ChatMessage(
-            chat_id=chat_id,
-            customer_id=customer_id,
-            role=turn.role,
-            content=turn.content,
-            tool_calls=turn.tool_calls,
-        )
-        for turn in turns
+    """Append assistant and tool turns to the chat, in order."""
+    if not turns:
+        return
+    await session.execute(
+        insert(ChatMessage),
+        [
+            {
+                "chat_id": chat_id,
+                "customer_id": customer_id,
+                "role": turn.role,
+                "content": turn.content,
+                "tool_calls": turn.tool_calls,
+                "status": None,
+                "telegram_update_id": None,
+            }
+            for turn in turns
+        ],
     )
-    await session.flush()
 
 
 async def set_user_message_status(session: AsyncSession, message_id: int, status: str) -> None:
@@ -76,17 +91,23 @@ async def set_user_message_status(session: AsyncSession, message_id: int, status
     )
 
 
-async def recent_messages(session: AsyncSession, chat_id: str, limit: int) -> list[ChatMessage]:
+class StoredTurn(NamedTuple):
+    """What the model's history needs of a stored message."""
+
+    role: str
+    content: str
+    tool_calls: list[Any] | None
+
+
+async def recent_turns(session: AsyncSession, chat_id: str, limit: int) -> list[StoredTurn]:
     """The chat's last ``limit`` messages, oldest first (one index range scan)."""
-    newest_first = (
-        await session.scalars(
-            select(ChatMessage)
-            .where(ChatMessage.chat_id == chat_id)
-            .order_by(ChatMessage.id.desc())
-            .limit(limit)
-        )
-    ).all()
-    return list(reversed(newest_first))
+    newest_first = await session.execute(
+        select(ChatMessage.role, ChatMessage.content, ChatMessage.tool_calls)
+        .where(ChatMessage.chat_id == chat_id)
+        .order_by(ChatMessage.id.desc())
+        .limit(limit)
+    )
+    return [StoredTurn(*row) for row in reversed(newest_first.all())]
 
 
 async def unfinished_user_messages(session: AsyncSession) -> list[ChatMessage]:

@@ -47,10 +47,9 @@ async def accept(
     async with transaction(runtime.database.sessions) as session:
         if update_id is not None:
             await claim_update(session, update_id)
-        message = await add_user_message(
+        return await add_user_message(
             session, str(chat_id), text, customer_id=customer, update_id=update_id
         )
-        return message.id
 
 
 async def customer_writes(
