@@ -4,9 +4,12 @@
     propose side-effecting ones -> tool turns -> backend again (at most
     ``agent.max_steps`` rounds) -> final answer
 
-The customer's message is already stored when the loop starts; every
-assistant and tool turn is stored as it is produced, so a crash leaves the
-history consistent and the message marked for recovery.
+The customer's message is already stored when the loop starts. The turn's
+assistant and tool turns are stored together in one transaction when the
+turn ends (answer, proposals, or the step limit): one write per turn, and a
+crash or failure part-way leaves no half a turn in the history (a tool call
+without its result), only the customer's message, which the runtime or the
+bot's recovery marks failed with an apology.
 """
 
 from __future__ import annotations
@@ -91,13 +94,15 @@ class AgentLoop:
             policy=retry_policy(self._settings),
         )
         state = TurnState()
+        # This turn's assistant and tool turns, stored together when it ends.
+        produced: list[ChatTurn] = []
         for _ in range(self._settings.agent.max_steps):
             step = _Step()
-            async for event in self._model_step(turns, context.customer_id, step):
+            async for event in self._model_step([*turns, *produced], context.customer_id, step):
                 yield event
             if step.block is None:
                 answer = step.text.strip() or texts.EMPTY_ANSWER
-                await self._store(context, chat_id, [ChatTurn("assistant", answer)])
+                await self._store(context, chat_id, [*produced, ChatTurn("assistant", answer)])
                 yield self._final(chat_id, answer, state)
                 return
             new_turns: list[ChatTurn] = []
@@ -149,20 +154,20 @@ class AgentLoop:
                 )
                 state.errors += 1
                 new_turns.append(ChatTurn("tool", render_tool_result(problem.to_error_result())))
+            produced.extend(new_turns)
             if proposals:
                 answer = "\n\n".join([*(p.summary for p in proposals), texts.CONFIRM_QUESTION])
-                new_turns.append(ChatTurn("assistant", answer))
-                await self._store(context, chat_id, new_turns)
+                await self._store(context, chat_id, [*produced, ChatTurn("assistant", answer)])
                 for proposal in proposals:
                     yield proposal
                 yield self._final(chat_id, answer, state)
                 return
-            await self._store(context, chat_id, new_turns)
-            turns = [*turns, *new_turns]
         log.warning(
             "chat %s: no answer after %d model steps", chat_id, self._settings.agent.max_steps
         )
-        await self._store(context, chat_id, [ChatTurn("assistant", texts.TOO_MANY_STEPS)])
+        await self._store(
+            context, chat_id, [*produced, ChatTurn("assistant", texts.TOO_MANY_STEPS)]
+        )
         state.errors += 1
         yield self._final(chat_id, texts.TOO_MANY_STEPS, state)
 

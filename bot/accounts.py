@@ -13,6 +13,7 @@ from enum import Enum
 
 from telegram import Contact
 
+from bot.context import BotContext
 from bot.phone_numbers import normalize_phone_number
 from db.database import Database
 from db.engine import transaction
@@ -42,15 +43,24 @@ class LinkResult:
     refusal: LinkRefusal | None = None
 
 
-async def linked_customer(database: Database, telegram_user_id: int) -> LinkedCustomer | None:
-    """The customer linked to the Telegram user, or None."""
-    async with database.sessions() as session:
-        return await find_linked_customer(session, telegram_user_id)
+async def linked_customer(context: BotContext, telegram_user_id: int) -> LinkedCustomer | None:
+    """The customer linked to the Telegram user, or None.
+
+    Read once per update: the gate reads the sender's link together with the
+    update's claim (``bot.handlers.gate``), and handlers get it from there.
+    """
+    known, linked = context.remembered_link(telegram_user_id)
+    if known:
+        return linked
+    async with context.services.database.sessions() as session:
+        linked = await find_linked_customer(session, telegram_user_id)
+    context.remember_link(telegram_user_id, linked)
+    return linked
 
 
-async def linked_customer_id(database: Database, telegram_user_id: int) -> int | None:
+async def linked_customer_id(context: BotContext, telegram_user_id: int) -> int | None:
     """The customer number linked to the Telegram user, or None."""
-    linked = await linked_customer(database, telegram_user_id)
+    linked = await linked_customer(context, telegram_user_id)
     return linked.customer_id if linked else None
 
 

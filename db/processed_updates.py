@@ -9,24 +9,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ProcessedUpdate
+
+# Both dialects write "INSERT ... ON CONFLICT DO NOTHING".
+_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 async def claim_update(session: AsyncSession, update_id: int) -> bool:
     """Record ``update_id`` as handled; False when it was already recorded.
 
-    Runs under a savepoint, so a duplicate leaves the caller's transaction usable.
+    One statement that skips a duplicate instead of failing on it, so the
+    caller's transaction stays usable either way.
     """
-    try:
-        async with session.begin_nested():
-            await session.execute(insert(ProcessedUpdate).values(update_id=update_id))
-    except IntegrityError:
-        return False
-    return True
+    insert = _INSERT[session.get_bind().dialect.name]
+    result = await session.execute(
+        insert(ProcessedUpdate)
+        .values(update_id=update_id)
+        .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def forget_updates_before(session: AsyncSession, moment: datetime) -> int:

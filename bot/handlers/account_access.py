@@ -20,7 +20,7 @@ async def customer_or_refusal(update: Update, context: BotContext) -> int | None
         await refuse_in_group(update, context)
         return None
     user = update.effective_user
-    customer_id = await linked_customer_id(context.services.database, user.id) if user else None
+    customer_id = await linked_customer_id(context, user.id) if user else None
     if customer_id is None:
         await reply(update, context, texts.LINK_REQUIRED, reply_markup=contact_request_keyboard())
     return customer_id

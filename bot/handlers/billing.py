@@ -62,7 +62,7 @@ async def pay_pressed(update: Update, context: BotContext) -> None:
     if press is None or not isinstance(query.message, Message):
         await answer_press(query, texts.BUTTON_EXPIRED)
         return
-    customer_id = await linked_customer_id(context.services.database, query.from_user.id)
+    customer_id = await linked_customer_id(context, query.from_user.id)
     if customer_id is None:
         await answer_press(query, texts.CONFIRMATION_NOT_LINKED, alert=True)
         return

@@ -41,9 +41,7 @@ async def cancel(update: Update, context: BotContext) -> None:
         log.info("chat %s: running turn cancelled by /iptal", chat.id)
         await reply(update, context, texts.TURN_CANCELLED)
         return
-    customer_id = (
-        await linked_customer_id(services.database, user.id) if is_private(update) else None
-    )
+    customer_id = await linked_customer_id(context, user.id) if is_private(update) else None
     if customer_id is None:
         await reply(update, context, texts.NOTHING_TO_CANCEL)
         return

@@ -40,7 +40,7 @@ async def chat_message(update: Update, context: BotContext) -> None:
         )
         return
     # Groups never get account data: the agent works there for no customer.
-    customer_id = await linked_customer_id(services.database, user.id) if private else None
+    customer_id = await linked_customer_id(context, user.id) if private else None
     await answer_customer(
         context.bot,
         services,

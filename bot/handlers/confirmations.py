@@ -36,7 +36,7 @@ async def confirmation_pressed(update: Update, context: BotContext) -> None:
         await answer_press(query, texts.BUTTON_EXPIRED)
         return
     services = context.services
-    customer_id = await linked_customer_id(services.database, query.from_user.id)
+    customer_id = await linked_customer_id(context, query.from_user.id)
     if customer_id is None:
         await answer_press(query, texts.CONFIRMATION_NOT_LINKED, alert=True)
         return

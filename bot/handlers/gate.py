@@ -1,9 +1,14 @@
-"""Screening before any handler: redelivered updates and the per-user rate limit."""
+"""Screening before any handler: redelivered updates and the per-user rate limit.
+
+The same transaction that claims the update reads the sender's link, which
+the handler acting on the update then uses (``bot.accounts.linked_customer``).
+"""
 
 from __future__ import annotations
 
 import logging
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
@@ -13,6 +18,7 @@ from bot.context import BotContext
 from bot.handlers.replies import reply
 from db.processed_updates import claim_update
 from db.retries import retry_policy, run_in_transaction
+from db.telegram_links import LinkedCustomer, find_linked_customer
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +29,23 @@ async def screen_update(update: Update, context: BotContext) -> None:
     if message is not None and not is_addressed_to_bot(message):
         return  # group chatter: no handler acts on it, so nothing to record
     services = context.services
-    first_time = await run_in_transaction(
+    sender = update.effective_user
+
+    async def claim(session: AsyncSession) -> tuple[bool, LinkedCustomer | None]:
+        """Claim the update and, in the same transaction, read who sent it."""
+        if not await claim_update(session, update.update_id):
+            return False, None
+        linked = await find_linked_customer(session, sender.id) if sender else None
+        return True, linked
+
+    first_time, linked = await run_in_transaction(
         services.database.sessions,
-        lambda session: claim_update(session, update.update_id),
+        claim,
         what=f"claim update {update.update_id}",
         policy=retry_policy(services.settings),
     )
+    if sender is not None:
+        context.remember_link(sender.id, linked)
     if not first_time:
         log.info("update %s delivered again: ignored", update.update_id)
         raise ApplicationHandlerStop

@@ -10,6 +10,7 @@ from bot.context import BotContext
 from bot.handlers.replies import is_private, refuse_in_group, reply
 from bot.keyboards import contact_request_keyboard
 from bot.rendering import escape
+from db.telegram_links import LinkedCustomer
 
 
 async def contact_shared(update: Update, context: BotContext) -> None:
@@ -28,6 +29,8 @@ async def contact_shared(update: Update, context: BotContext) -> None:
     elif result.refusal is LinkRefusal.UNKNOWN_NUMBER:
         await reply(update, context, texts.LINK_UNKNOWN_NUMBER, reply_markup=ReplyKeyboardRemove())
     else:
+        assert result.customer_id is not None
+        context.remember_link(user.id, LinkedCustomer(result.customer_id, result.full_name))
         await reply(
             update,
             context,

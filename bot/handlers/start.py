@@ -18,7 +18,7 @@ async def start(update: Update, context: BotContext) -> None:
         await reply(update, context, texts.GROUP_INTRO)
         return
     user = update.effective_user
-    linked = await linked_customer(context.services.database, user.id) if user else None
+    linked = await linked_customer(context, user.id) if user else None
     if linked is None:
         await reply(
             update, context, texts.WELCOME_UNLINKED, reply_markup=contact_request_keyboard()

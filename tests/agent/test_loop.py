@@ -187,3 +187,23 @@ async def test_turns_of_one_chat_run_one_at_a_time_in_order(runtime: AgentRuntim
         "mesaj 2",
         "üçüncü",
     ]
+
+
+async def test_a_turn_that_fails_half_way_leaves_no_half_turn_in_the_history(
+    runtime: AgentRuntime,
+) -> None:
+    """The model breaks after a tool call: the next turn must not see a call without its end."""
+    model = ScriptedBackend(BILL_CALL)  # nothing scripted for the step after the tool result
+    await runtime.backends.install(model)
+    events = await _turn(runtime, "faturam ne kadar")
+
+    final = events[-1]
+    assert isinstance(final, FinalAnswer)
+    assert final.failed
+    async with runtime.database.sessions() as session:
+        rows = (
+            await session.scalars(
+                select(ChatMessage).where(ChatMessage.chat_id == "chat-1").order_by(ChatMessage.id)
+            )
+        ).all()
+    assert [(r.role, r.status) for r in rows] == [("user", "failed")]
