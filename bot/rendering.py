@@ -122,4 +122,6 @@ def _prefix_within(text: str, limit: int) -> str:
 
 def utf16_length(text: str) -> int:
     """Length of ``text`` in UTF-16 code units (emoji count twice), as Telegram counts."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    # Two bytes per unit; the codec does in C what a loop over characters did
+    # in Python (a lone surrogate passes as the one unit Telegram counts).
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2

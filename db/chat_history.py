@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ChatMessage
@@ -33,8 +33,21 @@ class NewTurn:
     tool_calls: list[dict[str, Any]] | None = None
 
 
-# The writes and the read below are on every turn's path, so they are Core
-# statements: no ORM unit of work or identity map for rows nobody edits.
+# The writes and the reads below are on every turn's path, so they are Core
+# statements: no ORM unit of work or identity map for rows nobody edits. The
+# fixed ones are built once (building and keying a statement costs more than
+# SQLite's work for it).
+_SET_STATUS = (
+    update(ChatMessage.__table__)
+    .where(ChatMessage.id == bindparam("message_id"))
+    .values(status=bindparam("new_status"))
+)
+_RECENT_TURNS = (
+    select(ChatMessage.role, ChatMessage.content, ChatMessage.tool_calls)
+    .where(ChatMessage.chat_id == bindparam("chat_id"))
+    .order_by(ChatMessage.id.desc())
+    .limit(bindparam("limit"))
+)
 
 
 async def add_user_message(
@@ -86,9 +99,7 @@ async def add_turns(
 
 
 async def set_user_message_status(session: AsyncSession, message_id: int, status: str) -> None:
-    await session.execute(
-        update(ChatMessage).where(ChatMessage.id == message_id).values(status=status)
-    )
+    await session.execute(_SET_STATUS, {"message_id": message_id, "new_status": status})
 
 
 class StoredTurn(NamedTuple):
@@ -101,12 +112,7 @@ class StoredTurn(NamedTuple):
 
 async def recent_turns(session: AsyncSession, chat_id: str, limit: int) -> list[StoredTurn]:
     """The chat's last ``limit`` messages, oldest first (one index range scan)."""
-    newest_first = await session.execute(
-        select(ChatMessage.role, ChatMessage.content, ChatMessage.tool_calls)
-        .where(ChatMessage.chat_id == chat_id)
-        .order_by(ChatMessage.id.desc())
-        .limit(limit)
-    )
+    newest_first = await session.execute(_RECENT_TURNS, {"chat_id": chat_id, "limit": limit})
     return [StoredTurn(*row) for row in reversed(newest_first.all())]
 
 

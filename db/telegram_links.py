@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Customer, PhoneLine, TelegramLink
@@ -36,17 +36,20 @@ class LineOwner:
     number: str
 
 
+# Read for every update a customer sends, so built once (building and keying
+# a statement costs more than SQLite's work for it).
+_LINKED_CUSTOMER = (
+    select(Customer.id, Customer.first_name, Customer.last_name)
+    .join(TelegramLink, TelegramLink.customer_id == Customer.id)
+    .where(TelegramLink.telegram_user_id == bindparam("telegram_user_id"))
+)
+
+
 async def find_linked_customer(
     session: AsyncSession, telegram_user_id: int
 ) -> LinkedCustomer | None:
     """The customer linked to ``telegram_user_id``, or None when unlinked."""
-    row = (
-        await session.execute(
-            select(Customer.id, Customer.first_name, Customer.last_name)
-            .join(TelegramLink, TelegramLink.customer_id == Customer.id)
-            .where(TelegramLink.telegram_user_id == telegram_user_id)
-        )
-    ).first()
+    row = (await session.execute(_LINKED_CUSTOMER, {"telegram_user_id": telegram_user_id})).first()
     if row is None:
         return None
     return LinkedCustomer(customer_id=row.id, full_name=f"{row.first_name} {row.last_name}")
