@@ -29,6 +29,7 @@ from bench.harness import BENCH_TOKEN, bench_settings
 from bot.runner import running_bot
 from core.config_loader import load_settings_or_exit
 from core.logs import configure_logging
+from core.memory import freeze_start_up_objects
 
 OURS, ECHO = "ours", "echo"
 MARK, STOP = "mark", "stop"
@@ -88,6 +89,7 @@ def _emit(payload: dict[str, Any]) -> None:
 async def serve(arguments: argparse.Namespace) -> dict[str, Any]:
     """Run the bot, measure the window between ``mark`` and ``stop``; the figures."""
     async with _running(arguments):
+        freeze_start_up_objects()  # as `python -m bot` does; the echo bot alike
         _emit({"ready": True})
         command = await _next_command()
         started = time.process_time()

@@ -20,6 +20,7 @@ from agent.connect import connect_agent
 from bot.application import build_application
 from bot.context import SERVICES_KEY, BotApplication
 from bot.recovery import recover_unfinished_turns
+from core.memory import freeze_start_up_objects
 from core.settings import Settings
 from db.database import open_database
 
@@ -58,6 +59,7 @@ async def running_bot(settings: Settings) -> AsyncIterator[BotApplication]:
 async def serve(settings: Settings) -> None:
     """Run the bot until SIGINT or SIGTERM."""
     async with running_bot(settings):
+        freeze_start_up_objects()
         await wait_for_stop_signal()
 
 

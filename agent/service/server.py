@@ -20,6 +20,7 @@ import uvicorn
 from agent.service.app import create_app
 from agent.service.auth import is_loopback
 from core.logs import configure_logging
+from core.memory import freeze_start_up_objects
 from core.settings import Settings
 from db.database import DatabaseUnavailableError, open_database
 from db.engine import DatabaseURLError
@@ -67,6 +68,7 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
         await runtime.start()
         try:
             app = create_app(settings, runtime, database=database)
+            freeze_start_up_objects()
             config = uvicorn.Config(
                 app,
                 host=host,
