@@ -57,6 +57,17 @@ class ConfirmationRequested(BaseModel):
     expires_at: datetime
 
 
+class ConfirmationSettled(BaseModel):
+    """A waiting action was confirmed or cancelled by a typed "evet" / "hayır".
+
+    The card that offered its Onayla / Vazgeç buttons can drop them.
+    """
+
+    type: Literal["confirmation_settled"] = "confirmation_settled"
+    confirmation_id: str
+    status: Literal["done", "already_done", "cancelled", "expired", "not_found", "failed"]
+
+
 class ToolCallRecord(BaseModel):
     """A tool call of the turn, in the original API's shape."""
 
@@ -77,7 +88,12 @@ class FinalAnswer(BaseModel):
 
 
 AgentEvent = Annotated[
-    TextDelta | ToolStarted | ToolFinished | ConfirmationRequested | FinalAnswer,
+    TextDelta
+    | ToolStarted
+    | ToolFinished
+    | ConfirmationRequested
+    | ConfirmationSettled
+    | FinalAnswer,
     Field(discriminator="type"),
 ]
 

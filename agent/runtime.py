@@ -20,7 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import texts
 from agent.backends.manager import BackendManager
-from agent.events import ActionOutcome, AgentEvent, ChatRequest, FinalAnswer
+from agent.events import (
+    ActionOutcome,
+    AgentEvent,
+    ChatRequest,
+    ConfirmationSettled,
+    FinalAnswer,
+)
 from agent.history import as_new_turns
 from agent.loop import AgentLoop
 from agent.metrics import RuntimeMetrics
@@ -115,9 +121,10 @@ class AgentRuntime:
     async def _guarded_turn(self, request: ChatRequest) -> AsyncIterator[AgentEvent]:
         context = self._context(request.customer_id, request.chat_id)
         try:
-            answered = await self._typed_confirmation(request, context)
-            if answered is not None:
-                yield answered
+            settled = await self._typed_confirmation(request, context)
+            if settled is not None:
+                for event in settled:
+                    yield event
                 return
             async with asyncio.timeout(self.settings.agent.timeout_s):
                 async for event in self._loop.run(context, request.chat_id):
@@ -143,8 +150,12 @@ class AgentRuntime:
 
     async def _typed_confirmation(
         self, request: ChatRequest, context: ToolContext
-    ) -> FinalAnswer | None:
-        """ "evet" / "hayır" typed while an action waits: confirm or cancel it."""
+    ) -> list[AgentEvent] | None:
+        """ "evet" / "hayır" typed while an action waits: confirm or cancel it.
+
+        The events to send (what became of the action, then the answer), or
+        None when the message is not such an answer.
+        """
         if request.customer_id is None or len(request.message.split()) > _TYPED_ANSWER_MAX_WORDS:
             return None
         answer = find_yes_no(analyse(request.message))
@@ -159,7 +170,10 @@ class AgentRuntime:
             else await confirmations.cancel(pending.id, context)
         )
         await self._remember_outcome(request.chat_id, request.customer_id, outcome)
-        return FinalAnswer(text=outcome.message, chat_id=request.chat_id)
+        return [
+            ConfirmationSettled(confirmation_id=pending.id, status=outcome.status),
+            FinalAnswer(text=outcome.message, chat_id=request.chat_id),
+        ]
 
     async def _remember_outcome(
         self, chat_id: str | None, customer_id: int, outcome: ConfirmationOutcome

@@ -22,12 +22,13 @@ from agent.client import AgentUnavailableError
 from agent.events import (
     ChatRequest,
     ConfirmationRequested,
+    ConfirmationSettled,
     FinalAnswer,
     TextDelta,
     ToolStarted,
 )
 from bot import texts
-from bot.delivery import UndeliverableError, send_html
+from bot.delivery import UndeliverableError, remove_buttons, send_html
 from bot.keyboards import confirmation_keyboard
 from bot.rendering import escape
 from bot.services import BotServices
@@ -61,6 +62,8 @@ class _TurnResult:
     confirmations: list[ConfirmationRequested] = field(default_factory=list)
     # The agent apologised instead of answering.
     failed: bool = False
+    # Actions settled by this message ("evet" typed): their cards lose their buttons.
+    settled: list[str] = field(default_factory=list)
 
 
 async def answer_customer(
@@ -118,8 +121,9 @@ async def _converse(
             except Exception:
                 await mark_message(services, stored_id, FAILED)
                 raise
-        if await _deliver(bot, message, result):
+        if await _deliver(bot, services, message, result):
             await mark_message(services, stored_id, FAILED if result.failed else ANSWERED)
+            await _close_settled_cards(bot, services, result.settled)
         else:
             log.warning(
                 "chat %s: message %s left accepted for recovery at the next start",
@@ -144,6 +148,7 @@ async def _run_agent(
     written = ""
     final: FinalAnswer | None = None
     confirmations: list[ConfirmationRequested] = []
+    settled: list[str] = []
     async for event in services.agent.chat(request):
         if isinstance(event, TextDelta):
             written += event.text
@@ -153,6 +158,8 @@ async def _run_agent(
             await preview.show(texts.TOOL_PROGRESS.get(event.name, texts.TOOL_PROGRESS_DEFAULT))
         elif isinstance(event, ConfirmationRequested):
             confirmations.append(event)
+        elif isinstance(event, ConfirmationSettled):
+            settled.append(event.confirmation_id)
         elif isinstance(event, FinalAnswer):
             final = event
     answer = final.text.strip() if final is not None else ""
@@ -162,10 +169,13 @@ async def _run_agent(
         answer_html=escape(answer) if answer else texts.EMPTY_ANSWER,
         confirmations=confirmations,
         failed=final is None or final.failed,
+        settled=settled,
     )
 
 
-async def _deliver(bot: ExtBot[None], message: CustomerMessage, result: _TurnResult) -> bool:
+async def _deliver(
+    bot: ExtBot[None], services: BotServices, message: CustomerMessage, result: _TurnResult
+) -> bool:
     """Send the answer or the confirmation cards; False when Telegram would not take them."""
     reply_to = None if message.private else message.telegram_message_id
     try:
@@ -173,17 +183,43 @@ async def _deliver(bot: ExtBot[None], message: CustomerMessage, result: _TurnRes
             await send_html(bot, message.chat_id, result.answer_html, reply_to=reply_to)
             return True
         for confirmation in result.confirmations:
-            await send_html(
-                bot,
-                message.chat_id,
-                confirmation_card(confirmation),
-                reply_markup=confirmation_keyboard(confirmation.confirmation_id),
-                reply_to=reply_to,
+            await send_confirmation_card(
+                bot, services, message.chat_id, confirmation, reply_to=reply_to
             )
     except UndeliverableError:
         # Logged where it failed; the answer is stored in the chat history.
         return False
     return True
+
+
+async def send_confirmation_card(
+    bot: ExtBot[None],
+    services: BotServices,
+    chat_id: int,
+    confirmation: ConfirmationRequested,
+    *,
+    reply_to: int | None = None,
+) -> None:
+    """Offer Onayla / Vazgeç for ``confirmation``, remembering the card to close it later."""
+    parts = await send_html(
+        bot,
+        chat_id,
+        confirmation_card(confirmation),
+        reply_markup=confirmation_keyboard(confirmation.confirmation_id),
+        reply_to=reply_to,
+    )
+    # The buttons ride on the last part of a card split in parts.
+    services.confirmation_cards.sent(confirmation.confirmation_id, chat_id, parts[-1].message_id)
+
+
+async def _close_settled_cards(
+    bot: ExtBot[None], services: BotServices, confirmation_ids: list[str]
+) -> None:
+    """Take Onayla / Vazgeç off the cards of actions a typed answer settled."""
+    for confirmation_id in confirmation_ids:
+        place = services.confirmation_cards.settled(confirmation_id)
+        if place is not None:
+            await remove_buttons(bot, place.chat_id, place.message_id)
 
 
 async def _store(services: BotServices, message: CustomerMessage) -> int:

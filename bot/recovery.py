@@ -30,12 +30,10 @@ from telegram.ext import ExtBot
 
 from agent.events import ConfirmationRequested
 from bot import texts
-from bot.conversation import mark_message
+from bot.conversation import mark_message, send_confirmation_card
 from bot.delivery import UndeliverableError, send_html
-from bot.keyboards import confirmation_keyboard
 from bot.rendering import escape
 from bot.services import BotServices
-from bot.views.confirmation import confirmation_card
 from db.chat_history import ANSWERED, FAILED, replies_to, unfinished_user_messages
 from db.models import ChatMessage, PendingConfirmation
 from db.retries import retry_policy, run_in_transaction
@@ -94,7 +92,7 @@ async def recover_unfinished_turns(bot: ExtBot[None], services: BotServices) -> 
             continue
         try:
             if item.answer is not None:
-                await _resend(bot, item)
+                await _resend(bot, services, item)
                 status, done = ANSWERED, report.resent
             else:
                 await _apologise(bot, item)
@@ -184,15 +182,10 @@ async def _waiting_actions(
     ]
 
 
-async def _resend(bot: ExtBot[None], item: _Interrupted) -> None:
+async def _resend(bot: ExtBot[None], services: BotServices, item: _Interrupted) -> None:
     if item.waiting_actions:
         for action in item.waiting_actions:
-            await send_html(
-                bot,
-                item.chat_id,
-                confirmation_card(action),
-                reply_markup=confirmation_keyboard(action.confirmation_id),
-            )
+            await send_confirmation_card(bot, services, item.chat_id, action)
         return
     intro = texts.RECOVERED_ANSWER_INTRO.format(question=_quote(item.question))
     await send_html(bot, item.chat_id, f"{intro}\n\n{escape(item.answer or '')}")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from agent.client import AgentClient
 from bot.active_turns import ActiveTurns
+from bot.confirmation_cards import ConfirmationCards
 from bot.rate_limit import UserRateLimiter
 from core.settings import Settings
 from db.database import Database
@@ -45,6 +46,7 @@ class BotServices:
     turn_slots: asyncio.Semaphore
     turns: ActiveTurns = field(default_factory=ActiveTurns)
     confirmations: ConfirmationsInFlight = field(default_factory=ConfirmationsInFlight)
+    confirmation_cards: ConfirmationCards = field(default_factory=ConfirmationCards)
 
     @classmethod
     def create(cls, settings: Settings, database: Database, agent: AgentClient) -> BotServices:

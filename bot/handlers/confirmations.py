@@ -53,6 +53,7 @@ async def confirmation_pressed(update: Update, context: BotContext) -> None:
         return
     finally:
         services.confirmations.end(press.confirmation_id)
+    services.confirmation_cards.settled(press.confirmation_id)  # this press closes the card
     log.info(
         "confirmation %s (%s) by customer %s: %s",
         press.confirmation_id,

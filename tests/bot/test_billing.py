@@ -192,3 +192,37 @@ async def test_an_expired_confirmation_does_nothing(
     assert "⌛" in (resolved.text or "")
     async with sessions() as session:
         assert await session.scalar(select(Bill.paid_at).where(Bill.id == bill.id)) is None
+
+
+async def test_a_typed_evet_pays_and_closes_the_cards_buttons(
+    bot: RunningBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Answering the card in words: the payment runs once and Onayla / Vazgeç go away."""
+    user = await bot.linked_customer(1001)
+    bill = await _latest_bill(sessions, 1001)
+    (card,) = await bot.say(user, "faturamı ödemek istiyorum")
+    assert [button.text for button in card.buttons] == ["Onayla", "Vazgeç"]
+
+    (answer,) = await bot.say(user, "evet")
+
+    assert (answer.text or "").startswith("İşleminiz gerçekleştirildi.")
+    assert bot.driver.message(user, card.message_id).buttons == ()
+    async with sessions() as session:
+        payments = list(await session.scalars(select(Payment).where(Payment.bill_id == bill.id)))
+    assert len(payments) == 1
+
+
+async def test_a_typed_hayir_cancels_and_closes_the_cards_buttons(
+    bot: RunningBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    user = await bot.linked_customer(1001)
+    bill = await _latest_bill(sessions, 1001)
+    (card,) = await bot.say(user, "faturamı ödemek istiyorum")
+
+    (answer,) = await bot.say(user, "hayır")
+
+    assert "iptal" in (answer.text or "").lower()
+    assert bot.driver.message(user, card.message_id).buttons == ()
+    async with sessions() as session:
+        payments = list(await session.scalars(select(Payment).where(Payment.bill_id == bill.id)))
+    assert payments == []

@@ -18,6 +18,7 @@ from agent.events import (
     AgentEvent,
     ChatRequest,
     ConfirmationRequested,
+    ConfirmationSettled,
     FinalAnswer,
     TextDelta,
     ToolFinished,
@@ -126,6 +127,22 @@ async def test_confirmation_over_http_runs_once(
     async with sessions() as session:
         payments_after = await session.scalar(select(func.count()).select_from(Payment))
     assert payments_after == payments_before + 1
+
+
+async def test_a_typed_evet_over_http_says_which_action_it_settled(
+    client: HTTPAgentClient,
+) -> None:
+    """The bot closes the card of the action a typed answer settled, so it must learn which."""
+    events = await run_turn(client, ask(PAY_REQUEST, "c5"))
+    [offer] = [event for event in events if isinstance(event, ConfirmationRequested)]
+
+    events = await run_turn(client, ask("evet", "c5"))
+
+    settled, final = events
+    assert isinstance(settled, ConfirmationSettled)
+    assert (settled.confirmation_id, settled.status) == (offer.confirmation_id, "done")
+    assert isinstance(final, FinalAnswer)
+    assert final.text.startswith("İşleminiz gerçekleştirildi.")
 
 
 async def test_cancel_and_cancel_pending_over_http(client: HTTPAgentClient) -> None:
