@@ -44,11 +44,11 @@ async def screen_update(update: Update, context: BotContext) -> None:
         what=f"claim update {update.update_id}",
         policy=retry_policy(services.settings),
     )
-    if sender is not None:
-        context.remember_link(sender.id, linked)
     if not first_time:
         log.info("update %s delivered again: ignored", update.update_id)
         raise ApplicationHandlerStop
+    if sender is not None:
+        context.remember_link(sender.id, linked)
     if message is None or user is None:
         return
     decision = services.rate_limiter.check(user.id)
