@@ -105,14 +105,31 @@ async def run_in_transaction(
     :class:`DatabaseBusyError` when the database is still out of reach after
     ``policy.retry_for_s`` seconds; other errors propagate unchanged.
     """
+
+    async def once() -> T:
+        async with transaction(sessions) as session:
+            return await work(session)
+
+    return await retry_transient(once, what=what, policy=policy)
+
+
+async def retry_transient(
+    operation: Callable[[], Awaitable[T]], *, what: str, policy: RetryPolicy | None = None
+) -> T:
+    """``await operation()``, run again from the start while it fails for a passing reason.
+
+    For work that opens its own transactions and is safe to repeat when one
+    was rolled back (a tool call, a confirmation). Raises
+    :class:`DatabaseBusyError` once ``policy.retry_for_s`` is used up; other
+    errors propagate unchanged.
+    """
     policy = policy or RetryPolicy()
     started = time.monotonic()
     attempt = 0
     while True:
         attempt += 1
         try:
-            async with transaction(sessions) as session:
-                return await work(session)
+            return await operation()
         except Exception as error:
             if not is_transient(error):
                 raise

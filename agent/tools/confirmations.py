@@ -31,6 +31,7 @@ from agent.tools.telekom import default_registry
 from agent.turns import ToolCall
 from db.engine import transaction
 from db.models import PendingConfirmation
+from db.retries import retry_transient
 
 log = logging.getLogger(__name__)
 
@@ -165,22 +166,35 @@ async def confirm(
         return ConfirmationOutcome("not_found", NOT_FOUND_MESSAGE)
     now = ctx.now()
     if row.status == "pending" and row.expires_at > now:
-        try:
+        pending = row
+
+        async def run_once() -> ConfirmationOutcome | None:
+            """Claim and run the action in one transaction; None when already claimed."""
             async with transaction(ctx.sessions) as session:
-                if await _claim(session, row.id, now):
-                    data = await _run(registry or default_registry(), row, ctx.within(session))
-                    await session.execute(
-                        update(PendingConfirmation)
-                        .where(PendingConfirmation.id == row.id)
-                        .values(result=data)
-                    )
-                    log.info(
-                        "confirmed %s (%s) for customer %s", row.id, row.tool_name, row.customer_id
-                    )
-                    return _ran("done", row.tool_name, data, _done_message(data))
+                if not await _claim(session, pending.id, now):
+                    return None
+                data = await _run(registry or default_registry(), pending, ctx.within(session))
+                await session.execute(
+                    update(PendingConfirmation)
+                    .where(PendingConfirmation.id == pending.id)
+                    .values(result=data)
+                )
+            log.info(
+                "confirmed %s (%s) for customer %s",
+                pending.id,
+                pending.tool_name,
+                pending.customer_id,
+            )
+            return _ran("done", pending.tool_name, data, _done_message(data))
+
+        try:
+            # A rolled-back try left the action pending, so it may run again.
+            ran = await retry_transient(run_once, what=f"confirm {row.id}", policy=ctx.retry)
         except Exception:
             log.exception("confirmation %s (%s) failed; it stays pending", row.id, row.tool_name)
             return ConfirmationOutcome("failed", INTERNAL_ERROR_MESSAGE, row.tool_name)
+        if ran is not None:
+            return ran
         # Someone else resolved it in the meantime: report what they did.
         row = await _load(ctx, confirmation_id)
     return await _settled(row, ctx, "confirm")
@@ -192,18 +206,23 @@ async def cancel(confirmation_id: str, ctx: ToolContext) -> ConfirmationOutcome:
     if row is None:
         return ConfirmationOutcome("not_found", NOT_FOUND_MESSAGE)
     now = ctx.now()
-    async with transaction(ctx.sessions) as session:
-        cancelled = await session.execute(
-            update(PendingConfirmation)
-            .where(
-                PendingConfirmation.id == row.id,
-                PendingConfirmation.status == "pending",
-                PendingConfirmation.expires_at > now,
+    pending = row
+
+    async def cancel_once() -> int:
+        async with transaction(ctx.sessions) as session:
+            cancelled = await session.execute(
+                update(PendingConfirmation)
+                .where(
+                    PendingConfirmation.id == pending.id,
+                    PendingConfirmation.status == "pending",
+                    PendingConfirmation.expires_at > now,
+                )
+                .values(status="cancelled", resolved_at=now)
+                .execution_options(synchronize_session=False)
             )
-            .values(status="cancelled", resolved_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    if cancelled.rowcount == 1:
+        return cancelled.rowcount  # type: ignore[attr-defined]
+
+    if await retry_transient(cancel_once, what=f"cancel {row.id}", policy=ctx.retry) == 1:
         log.info("cancelled %s (%s) for customer %s", row.id, row.tool_name, row.customer_id)
         return ConfirmationOutcome("cancelled", CANCELLED_MESSAGE, row.tool_name)
     return await _settled(await _load(ctx, confirmation_id), ctx, "cancel")

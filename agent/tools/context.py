@@ -13,6 +13,7 @@ from agent.tools.errors import LINK_REQUIRED, ToolError
 from core.settings import Settings
 from core.turkish import to_istanbul
 from db.engine import transaction
+from db.retries import RetryPolicy, retry_policy
 
 LINK_REQUIRED_MESSAGE = (
     "Bu işlem için hesabınızı tanımam gerekiyor. Lütfen /start yazıp "
@@ -39,6 +40,8 @@ class ToolContext:
     chat_id: str | None = None
     now: Callable[[], datetime] = utc_now
     confirmation_ttl: timedelta = timedelta(seconds=600)
+    # How long a call waits out a locked or unreachable database (db.retries).
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     # Set only while a confirmed action runs inside the confirmation's transaction.
     _session: AsyncSession | None = field(default=None, repr=False, compare=False)
 
@@ -56,6 +59,7 @@ class ToolContext:
             customer_id=customer_id,
             chat_id=chat_id,
             confirmation_ttl=timedelta(seconds=settings.agent.confirmation_ttl_s),
+            retry=retry_policy(settings),
         )
 
     def today(self) -> date:

@@ -19,6 +19,7 @@ from agent.tools.errors import INTERNAL_ERROR_MESSAGE, ToolError
 from agent.tools.guard import admit
 from agent.tools.registry import Registry
 from agent.turns import ToolCall
+from db.retries import retry_transient
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +51,18 @@ async def execute(registry: Registry, call: ToolCall, ctx: ToolContext) -> ToolO
     """Run (or propose) ``call`` for the chat's linked customer; never raises."""
     try:
         found, arguments = admit(registry, call, ctx)
+        # A locked or unreachable database is waited out: a read, or a
+        # proposal that was rolled back, is safe to run again.
         if found.side_effect:
-            proposal = await create_proposal(found, arguments, ctx)
+            proposal = await retry_transient(
+                lambda: create_proposal(found, arguments, ctx),
+                what=f"propose {call.name}",
+                policy=ctx.retry,
+            )
             return ToolOutcome("proposal", proposal.for_model(), proposal)
-        data = await found.run(ctx, arguments)
+        data = await retry_transient(
+            lambda: found.run(ctx, arguments), what=f"tool {call.name}", policy=ctx.retry
+        )
         log.info("ran %s for customer %s", call.name, ctx.customer_id)
         return ToolOutcome("result", data)
     except ToolError as exc:

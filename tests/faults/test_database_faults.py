@@ -23,6 +23,11 @@ from agent import texts as agent_texts
 from agent.backends.base import BackendStatus, GenerationRequest
 from agent.events import ChatRequest, FinalAnswer
 from agent.runtime import AgentRuntime
+from agent.tools import confirmations
+from agent.tools.context import ToolContext
+from agent.tools.executor import execute
+from agent.tools.telekom import default_registry
+from agent.turns import ToolCall
 from bot import texts as bot_texts
 from core.settings import Settings
 from db.chat_history import ACCEPTED, ANSWERED, unfinished_user_messages
@@ -132,6 +137,31 @@ async def test_through_the_bot_a_database_locked_too_long_asks_to_resend(
     assert (apology.text or "").startswith(prefix.removesuffix("<code>"))
     assert (answer.text or "").startswith("Ege için şebeke durumu")
     assert [m.status for m in await user_messages(sessions)] == [ANSWERED]
+
+
+async def test_a_proposal_and_its_confirmation_wait_out_a_locked_database(
+    database_url: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Tool writes outside the turn's own transactions are retried too, not failed at once."""
+    sqlite_only(database_url)
+    ctx = ToolContext(sessions=sessions, customer_id=1001, chat_id="chat-lock")
+    registry = default_registry()
+    turn_on_roaming = ToolCall("enable_roaming", {"user_id": 1001, "status": True})
+
+    async with sqlite_write_lock(database_url):
+        proposing = asyncio.create_task(execute(registry, turn_on_roaming, ctx))
+        await asyncio.sleep(OUTAGE_S)
+        assert not proposing.done()  # waiting for the lock, not failed
+    proposed = await asyncio.wait_for(proposing, timeout=30)
+    assert proposed.kind == "proposal"
+    assert proposed.proposal is not None
+
+    async with sqlite_write_lock(database_url):
+        confirming = asyncio.create_task(confirmations.confirm(proposed.proposal.id, ctx, registry))
+        await asyncio.sleep(OUTAGE_S)
+        assert not confirming.done()
+    confirmed = await asyncio.wait_for(confirming, timeout=30)
+    assert confirmed.status == "done"
 
 
 # -- PostgreSQL: the server out of reach --------------------------------------------
