@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+# What became of a proposed action once confirmed or cancelled.
+ActionStatus = Literal["done", "already_done", "cancelled", "expired", "not_found", "failed"]
 # Status words of a tool call, as the original HTTP API spelled them.
 ToolCallStatus = Literal["tamamlandi", "hata", "onay_bekliyor"]
 
@@ -65,7 +67,7 @@ class ConfirmationSettled(BaseModel):
 
     type: Literal["confirmation_settled"] = "confirmation_settled"
     confirmation_id: str
-    status: Literal["done", "already_done", "cancelled", "expired", "not_found", "failed"]
+    status: ActionStatus
 
 
 class ToolCallRecord(BaseModel):
@@ -101,7 +103,7 @@ AgentEvent = Annotated[
 class ActionOutcome(BaseModel):
     """Result of confirming or cancelling a proposed action."""
 
-    status: Literal["done", "already_done", "cancelled", "expired", "not_found", "failed"]
+    status: ActionStatus
     # Turkish text for the customer (what happened, or why nothing did).
     message: str
     result: dict[str, Any] | None = None

@@ -90,8 +90,6 @@ async def add_turns(
                 "role": turn.role,
                 "content": turn.content,
                 "tool_calls": turn.tool_calls,
-                "status": None,
-                "telegram_update_id": None,
             }
             for turn in turns
         ],

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agent.events import ActionStatus
 from agent.tools import errors
 from agent.tools.context import ToolContext
 from agent.tools.errors import INTERNAL_ERROR_MESSAGE, ToolError
@@ -62,7 +63,8 @@ CANNOT_CANCEL_DONE_MESSAGE = "Bu işlem zaten gerçekleştirildi; artık iptal e
 
 # done: it ran now; already_done: it ran before (its stored result comes back).
 # not_found also answers for another customer's confirmation, so it reveals nothing.
-ConfirmationStatus = Literal["done", "already_done", "cancelled", "expired", "not_found", "failed"]
+# One vocabulary with the agent API (agent.events.ActionOutcome).
+ConfirmationStatus = ActionStatus
 
 
 @dataclass(frozen=True)

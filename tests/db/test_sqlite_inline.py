@@ -35,7 +35,7 @@ async def test_statements_run_on_the_event_loops_thread(inline_engine: AsyncEngi
     threads: list[int] = []
     async with inline_engine.connect() as connection:
         raw = await connection.get_raw_connection()
-        raw.driver_connection._conn.create_function(  # the sqlite3 connection itself
+        await raw.driver_connection.create_function(
             "caller_thread", 0, lambda: threads.append(threading.get_ident()) or 1
         )
         assert (await connection.execute(text("SELECT caller_thread()"))).scalar() == 1
