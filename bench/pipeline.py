@@ -279,7 +279,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="mean thinking time before each message in the paced phase (0: skip that phase)",
     )
     parser.add_argument(
-        "--profile", type=Path, help="profile our bot's capacity run (pyinstrument) into this file"
+        "--profile",
+        type=Path,
+        help="profile our bot's capacity run into this file "
+        "(cProfile statistics for a .pstats name, else pyinstrument text)",
     )
     parser.add_argument("--seed", type=int, default=7, help="traffic seed")
     parser.set_defaults(handler=handle)

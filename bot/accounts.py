@@ -52,7 +52,7 @@ async def linked_customer(context: BotContext, telegram_user_id: int) -> LinkedC
     known, linked = context.remembered_link(telegram_user_id)
     if known:
         return linked
-    async with context.services.database.sessions() as session:
+    async with transaction(context.services.database.sessions) as session:
         linked = await find_linked_customer(session, telegram_user_id)
     context.remember_link(telegram_user_id, linked)
     return linked

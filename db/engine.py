@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -131,6 +132,22 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def transaction(
     sessions: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[AsyncSession]:
-    """A session inside one transaction: committed on success, rolled back on error."""
-    async with sessions() as session, session.begin():
-        yield session
+    """A session inside one transaction: committed on success, rolled back on error.
+
+    ``async with AsyncSession`` would close the session in a task of its own,
+    shielded from cancellation: three trips through the event loop per
+    transaction, behind every other ready task (BENCHMARKS.md, "The event
+    loop"). Here the commit or rollback ends the transaction and hands the
+    connection back to the pool first, so the close after it does no I/O and
+    has no point at which a cancellation could land. Only when the transaction
+    could not be ended (the rollback itself failed) is the close shielded.
+    """
+    session = sessions()
+    try:
+        async with session.begin():
+            yield session
+    finally:
+        if session.in_transaction():
+            await asyncio.shield(session.close())
+        else:
+            await session.close()

@@ -234,7 +234,7 @@ async def latest_pending(ctx: ToolContext) -> Proposal | None:
     """The chat's newest unexpired pending action of its customer (for a typed "evet"/"hayır")."""
     if ctx.chat_id is None or ctx.customer_id is None:
         return None
-    async with ctx.sessions() as session:
+    async with transaction(ctx.sessions) as session:
         row = await session.scalar(
             select(PendingConfirmation)
             .where(
@@ -252,7 +252,7 @@ async def latest_pending(ctx: ToolContext) -> Proposal | None:
 async def _load(ctx: ToolContext, confirmation_id: str) -> PendingConfirmation | None:
     if not confirmation_id or len(confirmation_id) > MAX_CONFIRMATION_ID_CHARS:
         return None
-    async with ctx.sessions() as session:
+    async with transaction(ctx.sessions) as session:
         return await session.get(PendingConfirmation, confirmation_id)
 
 

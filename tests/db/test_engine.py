@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from db.engine import DatabaseURLError, async_url, create_engine
+from db.engine import DatabaseURLError, async_url, create_engine, transaction
 from db.models import Bill, ChatMessage
 from db.sqlite_inline import BUSY_TIMEOUT_MS
 
@@ -109,3 +110,60 @@ async def test_current_bill_lookup_uses_the_customer_index(engine: AsyncEngine) 
     detail = " ".join(str(row[-1]) for row in plan)
     assert "ix_bills_customer_bill_date" in detail
     assert "TEMP B-TREE" not in detail
+
+
+async def test_a_transaction_does_not_hand_the_event_loop_to_other_tasks(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """SQLite's calls run on the loop, so a transaction is one step of its task.
+
+    SQLAlchemy's ``async with AsyncSession`` closes in a task of its own: three
+    trips through the event loop per transaction, each behind every other
+    ready task (BENCHMARKS.md, "The event loop"). ``transaction`` must not.
+    """
+    if sessions.kw["bind"].dialect.name != "sqlite":
+        pytest.skip("a server database's calls wait for the network")
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    running = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    try:
+        before = ticks
+        for _ in range(20):
+            async with transaction(sessions) as session:
+                await session.execute(select(ChatMessage.id).limit(1))
+        assert ticks == before
+    finally:
+        running.cancel()
+
+
+async def test_a_cancelled_transaction_rolls_back_and_returns_its_connection(
+    sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
+) -> None:
+    """``/iptal`` cancels a turn wherever it is, a transaction included."""
+    inside = asyncio.Event()
+
+    async def interrupted() -> None:
+        async with transaction(sessions) as session:
+            session.add(ChatMessage(chat_id="cancelled", role="user", content="x"))
+            await session.flush()
+            inside.set()
+            await asyncio.sleep(30)
+
+    task = asyncio.create_task(interrupted())
+    await inside.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    async with transaction(sessions) as session:
+        stored = await session.scalar(
+            select(ChatMessage.id).where(ChatMessage.chat_id == "cancelled")
+        )
+    assert stored is None
