@@ -17,11 +17,13 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
     PTB builds one context per update and hands it to every handler of that
     update, so it also carries what the gate learnt about the sender (their
-    link, read in the same transaction as the update's claim) to the handler
-    that acts on it.
+    link, read in the same transaction as the update's claim, and the id of
+    the question it stored there) to the handler that acts on it.
     """
 
     _sender: tuple[int, LinkedCustomer | None] | None = None
+    # The id of the customer's question, when the gate stored it with the claim.
+    stored_question_id: int | None = None
 
     @property
     def services(self) -> BotServices:

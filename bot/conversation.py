@@ -52,6 +52,8 @@ class CustomerMessage:
     update_id: int | None
     # The Telegram message answered (replied to in groups; names the draft).
     telegram_message_id: int
+    # Already stored with the update's claim (``bot.handlers.gate``); else stored here.
+    stored_id: int | None = None
 
 
 @dataclass
@@ -69,7 +71,7 @@ class _TurnResult:
 async def answer_customer(
     bot: ExtBot[None], services: BotServices, message: CustomerMessage
 ) -> None:
-    """Store ``message``, run the agent turn, deliver the answer, then mark the message.
+    """Store ``message`` (unless the gate did), run the agent turn, deliver, mark the message.
 
     The message stays ``accepted`` until the answer (or an apology) has reached
     the customer, so a crash before that is found by ``bot.recovery`` at the
@@ -79,7 +81,9 @@ async def answer_customer(
     ``DatabaseBusyError`` before anything is accepted; the error handler asks
     the customer to send the message again.
     """
-    stored_id = await _store(services, message)
+    stored_id = (
+        message.stored_id if message.stored_id is not None else await _store(services, message)
+    )
     finished = await services.turns.run(
         message.chat_id, _converse_in_turn_slot(bot, services, message, stored_id)
     )

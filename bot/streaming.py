@@ -73,12 +73,25 @@ class AnswerPreview:
         self._paused_until = float("-inf")
         self._message_id: int | None = None
         self._broken = False
+        # "typing" starts when the turn has run show_after_s; most turns end
+        # before, and then cost a timer, not a task started and cancelled.
+        self._typing_timer: asyncio.TimerHandle | None = None
         self._typing: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> AnswerPreview:
         self._hidden_until = self._clock() + self._show_after_s
-        self._typing = asyncio.create_task(self._keep_typing(), name=f"typing:{self._chat_id}")
+        if self._show_after_s > 0:
+            loop = asyncio.get_running_loop()
+            self._typing_timer = loop.call_later(self._show_after_s, self._start_typing)
+        else:
+            self._start_typing()
+            # Let it send "typing" now: a turn that never waits (the rules
+            # backend on SQLite) would otherwise end before it ran.
+            await asyncio.sleep(0)
         return self
+
+    def _start_typing(self) -> None:
+        self._typing = asyncio.create_task(self._keep_typing(), name=f"typing:{self._chat_id}")
 
     async def __aexit__(
         self,
@@ -86,6 +99,8 @@ class AnswerPreview:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        if self._typing_timer is not None:
+            self._typing_timer.cancel()
         if self._typing is not None:
             self._typing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -143,8 +158,6 @@ class AnswerPreview:
         self._broken = True
 
     async def _keep_typing(self) -> None:
-        if self._show_after_s > 0:
-            await asyncio.sleep(self._show_after_s)
         self._hidden_until = float("-inf")
         await self._send_typing()
         if self._pending:

@@ -27,6 +27,7 @@ from bot.handlers import (
     status,
 )
 from bot.keyboards import CONFIRMATION_PREFIX, PAY_PREFIX
+from bot.questions import QUESTION_MESSAGES
 
 # Screening (duplicates, rate limit) runs before every other handler.
 SCREENING_GROUP = -1
@@ -60,7 +61,8 @@ def register_handlers(application: BotApplication) -> None:
         MessageHandler(NEW_MESSAGES & filters.COMMAND & ADDRESSED_TO_BOT, start.unknown_command)
     )
     application.add_handler(
-        MessageHandler(NEW_MESSAGES & filters.TEXT & ADDRESSED_TO_BOT, chat.chat_message)
+        # Text that is not a command: what the gate stored as the question.
+        MessageHandler(QUESTION_MESSAGES, chat.chat_message)
     )
     application.add_handler(
         MessageHandler(NEW_MESSAGES & ADDRESSED_TO_BOT & ~filters.TEXT, media.unsupported_media)

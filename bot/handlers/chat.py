@@ -8,10 +8,10 @@ from telegram import Update
 
 from bot import texts
 from bot.accounts import linked_customer_id
-from bot.addressing import without_mention
 from bot.context import BotContext
 from bot.conversation import CustomerMessage, answer_customer
 from bot.handlers.replies import is_private, reply
+from bot.questions import Refusal, read_question
 from bot.views.quantities import format_number
 
 log = logging.getLogger(__name__)
@@ -24,18 +24,18 @@ async def chat_message(update: Update, context: BotContext) -> None:
         return
     services = context.services
     private = is_private(update)
-    text = message.text.strip() if private else without_mention(message.text, context.bot.username)
-    if not text:  # only the bot's @mention (groups) or only spaces
+    limit = services.settings.telegram.max_message_chars
+    question = read_question(message, bot_username=context.bot.username, max_chars=limit)
+    if question.refusal is Refusal.EMPTY:
         await reply(update, context, texts.HELP if private else texts.GROUP_INTRO)
         return
-    limit = services.settings.telegram.max_message_chars
-    if len(text) > limit:
-        log.info("chat %s: message of %d characters refused", chat.id, len(text))
+    if question.refusal is Refusal.TOO_LONG:
+        log.info("chat %s: message of %d characters refused", chat.id, len(question.text))
         await reply(
             update,
             context,
             texts.MESSAGE_TOO_LONG.format(
-                limit=format_number(limit), length=format_number(len(text))
+                limit=format_number(limit), length=format_number(len(question.text))
             ),
         )
         return
@@ -47,9 +47,10 @@ async def chat_message(update: Update, context: BotContext) -> None:
         CustomerMessage(
             chat_id=chat.id,
             private=private,
-            text=text,
+            text=question.text,
             customer_id=customer_id,
             update_id=update.update_id,
             telegram_message_id=message.message_id,
+            stored_id=context.stored_question_id,
         ),
     )

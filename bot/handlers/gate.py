@@ -1,21 +1,28 @@
-"""Screening before any handler: redelivered updates and the per-user rate limit.
+"""Screening before any handler: the per-user rate limit and redelivered updates.
 
-The same transaction that claims the update reads the sender's link, which
-the handler acting on the update then uses (``bot.accounts.linked_customer``).
+An update is accepted in one transaction: its claim (a redelivered update is
+ignored), the sender's link, which the handler acting on the update then
+uses (``bot.accounts.linked_customer``), and, for a question to the agent,
+the question itself, stored ``accepted`` (``bot.questions``). A crash can
+therefore never leave an update claimed whose question was not stored.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
 from bot.addressing import is_addressed_to_bot
 from bot.context import BotContext
 from bot.handlers.replies import reply
+from bot.questions import QUESTION_MESSAGES, read_question
+from db.chat_history import add_user_message
 from db.processed_updates import claim_update
 from db.retries import retry_policy, run_in_transaction
 from db.telegram_links import LinkedCustomer, find_linked_customer
@@ -23,38 +30,68 @@ from db.telegram_links import LinkedCustomer, find_linked_customer
 log = logging.getLogger(__name__)
 
 
+class _Accepted(NamedTuple):
+    first_time: bool
+    linked: LinkedCustomer | None = None
+    stored_question_id: int | None = None
+
+
 async def screen_update(update: Update, context: BotContext) -> None:
-    """Stop an update seen before, or a message over the sender's rate limit."""
-    message, user = update.message, update.effective_user
+    """Stop a message over the sender's rate limit, or an update seen before."""
+    message, sender = update.message, update.effective_user
     if message is not None and not is_addressed_to_bot(message):
         return  # group chatter: no handler acts on it, so nothing to record
     services = context.services
-    sender = update.effective_user
+    if message is not None and sender is not None:
+        decision = services.rate_limiter.check(sender.id)
+        if not decision.allowed:
+            log.warning("telegram user %s is over the rate limit; message dropped", sender.id)
+            if decision.notify:
+                await reply(
+                    update, context, texts.RATE_LIMITED.format(seconds=decision.retry_after_s)
+                )
+            raise ApplicationHandlerStop
+    question = _question_text(update, context)
 
-    async def claim(session: AsyncSession) -> tuple[bool, LinkedCustomer | None]:
-        """Claim the update and, in the same transaction, read who sent it."""
+    async def accept(session: AsyncSession) -> _Accepted:
         if not await claim_update(session, update.update_id):
-            return False, None
+            return _Accepted(first_time=False)
         linked = await find_linked_customer(session, sender.id) if sender else None
-        return True, linked
+        if question is None or message is None:
+            return _Accepted(True, linked)
+        private = message.chat.type == ChatType.PRIVATE
+        stored_id = await add_user_message(
+            session,
+            str(message.chat.id),
+            question,
+            # Groups never get account data: the agent works there for no customer.
+            customer_id=linked.customer_id if linked is not None and private else None,
+            update_id=update.update_id,
+        )
+        return _Accepted(True, linked, stored_id)
 
-    first_time, linked = await run_in_transaction(
+    accepted = await run_in_transaction(
         services.database.sessions,
-        claim,
-        what=f"claim update {update.update_id}",
+        accept,
+        what=f"accept update {update.update_id}",
         policy=retry_policy(services.settings),
     )
-    if not first_time:
+    if not accepted.first_time:
         log.info("update %s delivered again: ignored", update.update_id)
         raise ApplicationHandlerStop
     if sender is not None:
-        context.remember_link(sender.id, linked)
-    if message is None or user is None:
-        return
-    decision = services.rate_limiter.check(user.id)
-    if decision.allowed:
-        return
-    log.warning("telegram user %s is over the rate limit; message dropped", user.id)
-    if decision.notify:
-        await reply(update, context, texts.RATE_LIMITED.format(seconds=decision.retry_after_s))
-    raise ApplicationHandlerStop
+        context.remember_link(sender.id, accepted.linked)
+    context.stored_question_id = accepted.stored_question_id
+
+
+def _question_text(update: Update, context: BotContext) -> str | None:
+    """The question to store with the claim, when the update is one for the agent."""
+    message = update.message
+    if message is None or not QUESTION_MESSAGES.check_update(update):
+        return None
+    question = read_question(
+        message,
+        bot_username=context.bot.username,
+        max_chars=context.services.settings.telegram.max_message_chars,
+    )
+    return question.text if question.refusal is None else None
