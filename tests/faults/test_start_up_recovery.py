@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent.events import ChatRequest
 from agent.runtime import AgentRuntime
 from bot import texts
+from bot.handlers import chat as chat_handler
 from bot.standin import StandinDriver, UserView
 from db.chat_history import (
     ACCEPTED,
@@ -184,3 +186,37 @@ async def test_old_or_unreachable_chats_are_closed_without_a_message(
 
     assert driver.bot_messages(old_user) == []
     assert await statuses(sessions) == {old: FAILED, gone: FAILED}
+
+
+async def test_a_question_is_stored_with_its_claim_so_dying_right_after_loses_nothing(
+    start_bot: BotStarter,
+    driver: StandinDriver,
+    sessions: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The gate claims the update and stores the question in one transaction.
+
+    The chat handler failing at once stands in for the process dying between
+    the update's claim and the agent's turn: the question must be waiting,
+    ``accepted``, and be taken up at the next start (a question whose turn
+    never began is apologised for, quoting it, so the customer can ask again).
+    """
+    user = driver.create_user("Ayşe")
+
+    async def dies(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the process died after accepting the update")
+
+    monkeypatch.setattr(chat_handler, "answer_customer", dies)
+    async with start_bot() as bot:
+        (incident,) = await bot.say(user, NETWORK_QUESTION)
+    assert "olay numarası" in (incident.text or "")
+    (waiting,) = (await statuses(sessions)).items()
+    assert waiting[1] == ACCEPTED
+
+    monkeypatch.undo()
+    async with start_bot() as bot:
+        await bot.settle()
+    assert driver.bot_messages(user)[-1].text == texts.RECOVERY_APOLOGY.format(
+        question=NETWORK_QUESTION
+    )
+    assert await statuses(sessions) == {waiting[0]: FAILED}
