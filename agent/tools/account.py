@@ -183,7 +183,7 @@ async def update_customer_contact(
 
 
 async def _line_for_roaming(session: AsyncSession, customer_id: int, status: bool) -> PhoneLine:
-    await lookups.customer(session, customer_id)
+    await lookups.require_customer(session, customer_id)
     line = await lookups.main_line(session, customer_id)
     if line.roaming_enabled == status:
         if status:
@@ -240,7 +240,7 @@ async def enable_roaming(ctx: ToolContext, user_id: UserId, status: Flag) -> dic
 
 
 async def _line_to_suspend(session: AsyncSession, customer_id: int) -> PhoneLine:
-    await lookups.customer(session, customer_id)
+    await lookups.require_customer(session, customer_id)
     line = await lookups.main_line(session, customer_id)
     if line.status == "suspended":
         since = f" {format_day(line.suspended_at)} tarihinden beri" if line.suspended_at else ""
@@ -292,7 +292,7 @@ async def suspend_line(
 
 
 async def _suspended_line(session: AsyncSession, customer_id: int) -> PhoneLine:
-    await lookups.customer(session, customer_id)
+    await lookups.require_customer(session, customer_id)
     line = await lookups.main_line(session, customer_id)
     if line.status != "suspended":
         raise ToolError(errors.LINE_NOT_SUSPENDED, "Hattınız askıda değil; zaten kullanıma açık.")

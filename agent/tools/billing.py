@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -24,19 +24,22 @@ PAYMENT_HISTORY_LIMIT = 50
 
 METHOD_LABELS = {"credit_card": "kredi kartı", "bank_transfer": "banka havalesi"}
 
+# Built once: the most asked-for bill (see agent.tools.lookups).
+_LATEST_BILL = (
+    select(Bill)
+    .where(Bill.customer_id == bindparam("customer_id"))
+    .order_by(Bill.bill_date.desc(), Bill.id.desc())
+    .options(selectinload(Bill.items))
+    .limit(1)
+)
+
 
 @tool(needs_customer=True)
 async def get_current_bill(ctx: ToolContext, user_id: UserId) -> dict[str, Any]:
     """Müşterinin en son kesilen faturasını ve kalemlerini getirir."""
     async with ctx.transaction() as session:
-        await lookups.customer(session, user_id)
-        bill = await session.scalar(
-            select(Bill)
-            .where(Bill.customer_id == user_id)
-            .order_by(Bill.bill_date.desc(), Bill.id.desc())
-            .options(selectinload(Bill.items))
-            .limit(1)
-        )
+        await lookups.require_customer(session, user_id)
+        bill = await session.scalar(_LATEST_BILL, {"customer_id": user_id})
         if bill is None:
             raise ToolError(errors.NO_BILL, "Hesabınıza kesilmiş bir fatura bulunmuyor.")
         return {
@@ -63,7 +66,7 @@ async def get_past_bills(
     ``total_count`` and ``total_amount_paid`` are over the listed bills.
     """
     async with ctx.transaction() as session:
-        await lookups.customer(session, user_id)
+        await lookups.require_customer(session, user_id)
         bills = list(
             await session.scalars(
                 select(Bill)
@@ -96,7 +99,7 @@ def _past_bill(bill: Bill, today: date) -> dict[str, Any]:
 
 async def _payable_bill(session: AsyncSession, customer_id: int, bill_id: str | None) -> Bill:
     """The bill to pay: the named one if it is the customer's and unpaid, else the oldest unpaid."""
-    await lookups.customer(session, customer_id)
+    await lookups.require_customer(session, customer_id)
     if bill_id is None:
         unpaid = await lookups.unpaid_bills(session, customer_id)
         if not unpaid:
@@ -190,7 +193,7 @@ async def get_payment_history(ctx: ToolContext, user_id: UserId) -> dict[str, An
     Lists the latest ``PAYMENT_HISTORY_LIMIT`` payments; the totals are over them.
     """
     async with ctx.transaction() as session:
-        await lookups.customer(session, user_id)
+        await lookups.require_customer(session, user_id)
         payments = list(
             await session.scalars(
                 select(Payment)

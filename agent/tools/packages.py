@@ -32,7 +32,7 @@ SEGMENT_AUDIENCES = {
 async def get_customer_package(ctx: ToolContext, user_id: UserId) -> dict[str, Any]:
     """Müşterinin kullandığı paketi, özelliklerini ve yenileme tarihini getirir."""
     async with ctx.transaction() as session:
-        await lookups.customer(session, user_id)
+        await lookups.require_customer(session, user_id)
         subscription = await lookups.active_subscription(session, user_id)
     package = subscription.package
     features: dict[str, Any] = {
@@ -56,7 +56,7 @@ async def get_customer_package(ctx: ToolContext, user_id: UserId) -> dict[str, A
 async def get_remaining_quotas(ctx: ToolContext, user_id: UserId) -> dict[str, Any]:
     """Müşterinin bu dönem kalan internet, dakika ve SMS haklarını getirir."""
     async with ctx.transaction() as session:
-        await lookups.customer(session, user_id)
+        await lookups.require_customer(session, user_id)
         subscription = await lookups.active_subscription(session, user_id)
     package = subscription.package
     internet_total_mb = package.internet_gb * MB_PER_GB
