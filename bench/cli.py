@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import history, load, model, pipeline, sweep
+from bench import history, load, model, pipeline, sweep, tools
 from core.config_loader import load_settings_or_exit
 
 
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_parser(commands)
     load.add_parser(commands)
     model.add_parser(commands)
+    tools.add_parser(commands)
     return parser
 
 

@@ -122,7 +122,10 @@ async def history_database(others: int) -> Path:
 
 
 @asynccontextmanager
-async def _runtime(base: Settings, database: Path, work_dir: Path) -> AsyncIterator[AgentRuntime]:
+async def bench_runtime(
+    base: Settings, database: Path, work_dir: Path
+) -> AsyncIterator[AgentRuntime]:
+    """The real agent runtime (``rules`` backend) on ``database``, logging into ``work_dir``."""
     settings = bench_settings(
         base,
         database_url=sqlite_url(database),
@@ -156,7 +159,7 @@ async def run_history(base: Settings, sizes: tuple[int, int], turns: int) -> dic
         async with AsyncExitStack() as stack:
             runtimes = [
                 await stack.enter_async_context(
-                    _runtime(base, copy_database(source, work_dir / source.name), work_dir)
+                    bench_runtime(base, copy_database(source, work_dir / source.name), work_dir)
                 )
                 for source in sources
             ]

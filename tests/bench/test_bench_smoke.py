@@ -71,6 +71,16 @@ def test_history_compares_a_small_and_a_larger_table() -> None:
     assert summary["ratio"] == pytest.approx(summary["ms_at_20k"] / summary["ms_at_1k"], rel=0.01)
 
 
+@pytest.mark.slow
+def test_tools_reports_each_everyday_tool() -> None:
+    summary = _bench("tools", "--calls", "3", "--windows", "2")
+
+    assert set(summary) >= {"get_current_bill", "get_remaining_quotas", "get_customer_package"}
+    for figures in summary.values():
+        assert 0 < figures["min_us"] <= figures["median_us"]
+        assert figures["statements"] >= 1
+
+
 def test_an_unknown_benchmark_is_refused_with_the_list_of_benchmarks() -> None:
     finished = subprocess.run(
         [sys.executable, "-m", "bench", "nonsense"],
@@ -82,5 +92,5 @@ def test_an_unknown_benchmark_is_refused_with_the_list_of_benchmarks() -> None:
     )
 
     assert finished.returncode == 2
-    for command in ("pipeline", "history", "sweep"):
+    for command in ("pipeline", "history", "sweep", "tools"):
         assert command in finished.stderr
