@@ -34,7 +34,7 @@ from bot.rendering import escape
 from bot.services import BotServices
 from bot.streaming import AnswerPreview
 from bot.views.confirmation import confirmation_card
-from db.chat_history import ANSWERED, FAILED, add_user_message
+from db.chat_history import ANSWERED, FAILED, add_user_message, set_user_message_status
 from db.retries import retry_policy, run_in_transaction
 
 log = logging.getLogger(__name__)
@@ -251,7 +251,15 @@ async def mark_message(services: BotServices, stored_id: int, status: str) -> No
     ``bot.recovery`` at the next start.
     """
 
+    async def mark(session: AsyncSession) -> None:
+        await set_user_message_status(session, stored_id, status)
+
     try:
-        await services.message_marks.mark(stored_id, status)
+        await run_in_transaction(
+            services.database.sessions,
+            mark,
+            what=f"mark message {stored_id} {status}",
+            policy=retry_policy(services.settings),
+        )
     except Exception:
         log.exception("could not mark message %s as %s", stored_id, status)

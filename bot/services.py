@@ -12,11 +12,9 @@ from dataclasses import dataclass, field
 from agent.client import AgentClient
 from bot.active_turns import ActiveTurns
 from bot.confirmation_cards import ConfirmationCards
-from bot.message_marks import MessageMarks
 from bot.rate_limit import UserRateLimiter
 from core.settings import Settings
 from db.database import Database
-from db.retries import retry_policy
 
 
 @dataclass
@@ -46,8 +44,6 @@ class BotServices:
     rate_limiter: UserRateLimiter
     # One per turn running (telegram.max_concurrent_turns).
     turn_slots: asyncio.Semaphore
-    # Answered/failed marks of customer messages, gathered per loop pass.
-    message_marks: MessageMarks
     turns: ActiveTurns = field(default_factory=ActiveTurns)
     confirmations: ConfirmationsInFlight = field(default_factory=ConfirmationsInFlight)
     confirmation_cards: ConfirmationCards = field(default_factory=ConfirmationCards)
@@ -61,7 +57,6 @@ class BotServices:
             agent=agent,
             rate_limiter=UserRateLimiter(limit.messages, limit.per_seconds),
             turn_slots=asyncio.Semaphore(settings.telegram.max_concurrent_turns),
-            message_marks=MessageMarks(database.sessions, retry_policy(settings)),
         )
 
     def is_admin(self, telegram_user_id: int) -> bool:

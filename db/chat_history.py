@@ -97,18 +97,7 @@ async def add_turns(
 
 
 async def set_user_message_status(session: AsyncSession, message_id: int, status: str) -> None:
-    await set_user_message_statuses(session, {message_id: status})
-
-
-async def set_user_message_statuses(session: AsyncSession, statuses: dict[int, str]) -> None:
-    """Set each message's status (message id -> status) in one statement."""
-    await session.execute(
-        _SET_STATUS,
-        [
-            {"message_id": message_id, "new_status": status}
-            for message_id, status in statuses.items()
-        ],
-    )
+    await session.execute(_SET_STATUS, {"message_id": message_id, "new_status": status})
 
 
 class StoredTurn(NamedTuple):

@@ -137,7 +137,7 @@ async def transaction(
     ``async with AsyncSession`` would close the session in a task of its own,
     shielded from cancellation: three trips through the event loop per
     transaction, behind every other ready task (BENCHMARKS.md, "The event
-    loop"). Here the commit or rollback ends the transaction and hands the
+    loop and the tools"). Here the commit or rollback ends the transaction and hands the
     connection back to the pool first, so the close after it does no I/O and
     has no point at which a cancellation could land. Only when the transaction
     could not be ended (the rollback itself failed) is the close shielded.

@@ -2,7 +2,7 @@
 
 The look-ups on the path of everyday questions are statements built once,
 with bind parameters: building and keying a statement costs SQLAlchemy more
-than SQLite's work for it (BENCHMARKS.md, "The tools' look-ups").
+than SQLite's work for it (BENCHMARKS.md, "The event loop and the tools").
 """
 
 from __future__ import annotations

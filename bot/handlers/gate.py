@@ -14,13 +14,12 @@ from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
 from bot.addressing import is_addressed_to_bot
 from bot.context import BotContext
-from bot.handlers.replies import reply
+from bot.handlers.replies import is_private, reply
 from bot.questions import QUESTION_MESSAGES, read_question
 from db.chat_history import add_user_message
 from db.processed_updates import claim_update
@@ -59,13 +58,12 @@ async def screen_update(update: Update, context: BotContext) -> None:
         linked = await find_linked_customer(session, sender.id) if sender else None
         if question is None or message is None:
             return _Accepted(True, linked)
-        private = message.chat.type == ChatType.PRIVATE
         stored_id = await add_user_message(
             session,
             str(message.chat.id),
             question,
             # Groups never get account data: the agent works there for no customer.
-            customer_id=linked.customer_id if linked is not None and private else None,
+            customer_id=linked.customer_id if linked is not None and is_private(update) else None,
             update_id=update.update_id,
         )
         return _Accepted(True, linked, stored_id)

@@ -119,7 +119,7 @@ async def test_a_transaction_does_not_hand_the_event_loop_to_other_tasks(
 
     SQLAlchemy's ``async with AsyncSession`` closes in a task of its own: three
     trips through the event loop per transaction, each behind every other
-    ready task (BENCHMARKS.md, "The event loop"). ``transaction`` must not.
+    ready task (BENCHMARKS.md, "The event loop and the tools"). ``transaction`` must not.
     """
     if sessions.kw["bind"].dialect.name != "sqlite":
         pytest.skip("a server database's calls wait for the network")
