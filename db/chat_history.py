@@ -42,6 +42,11 @@ _SET_STATUS = (
     .where(ChatMessage.id == bindparam("message_id"))
     .values(status=bindparam("new_status"))
 )
+_ADD_USER_MESSAGE = (
+    insert(ChatMessage.__table__).values(role="user", status=ACCEPTED).returning(ChatMessage.id)
+)
+# Every key given for every row: one executemany of the same statement.
+_ADD_TURN = insert(ChatMessage.__table__)
 _RECENT_TURNS = (
     select(ChatMessage.role, ChatMessage.content, ChatMessage.tool_calls)
     .where(ChatMessage.chat_id == bindparam("chat_id"))
@@ -60,16 +65,13 @@ async def add_user_message(
 ) -> int:
     """Store a customer's message as ``accepted``; its id."""
     message_id = await session.scalar(
-        insert(ChatMessage)
-        .values(
-            chat_id=chat_id,
-            customer_id=customer_id,
-            role="user",
-            content=text,
-            status=ACCEPTED,
-            telegram_update_id=update_id,
-        )
-        .returning(ChatMessage.id)
+        _ADD_USER_MESSAGE,
+        {
+            "chat_id": chat_id,
+            "customer_id": customer_id,
+            "content": text,
+            "telegram_update_id": update_id,
+        },
     )
     assert message_id is not None  # RETURNING of a row just inserted
     return message_id
@@ -82,7 +84,7 @@ async def add_turns(
     if not turns:
         return
     await session.execute(
-        insert(ChatMessage),
+        _ADD_TURN,
         [
             {
                 "chat_id": chat_id,

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ProcessedUpdate
 
-# Both dialects write "INSERT ... ON CONFLICT DO NOTHING".
-_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+# Both dialects write "INSERT ... ON CONFLICT DO NOTHING"; built once per
+# dialect, since a claim is on every update's path.
+_CLAIM = {
+    name: insert(ProcessedUpdate.__table__)
+    .values(update_id=bindparam("update_id"))
+    .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
+    for name, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
+}
 
 
 async def claim_update(session: AsyncSession, update_id: int) -> bool:
@@ -25,12 +31,8 @@ async def claim_update(session: AsyncSession, update_id: int) -> bool:
     One statement that skips a duplicate instead of failing on it, so the
     caller's transaction stays usable either way.
     """
-    insert = _INSERT[session.get_bind().dialect.name]
-    result = await session.execute(
-        insert(ProcessedUpdate)
-        .values(update_id=update_id)
-        .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
-    )
+    claim = _CLAIM[session.get_bind().dialect.name]
+    result = await session.execute(claim, {"update_id": update_id})
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
