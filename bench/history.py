@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from agent.events import ChatRequest
 from agent.runtime import AgentRuntime
@@ -82,15 +82,15 @@ def _rows(count: int, *, start: datetime) -> Iterator[tuple[Any, ...]]:
                 yield (str(chat), None, "assistant", f"Faturanız {n},00 TL.", None, None, None, at)
 
 
-async def _insert(connection: AsyncConnection, rows: Iterator[tuple[Any, ...]]) -> None:
+def _insert(connection: Connection, rows: Iterator[tuple[Any, ...]]) -> None:
     batch: list[tuple[Any, ...]] = []
     for row in rows:
         batch.append(row)
         if len(batch) == INSERT_BATCH:
-            await connection.exec_driver_sql(_INSERT, batch)  # type: ignore[arg-type]
+            connection.exec_driver_sql(_INSERT, batch)  # type: ignore[arg-type]
             batch = []
     if batch:
-        await connection.exec_driver_sql(_INSERT, batch)  # type: ignore[arg-type]
+        connection.exec_driver_sql(_INSERT, batch)  # type: ignore[arg-type]
 
 
 async def history_database(others: int) -> Path:
@@ -113,8 +113,9 @@ async def history_database(others: int) -> Path:
     ]  # fmt: skip
     try:
         async with engine.begin() as connection:
-            await _insert(connection, _rows(others, start=start))
-            await _insert(connection, iter(own))
+            # One synchronous run: the inline SQLite driver awaits nothing.
+            await connection.run_sync(_insert, _rows(others, start=start))
+            await connection.run_sync(_insert, iter(own))
     finally:
         await engine.dispose()
     building.replace(path)

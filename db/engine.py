@@ -74,12 +74,13 @@ def create_engine(
     """An async engine; SQLite gets WAL, a busy timeout and foreign keys.
 
     ``sqlite_calls`` says where SQLite's calls run: ``inline`` on the event
-    loop's thread (:mod:`db.sqlite_inline`, its busy timeout capped), or
+    loop's thread (:mod:`db.sqlite_inline`, its busy timeout capped; a bare
+    ``AsyncConnection`` then runs statements only through ``run_sync``), or
     ``thread`` on aiosqlite's worker thread.
     """
     parsed = async_url(url)
     # A server connection can drop while pooled, so it is tested at checkout; a
-    # SQLite file cannot, and the test would cost a thread round trip per session.
+    # SQLite file cannot, and the test would cost a round trip per session.
     is_sqlite = parsed.get_backend_name() == "sqlite"
     kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": not is_sqlite}
     if is_sqlite:
@@ -87,11 +88,8 @@ def create_engine(
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         if sqlite_calls == "inline":
             busy_timeout_ms = min(busy_timeout_ms, sqlite_inline.BUSY_TIMEOUT_MS)
-            kwargs["async_creator"] = sqlite_inline.inline_creator(
-                parsed.database or ":memory:", busy_timeout_ms=busy_timeout_ms
-            )
-        else:
-            kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
+            parsed = parsed.set(drivername=sqlite_inline.DRIVER_NAME)
+        kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
     else:
         kwargs["pool_size"] = pool_size
     engine = create_async_engine(parsed, **kwargs)

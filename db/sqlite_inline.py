@@ -1,75 +1,90 @@
-"""SQLite on the event loop's own thread: aiosqlite's interface without its worker thread.
+"""SQLite on the event loop's own thread, without greenlet round trips.
 
-aiosqlite runs every SQLite call on a thread of its own and hands each result
-back through the event loop: about four hand-offs per statement, each a queue
-put, a thread switch and a wake-up of the loop's selector. In an agent turn
-(about six transactions, eight statements) those hand-offs were 40 % of the
-CPU time (BENCHMARKS.md, "SQLite calls on the loop"). A statement on a local
-SQLite file in WAL mode takes microseconds, less than one hand-off, so
-:class:`InlineConnection` runs each call at once, on the calling thread,
-behind aiosqlite's own interface: SQLAlchemy's ``sqlite+aiosqlite`` dialect
-drives it unchanged through ``create_async_engine(async_creator=...)``.
+SQLAlchemy's asyncio layer runs the ORM's synchronous code in a greenlet and,
+for an async driver such as aiosqlite, switches back to the event loop for
+every driver call: a cursor, an execute, a fetch, a commit, each a coroutine
+awaited through two greenlet switches, on top of aiosqlite's hand-off to its
+worker thread. A statement on a local SQLite file in WAL mode takes
+microseconds, so that machinery cost more than SQLite's own work
+(BENCHMARKS.md, "The database path" and "SQLite without greenlet round trips").
 
-The price is that while SQLite waits for a lock held by another connection,
-the event loop waits too. The busy timeout is therefore short
-(:data:`BUSY_TIMEOUT_MS`): a longer lock surfaces as "database is locked",
-and :mod:`db.retries` waits it out between attempts with ``asyncio.sleep``,
-the loop free. ``database.sqlite_calls: thread`` in ``config.yaml`` goes back
-to aiosqlite's worker thread.
+:class:`SQLiteInlineDialect` is SQLAlchemy's own ``pysqlite`` dialect,
+declared async. The asyncio layer then runs each session call (an execute, a
+flush, a commit) in one greenlet that never has to switch: sqlite3 is called
+directly, on the event loop's thread. URL: ``sqlite+inline:///path``
+(:mod:`db.engine` picks it for ``database.sqlite_calls: inline``, the
+default).
+
+Two consequences, both checked by ``tests/db/test_sqlite_inline.py``:
+
+- While SQLite waits for a lock held by another connection, the event loop
+  waits too. The busy timeout is therefore short (:data:`BUSY_TIMEOUT_MS`): a
+  longer lock surfaces as "database is locked", and :mod:`db.retries` waits it
+  out between attempts with ``asyncio.sleep``, the loop free.
+- ``AsyncConnection.execute``, ``scalar``, ``exec_driver_sql`` and ``stream``
+  insist that the driver awaited something and raise ``AwaitRequired`` here.
+  Statements go through sessions (:func:`db.engine.transaction`), as
+  everywhere in this project; code that needs a bare connection (Alembic,
+  the inspector) hands it a synchronous one with ``AsyncConnection.run_sync``.
+
+``database.sqlite_calls: thread`` in ``config.yaml`` goes back to aiosqlite
+and its worker thread.
 """
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable, Generator
 from typing import Any
 
-import aiosqlite
+from sqlalchemy import pool
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine import URL
 
 # The longest the event loop waits for another connection's lock in one try.
 BUSY_TIMEOUT_MS = 50
 
-
-class _RunAtOnce:
-    """Stands in for the queue to aiosqlite's worker thread: runs each call when it is put."""
-
-    def put_nowait(self, item: tuple[asyncio.Future[Any] | None, Callable[[], Any]]) -> None:
-        future, function = item
-        try:
-            result = function()
-        except BaseException as error:
-            if future is not None and not future.done():
-                future.set_exception(error)
-            return
-        if future is not None and not future.done():
-            future.set_result(result)
+DRIVER_NAME = "sqlite+inline"
 
 
-class InlineConnection(aiosqlite.Connection):
-    """An ``aiosqlite.Connection`` whose calls run on the caller's thread."""
+class _Cursor(sqlite3.Cursor):
+    async def _async_soft_close(self) -> None:
+        """Called by SQLAlchemy's asyncio layer on every result it hands back.
 
-    def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
-        super().__init__(connector, iter_chunk_size=64)
-        # Every call aiosqlite makes (connect, execute, fetch, commit, close,
-        # and SQLAlchemy's isolation-level setter) goes through this queue.
-        self._tx = _RunAtOnce()  # type: ignore[assignment]
-
-    def __await__(self) -> Generator[Any, None, aiosqlite.Connection]:
-        # aiosqlite starts its worker thread here; there is none to start.
-        return self._connect().__await__()
+        An async driver's cursor is closed here and its rows kept in memory;
+        sqlite3's rows can be fetched later without waiting for anything, so
+        the cursor stays as it is.
+        """
 
 
-def inline_creator(path: str, *, busy_timeout_ms: int) -> Callable[[], Awaitable[Any]]:
-    """An ``async_creator`` for ``create_async_engine`` opening ``path`` inline."""
-    timeout_s = min(busy_timeout_ms, BUSY_TIMEOUT_MS) / 1000
+class _Connection(sqlite3.Connection):
+    def cursor(self, factory: type[sqlite3.Cursor] = _Cursor) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().cursor(factory)
 
-    def connector() -> sqlite3.Connection:
-        # The pool may close a connection from another thread (at disposal),
-        # so sqlite3's same-thread check is off; one caller at a time uses it.
-        return sqlite3.connect(path, timeout=timeout_s, check_same_thread=False)
 
-    async def create() -> aiosqlite.Connection:
-        return await InlineConnection(connector)
+class SQLiteInlineDialect(SQLiteDialect_pysqlite):
+    """pysqlite, run by SQLAlchemy's asyncio layer without switching greenlets."""
 
-    return create
+    driver = "inline"
+    is_async = True
+    supports_statement_cache = True
+
+    @classmethod
+    def get_pool_class(cls, url: URL) -> type[pool.Pool]:
+        # As for aiosqlite: a queue of connections to a file, one shared
+        # connection to an in-memory database (each connection would be a
+        # database of its own).
+        if cls._is_url_file_db(url):
+            return pool.AsyncAdaptedQueuePool
+        return pool.StaticPool
+
+    def create_connect_args(self, url: URL) -> tuple[list[Any], dict[str, Any]]:
+        args, kwargs = super().create_connect_args(url)
+        # The pool hands connections to one task at a time, but may close one
+        # from another thread (at disposal), so sqlite3's thread check is off.
+        kwargs["check_same_thread"] = False
+        kwargs["factory"] = _Connection
+        return args, kwargs
+
+
+registry.register("sqlite.inline", __name__, "SQLiteInlineDialect")

@@ -6,9 +6,10 @@ import asyncio
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import Select, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.engine import DatabaseURLError, async_url, create_engine, transaction
@@ -36,14 +37,25 @@ def test_unsupported_database_is_a_clear_error() -> None:
         async_url("mysql://u@h/db")
 
 
+async def _pragma(engine: AsyncEngine, name: str) -> object:
+    async with AsyncSession(engine) as session:
+        return await session.scalar(text(f"PRAGMA {name}"))
+
+
+async def _query_plan(engine: AsyncEngine, query: Select[Any]) -> str:
+    compiled = query.compile(engine.sync_engine, compile_kwargs={"literal_binds": True})
+    async with AsyncSession(engine) as session:
+        plan = (await session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))).all()
+    return " ".join(str(row[-1]) for row in plan)
+
+
 async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(engine: AsyncEngine) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("SQLite pragmas")
-    async with engine.connect() as connection:
-        assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
-        # Calls run on the event loop (the default), so one wait there is short.
-        assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == BUSY_TIMEOUT_MS
-        assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+    assert await _pragma(engine, "journal_mode") == "wal"
+    # Calls run on the event loop (the default), so one wait there is short.
+    assert await _pragma(engine, "busy_timeout") == BUSY_TIMEOUT_MS
+    assert await _pragma(engine, "foreign_keys") == 1
 
 
 async def test_sqlite_on_a_worker_thread_keeps_the_configured_busy_timeout(
@@ -51,8 +63,7 @@ async def test_sqlite_on_a_worker_thread_keeps_the_configured_busy_timeout(
 ) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'x.db'}", sqlite_calls="thread")
     try:
-        async with engine.connect() as connection:
-            assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+        assert await _pragma(engine, "busy_timeout") == 5000
     finally:
         await engine.dispose()
 
@@ -92,10 +103,7 @@ async def test_last_messages_of_a_chat_use_the_chat_index(engine: AsyncEngine) -
         .order_by(ChatMessage.id.desc())
         .limit(20)
     )
-    async with engine.connect() as connection:
-        compiled = query.compile(engine.sync_engine, compile_kwargs={"literal_binds": True})
-        plan = (await connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))).all()
-    detail = " ".join(str(row[-1]) for row in plan)
+    detail = await _query_plan(engine, query)
     assert "ix_chat_messages_chat_id_id" in detail
     assert "TEMP B-TREE" not in detail  # no sort of the whole chat
 
@@ -104,10 +112,7 @@ async def test_current_bill_lookup_uses_the_customer_index(engine: AsyncEngine) 
     if engine.dialect.name != "sqlite":
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
     query = select(Bill).where(Bill.customer_id == 1001).order_by(Bill.bill_date.desc()).limit(1)
-    async with engine.connect() as connection:
-        compiled = query.compile(engine.sync_engine, compile_kwargs={"literal_binds": True})
-        plan = (await connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))).all()
-    detail = " ".join(str(row[-1]) for row in plan)
+    detail = await _query_plan(engine, query)
     assert "ix_bills_customer_bill_date" in detail
     assert "TEMP B-TREE" not in detail
 

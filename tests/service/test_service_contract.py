@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -284,6 +286,35 @@ async def test_healthz_is_ok(anonymous: httpx.AsyncClient) -> None:
     response = await anonymous.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+@contextmanager
+def _unopenable(database_file: Path) -> Iterator[None]:
+    """The database file out of the way and a directory in its place, until the block ends."""
+    aside = database_file.with_name(database_file.name + ".aside")
+    database_file.rename(aside)
+    database_file.mkdir()  # SQLite cannot open a directory
+    try:
+        yield
+    finally:
+        database_file.rmdir()
+        aside.rename(database_file)
+
+
+async def test_healthz_is_unavailable_while_the_database_cannot_be_opened(
+    anonymous: httpx.AsyncClient, database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The load balancer takes the service out while its database is gone, and back after."""
+    if database.dialect != "sqlite":
+        pytest.skip("a SQLite file made unopenable; tests/faults cuts PostgreSQL off by proxy")
+    await database.engine.dispose()  # no pooled connection to the old file is left
+    with _unopenable(Path(database.engine.url.database or "")):
+        with caplog.at_level(logging.ERROR, logger="agent.service.routes.health"):
+            response = await anonymous.get("/healthz")
+        assert response.status_code == 503
+        assert response.json() == {"status": "unavailable"}
+        assert "database does not answer" in caplog.text
+    assert (await anonymous.get("/healthz")).status_code == 200
 
 
 async def test_openapi_documents_every_route_with_a_summary(anonymous: httpx.AsyncClient) -> None:

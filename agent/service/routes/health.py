@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from agent.service.schemas import Health
 from agent.service.state import ServiceState, service_state
+from db.engine import transaction
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,8 @@ async def healthz(state: State) -> Health | JSONResponse:
     """200 ``{"status": "ok"}`` while the service and its database answer."""
     if state.database is not None:
         try:
-            async with state.database.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            async with transaction(state.database.sessions) as session:
+                await session.execute(text("SELECT 1"))
         except Exception as exc:
             log.error("health check: database does not answer: %s", exc)
             return JSONResponse({"status": "unavailable"}, status_code=503)
