@@ -11,10 +11,12 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-LOCALE = "tr_TR"
+# Parsed once: Babel parses a locale given by name on every call.
+LOCALE = Locale.parse("tr_TR")
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 
 _LOWER_SPECIAL = str.maketrans({"I": "ı", "İ": "i"})
