@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.engine import Connection
 
 from agent.turns import ChatTurn, ToolCall
 from db.chat_history import NewTurn, StoredTurn, recent_turns
@@ -33,9 +33,9 @@ def new_turn(turn: ChatTurn) -> NewTurn:
     return NewTurn(role=turn.role, content=turn.content, tool_calls=calls)
 
 
-async def load_turns(session: AsyncSession, chat_id: str) -> list[ChatTurn]:
+def load_turns(connection: Connection, chat_id: str) -> list[ChatTurn]:
     """The chat's recent turns, oldest first (trimmed to the token budget later)."""
-    return [turn_from_row(row) for row in await recent_turns(session, chat_id, HISTORY_ROWS)]
+    return [turn_from_row(row) for row in recent_turns(connection, chat_id, HISTORY_ROWS)]
 
 
 def as_new_turns(turns: Sequence[ChatTurn]) -> list[NewTurn]:

@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.engine import Connection
 
 from agent import texts
 from agent.backends.base import GenerationRequest
@@ -46,7 +46,7 @@ from agent.tools.registry import Registry
 from agent.turns import ChatTurn
 from core.settings import Settings
 from db.chat_history import add_turns
-from db.retries import retry_policy, run_in_transaction
+from db.retries import retry_policy, run_sync_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +87,9 @@ class AgentLoop:
 
     async def run(self, context: ToolContext, chat_id: str) -> AsyncIterator[AgentEvent]:
         """The model/tool rounds of one turn; ends with exactly one ``FinalAnswer``."""
-        turns = await run_in_transaction(
+        turns = await run_sync_in_transaction(
             context.sessions,
-            lambda session: load_turns(session, chat_id),
+            lambda connection: load_turns(connection, chat_id),
             what=f"chat {chat_id}: load history",
             policy=retry_policy(self._settings),
         )
@@ -214,10 +214,10 @@ class AgentLoop:
         """Append ``turns`` to the chat, retried while the database is locked or unreachable."""
         new_turns = as_new_turns(turns)
 
-        async def store(session: AsyncSession) -> None:
-            await add_turns(session, chat_id, new_turns, customer_id=context.customer_id)
+        def store(connection: Connection) -> None:
+            add_turns(connection, chat_id, new_turns, customer_id=context.customer_id)
 
-        await run_in_transaction(
+        await run_sync_in_transaction(
             context.sessions,
             store,
             what=f"chat {chat_id}: store turns",

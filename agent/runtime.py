@@ -12,11 +12,11 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.engine import Connection
 
 from agent import texts
 from agent.backends.manager import BackendManager
@@ -49,7 +49,7 @@ from db.chat_history import (
     set_user_message_status,
 )
 from db.database import Database
-from db.retries import DatabaseBusyError, retry_policy, run_in_transaction
+from db.retries import DatabaseBusyError, retry_policy, run_sync_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -183,15 +183,15 @@ class AgentRuntime:
             return
         turns = as_new_turns([ChatTurn("assistant", outcome.message)])
 
-        async def store(session: AsyncSession) -> None:
-            await add_turns(session, chat_id, turns, customer_id=customer_id)
+        def store(connection: Connection) -> None:
+            add_turns(connection, chat_id, turns, customer_id=customer_id)
 
         await self._write(store, what=f"chat {chat_id}: store action outcome")
 
     async def _store_message(self, request: ChatRequest) -> int:
-        async def store(session: AsyncSession) -> int:
-            return await add_user_message(
-                session,
+        def store(connection: Connection) -> int:
+            return add_user_message(
+                connection,
                 request.chat_id,
                 request.message,
                 customer_id=request.customer_id,
@@ -201,8 +201,8 @@ class AgentRuntime:
         return await self._write(store, what=f"chat {request.chat_id}: store message")
 
     async def _mark(self, message_id: int, status: str) -> None:
-        async def mark(session: AsyncSession) -> None:
-            await set_user_message_status(session, message_id, status)
+        def mark(connection: Connection) -> None:
+            set_user_message_status(connection, message_id, status)
 
         try:
             await self._write(mark, what=f"mark message {message_id} {status}")
@@ -210,9 +210,9 @@ class AgentRuntime:
             # Left "accepted": the bot's start-up recovery finds it.
             log.exception("could not mark message %s as %s", message_id, status)
 
-    async def _write(self, work: Callable[[AsyncSession], Awaitable[T]], *, what: str) -> T:
+    async def _write(self, work: Callable[[Connection], T], *, what: str) -> T:
         """``work`` in one transaction, retried while the database is locked or unreachable."""
-        return await run_in_transaction(
+        return await run_sync_in_transaction(
             self.database.sessions, work, what=what, policy=retry_policy(self.settings)
         )
 

@@ -16,7 +16,7 @@ from telegram import Contact
 from bot.context import BotContext
 from bot.phone_numbers import normalize_phone_number
 from db.database import Database
-from db.engine import transaction
+from db.engine import run_on_connection, transaction
 from db.telegram_links import (
     LinkedCustomer,
     find_line_owner,
@@ -53,7 +53,7 @@ async def linked_customer(context: BotContext, telegram_user_id: int) -> LinkedC
     if known:
         return linked
     async with transaction(context.services.database.sessions) as session:
-        linked = await find_linked_customer(session, telegram_user_id)
+        linked = await run_on_connection(session, find_linked_customer, telegram_user_id)
     context.remember_link(telegram_user_id, linked)
     return linked
 

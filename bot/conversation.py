@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.engine import Connection
 from telegram.ext import ExtBot
 
 from agent.client import AgentUnavailableError
@@ -35,7 +35,7 @@ from bot.services import BotServices
 from bot.streaming import AnswerPreview
 from bot.views.confirmation import confirmation_card
 from db.chat_history import ANSWERED, FAILED, add_user_message, set_user_message_status
-from db.retries import retry_policy, run_in_transaction
+from db.retries import retry_policy, run_sync_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -227,16 +227,16 @@ async def _close_settled_cards(
 
 
 async def _store(services: BotServices, message: CustomerMessage) -> int:
-    async def store(session: AsyncSession) -> int:
-        return await add_user_message(
-            session,
+    def store(connection: Connection) -> int:
+        return add_user_message(
+            connection,
             str(message.chat_id),
             message.text,
             customer_id=message.customer_id,
             update_id=message.update_id,
         )
 
-    return await run_in_transaction(
+    return await run_sync_in_transaction(
         services.database.sessions,
         store,
         what=f"chat {message.chat_id}: accept message",
@@ -251,11 +251,11 @@ async def mark_message(services: BotServices, stored_id: int, status: str) -> No
     ``bot.recovery`` at the next start.
     """
 
-    async def mark(session: AsyncSession) -> None:
-        await set_user_message_status(session, stored_id, status)
+    def mark(connection: Connection) -> None:
+        set_user_message_status(connection, stored_id, status)
 
     try:
-        await run_in_transaction(
+        await run_sync_in_transaction(
             services.database.sessions,
             mark,
             what=f"mark message {stored_id} {status}",

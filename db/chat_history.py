@@ -1,5 +1,10 @@
 """Chat history repository: plain functions over ``ChatMessage``, sessions passed in.
 
+The functions every message calls (store, read recent turns, store turns,
+mark) are synchronous and take the transaction's connection; callers run
+them with :func:`db.engine.run_on_connection` or
+:func:`db.retries.run_sync_in_transaction`. The rest take an ``AsyncSession``.
+
 The agent stores a customer's message before any model work
 (:func:`add_user_message`, status ``accepted``), the assistant's turns and
 tool results after, and finally marks the user message ``answered`` or
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ChatMessage
@@ -34,9 +40,11 @@ class NewTurn:
 
 
 # The writes and the reads below are on every turn's path, so they are Core
-# statements: no ORM unit of work or identity map for rows nobody edits. The
-# fixed ones are built once (building and keying a statement costs more than
-# SQLite's work for it).
+# statements built once (building and keying a statement costs more than
+# SQLite's work for it), run by synchronous functions on the transaction's
+# connection: no ORM unit of work, identity map or session execution layer
+# for rows nobody edits, and one greenlet for the whole unit of work
+# (db.engine.run_on_connection).
 _SET_STATUS = (
     update(ChatMessage.__table__)
     .where(ChatMessage.id == bindparam("message_id"))
@@ -55,8 +63,8 @@ _RECENT_TURNS = (
 )
 
 
-async def add_user_message(
-    session: AsyncSession,
+def add_user_message(
+    connection: Connection,
     chat_id: str,
     text: str,
     *,
@@ -64,7 +72,7 @@ async def add_user_message(
     update_id: int | None = None,
 ) -> int:
     """Store a customer's message as ``accepted``; its id."""
-    message_id = await session.scalar(
+    stored = connection.execute(
         _ADD_USER_MESSAGE,
         {
             "chat_id": chat_id,
@@ -73,17 +81,16 @@ async def add_user_message(
             "telegram_update_id": update_id,
         },
     )
-    assert message_id is not None  # RETURNING of a row just inserted
-    return message_id
+    return stored.scalar_one()  # RETURNING of the row just inserted
 
 
-async def add_turns(
-    session: AsyncSession, chat_id: str, turns: Sequence[NewTurn], *, customer_id: int | None
+def add_turns(
+    connection: Connection, chat_id: str, turns: Sequence[NewTurn], *, customer_id: int | None
 ) -> None:
     """Append assistant and tool turns to the chat, in order."""
     if not turns:
         return
-    await session.execute(
+    connection.execute(
         _ADD_TURN,
         [
             {
@@ -98,8 +105,8 @@ async def add_turns(
     )
 
 
-async def set_user_message_status(session: AsyncSession, message_id: int, status: str) -> None:
-    await session.execute(_SET_STATUS, {"message_id": message_id, "new_status": status})
+def set_user_message_status(connection: Connection, message_id: int, status: str) -> None:
+    connection.execute(_SET_STATUS, {"message_id": message_id, "new_status": status})
 
 
 class StoredTurn(NamedTuple):
@@ -110,9 +117,9 @@ class StoredTurn(NamedTuple):
     tool_calls: list[Any] | None
 
 
-async def recent_turns(session: AsyncSession, chat_id: str, limit: int) -> list[StoredTurn]:
+def recent_turns(connection: Connection, chat_id: str, limit: int) -> list[StoredTurn]:
     """The chat's last ``limit`` messages, oldest first (one index range scan)."""
-    newest_first = await session.execute(_RECENT_TURNS, {"chat_id": chat_id, "limit": limit})
+    newest_first = connection.execute(_RECENT_TURNS, {"chat_id": chat_id, "limit": limit})
     return [StoredTurn(*row) for row in reversed(newest_first.all())]
 
 

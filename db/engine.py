@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -26,6 +26,9 @@ from core.settings import Settings, SQLiteCalls
 from db import sqlite_inline
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -149,3 +152,22 @@ async def transaction(
             await asyncio.shield(session.close())
         else:
             await session.close()
+
+
+async def run_on_connection(
+    session: AsyncSession,
+    work: Callable[Concatenate[Connection, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """``work(connection, *args, **kwargs)`` on the session's connection, in one greenlet.
+
+    For the Core statements on every message's path (:mod:`db.chat_history`,
+    the update's claim, the sender's link): ``work`` is a plain synchronous
+    function, so its statements skip both the ORM session's execution layer
+    and the asyncio layer's round trip per call, about a third of a small
+    transaction's CPU (BENCHMARKS.md, "SQLite without greenlet round trips").
+    """
+    return await session.run_sync(
+        lambda sync_session: work(sync_session.connection(), *args, **kwargs)
+    )

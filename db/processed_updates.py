@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ProcessedUpdate
@@ -25,15 +26,15 @@ _CLAIM = {
 }
 
 
-async def claim_update(session: AsyncSession, update_id: int) -> bool:
+def claim_update(connection: Connection, update_id: int) -> bool:
     """Record ``update_id`` as handled; False when it was already recorded.
 
     One statement that skips a duplicate instead of failing on it, so the
-    caller's transaction stays usable either way.
+    caller's transaction stays usable either way. Synchronous, on a
+    connection: on every update's path (:func:`db.engine.run_on_connection`).
     """
-    claim = _CLAIM[session.get_bind().dialect.name]
-    result = await session.execute(claim, {"update_id": update_id})
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    claim = _CLAIM[connection.dialect.name]
+    return bool(connection.execute(claim, {"update_id": update_id}).rowcount)
 
 
 async def forget_updates_before(session: AsyncSession, moment: datetime) -> int:

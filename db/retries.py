@@ -23,12 +23,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.settings import Settings
-from db.engine import transaction
+from db.engine import run_on_connection, transaction
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,25 @@ async def run_in_transaction(
             return await work(session)
 
     return await retry_transient(once, what=what, policy=policy)
+
+
+async def run_sync_in_transaction(
+    sessions: async_sessionmaker[AsyncSession],
+    work: Callable[[Connection], T],
+    *,
+    what: str,
+    policy: RetryPolicy | None = None,
+) -> T:
+    """:func:`run_in_transaction` for synchronous Core work on the transaction's connection.
+
+    ``work`` runs whole in one greenlet (:func:`db.engine.run_on_connection`):
+    the form for the few small transactions every message makes.
+    """
+
+    async def on_connection(session: AsyncSession) -> T:
+        return await run_on_connection(session, work)
+
+    return await run_in_transaction(sessions, on_connection, what=what, policy=policy)
 
 
 async def retry_transient(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Customer, PhoneLine, TelegramLink
@@ -45,11 +46,13 @@ _LINKED_CUSTOMER = (
 )
 
 
-async def find_linked_customer(
-    session: AsyncSession, telegram_user_id: int
-) -> LinkedCustomer | None:
-    """The customer linked to ``telegram_user_id``, or None when unlinked."""
-    row = (await session.execute(_LINKED_CUSTOMER, {"telegram_user_id": telegram_user_id})).first()
+def find_linked_customer(connection: Connection, telegram_user_id: int) -> LinkedCustomer | None:
+    """The customer linked to ``telegram_user_id``, or None when unlinked.
+
+    Synchronous, on a connection: read on every update's path (run it with
+    :func:`db.engine.run_on_connection`).
+    """
+    row = connection.execute(_LINKED_CUSTOMER, {"telegram_user_id": telegram_user_id}).first()
     if row is None:
         return None
     return LinkedCustomer(customer_id=row.id, full_name=f"{row.first_name} {row.last_name}")

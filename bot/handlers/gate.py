@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import NamedTuple
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.engine import Connection
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
@@ -23,7 +23,7 @@ from bot.handlers.replies import is_private, reply
 from bot.questions import QUESTION_MESSAGES, read_question
 from db.chat_history import add_user_message
 from db.processed_updates import claim_update
-from db.retries import retry_policy, run_in_transaction
+from db.retries import retry_policy, run_sync_in_transaction
 from db.telegram_links import LinkedCustomer, find_linked_customer
 
 log = logging.getLogger(__name__)
@@ -52,14 +52,14 @@ async def screen_update(update: Update, context: BotContext) -> None:
             raise ApplicationHandlerStop
     question = _question_text(update, context)
 
-    async def accept(session: AsyncSession) -> _Accepted:
-        if not await claim_update(session, update.update_id):
+    def accept(connection: Connection) -> _Accepted:
+        if not claim_update(connection, update.update_id):
             return _Accepted(first_time=False)
-        linked = await find_linked_customer(session, sender.id) if sender else None
+        linked = find_linked_customer(connection, sender.id) if sender else None
         if question is None or message is None:
             return _Accepted(True, linked)
-        stored_id = await add_user_message(
-            session,
+        stored_id = add_user_message(
+            connection,
             str(message.chat.id),
             question,
             # Groups never get account data: the agent works there for no customer.
@@ -68,7 +68,7 @@ async def screen_update(update: Update, context: BotContext) -> None:
         )
         return _Accepted(True, linked, stored_id)
 
-    accepted = await run_in_transaction(
+    accepted = await run_sync_in_transaction(
         services.database.sessions,
         accept,
         what=f"accept update {update.update_id}",

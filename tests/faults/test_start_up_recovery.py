@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent.events import ChatRequest
@@ -29,9 +30,10 @@ from db.chat_history import (
     add_turns,
     add_user_message,
 )
-from db.engine import transaction
+from db.engine import run_on_connection, transaction
 from db.models import ChatMessage, Payment
 from db.processed_updates import claim_update
+from db.retries import run_sync_in_transaction
 from tests.bot.conftest import BotStarter
 
 NETWORK_QUESTION = "Ege bölgesinde şebeke durumu nedir"
@@ -46,12 +48,17 @@ async def accept(
     update_id: int | None = None,
 ) -> int:
     """Claim the update and store the message, as the bot does before calling the agent."""
-    async with transaction(runtime.database.sessions) as session:
+
+    def claim_and_store(connection: Connection) -> int:
         if update_id is not None:
-            await claim_update(session, update_id)
-        return await add_user_message(
-            session, str(chat_id), text, customer_id=customer, update_id=update_id
+            claim_update(connection, update_id)
+        return add_user_message(
+            connection, str(chat_id), text, customer_id=customer, update_id=update_id
         )
+
+    return await run_sync_in_transaction(
+        runtime.database.sessions, claim_and_store, what="accept message"
+    )
 
 
 async def customer_writes(
@@ -106,7 +113,9 @@ async def test_every_interrupted_message_is_answered_or_apologised_for_once(
         # The model's tool call was stored; then the process died.
         call = {"name": "get_remaining_quotas", "arguments": {"user_id": 1001}}
         tool_call = NewTurn("assistant", "print(get_remaining_quotas(user_id=1001))", [call])
-        await add_turns(session, str(halfway_user.id), [tool_call], customer_id=1001)
+        await run_on_connection(
+            session, add_turns, str(halfway_user.id), [tool_call], customer_id=1001
+        )
     api_chat = await accept(runtime, "api-3f9c", "merhaba")
 
     async with start_bot() as bot:
