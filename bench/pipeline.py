@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from bench.customers import AnswerWatcher, StepResult, run_customer
 from bench.harness import (
@@ -50,6 +50,9 @@ OURS, ECHO = "ours", "echo"
 DEFAULT_CHATS = 200
 DEFAULT_MESSAGES = 2000
 DEFAULT_THINK_S = 15.0
+
+# The two phases of a run: every customer at once, then customers who think.
+Phase = Literal["capacity", "paced"]
 WARM_UP = (Say("/help", "command"), Say("merhaba", "smalltalk"))
 
 
@@ -94,6 +97,7 @@ class PipelineOptions:
     think_s: float = DEFAULT_THINK_S
     config: str | None = None
     profile: Path | None = None
+    profile_phase: Phase = "capacity"
     seed: int = 7
 
 
@@ -190,12 +194,15 @@ async def run_pipeline(options: PipelineOptions) -> dict[str, Any]:
             )  # fmt: skip
             return ours, echo
 
-        ours, echo = await both(idle, options.profile)
+        def profile_for(phase: Phase) -> Path | None:
+            return options.profile if options.profile_phase == phase else None
+
+        ours, echo = await both(idle, profile_for("capacity"))
         _print_phase("capacity (no thinking)", ours, echo)
         summary.update(_capacity_figures(ours, echo))
         if options.think_s > 0:
             paced = think_times(scripts, options.think_s, seed=options.seed + 1)
-            ours, echo = await both(paced, None)
+            ours, echo = await both(paced, profile_for("paced"))
             _print_phase(f"paced (think {options.think_s:g} s)", ours, echo)
         summary.update({"think_s": options.think_s, **_latency_figures(ours, echo)})
     return summary
@@ -268,7 +275,7 @@ def _p50_by_kind(run: BotRun) -> dict[str, float]:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """``pipeline [--chats N] [--messages M] [--think-s S] [--profile PATH]``."""
+    """``pipeline [--chats N] [--messages M] [--think-s S] [--profile PATH] [--profile-phase]``."""
     parser = commands.add_parser("pipeline", help="customers through the real bot vs an echo bot")
     parser.add_argument("--chats", type=int, default=DEFAULT_CHATS, help="simulated customers")
     parser.add_argument("--messages", type=int, default=DEFAULT_MESSAGES, help="messages in all")
@@ -281,8 +288,14 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--profile",
         type=Path,
-        help="profile our bot's capacity run into this file "
+        help="profile our bot's run of one phase into this file "
         "(cProfile statistics for a .pstats name, else pyinstrument text)",
+    )
+    parser.add_argument(
+        "--profile-phase",
+        choices=get_args(Phase),
+        default="capacity",
+        help="the phase --profile records",
     )
     parser.add_argument("--seed", type=int, default=7, help="traffic seed")
     parser.set_defaults(handler=handle)
@@ -300,6 +313,7 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
         think_s=args.think_s,
         config=args.config,
         profile=args.profile,
+        profile_phase=args.profile_phase,
         seed=args.seed,
     )
     summary = asyncio.run(run_pipeline(options))

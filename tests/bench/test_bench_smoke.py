@@ -8,6 +8,7 @@ Telegram stand-in, as the full benchmark does, with five customers.
 from __future__ import annotations
 
 import json
+import pstats
 import subprocess
 import sys
 from pathlib import Path
@@ -59,6 +60,19 @@ def test_pipeline_answers_every_message_of_both_bots() -> None:
         summary["messages_per_s"] / summary["echo_messages_per_s"], rel=0.01
     )
     assert summary["p50_ms"] <= summary["p95_ms"] <= summary["p99_ms"]
+
+
+@pytest.mark.slow
+def test_pipeline_profiles_only_the_phase_asked_for(tmp_path: Path) -> None:
+    paced_profile = tmp_path / "paced.pstats"
+    small_run = ("pipeline", "--chats", "2", "--messages", "4", "--profile", str(paced_profile))
+
+    _bench(*small_run, "--think-s", "0", "--profile-phase", "paced")
+    assert not paced_profile.exists()  # no paced phase, so nothing profiled
+
+    _bench(*small_run, "--think-s", "0.05", "--profile-phase", "paced")
+    profiled = pstats.Stats(str(paced_profile)).stats  # type: ignore[attr-defined]
+    assert any(filename.endswith("bot/handlers/gate.py") for filename, _, _ in profiled)
 
 
 @pytest.mark.slow
