@@ -87,4 +87,5 @@ class SQLiteInlineDialect(SQLiteDialect_pysqlite):
         return args, kwargs
 
 
-registry.register("sqlite.inline", __name__, "SQLiteInlineDialect")
+# SQLAlchemy looks dialects up as "backend.driver" for a URL's "backend+driver".
+registry.register(DRIVER_NAME.replace("+", "."), __name__, SQLiteInlineDialect.__name__)
