@@ -60,14 +60,18 @@ class ConfirmationRequested(BaseModel):
 
 
 class ConfirmationSettled(BaseModel):
-    """A waiting action was confirmed or cancelled by a typed "evet" / "hayır".
+    """A waiting action was settled by a typed reply (consent, refusal or amendment).
 
-    The card that offered its Onayla / Vazgeç buttons can drop them.
+    The card that offered its Onayla / Vazgeç buttons shows ``message`` (what
+    became of the action, Turkish) and drops them. An amended proposal is
+    ``cancelled`` here and followed by a ``ConfirmationRequested`` for its
+    replacement.
     """
 
     type: Literal["confirmation_settled"] = "confirmation_settled"
     confirmation_id: str
     status: ActionStatus
+    message: str = ""
 
 
 class ToolCallRecord(BaseModel):
@@ -107,3 +111,5 @@ class ActionOutcome(BaseModel):
     # Turkish text for the customer (what happened, or why nothing did).
     message: str
     result: dict[str, Any] | None = None
+    # The confirmation acted on, when one was found (``/iptal`` names none itself).
+    confirmation_id: str | None = None

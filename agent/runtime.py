@@ -236,7 +236,7 @@ class AgentRuntime:
         )
         if outcome.status == "done":
             await self._remember_outcome(chat_id, customer_id, outcome)
-        return _action(outcome)
+        return _action(outcome, confirmation_id)
 
     async def cancel(
         self, confirmation_id: str, *, customer_id: int, chat_id: str | None
@@ -244,7 +244,7 @@ class AgentRuntime:
         outcome = await confirmations.cancel(confirmation_id, self._context(customer_id, chat_id))
         if outcome.status == "cancelled":
             await self._remember_outcome(chat_id, customer_id, outcome)
-        return _action(outcome)
+        return _action(outcome, confirmation_id)
 
     async def cancel_pending(self, *, customer_id: int, chat_id: str) -> ActionOutcome:
         pending = await confirmations.latest_pending(self._context(customer_id, chat_id))
@@ -313,5 +313,10 @@ class AgentRuntime:
         )
 
 
-def _action(outcome: ConfirmationOutcome) -> ActionOutcome:
-    return ActionOutcome(status=outcome.status, message=outcome.message, result=outcome.result)
+def _action(outcome: ConfirmationOutcome, confirmation_id: str) -> ActionOutcome:
+    return ActionOutcome(
+        status=outcome.status,
+        message=outcome.message,
+        result=outcome.result,
+        confirmation_id=confirmation_id if outcome.status != "not_found" else None,
+    )
