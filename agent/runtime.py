@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -24,14 +24,12 @@ from agent.events import (
     ActionOutcome,
     AgentEvent,
     ChatRequest,
-    ConfirmationSettled,
     FinalAnswer,
 )
 from agent.history import as_new_turns
 from agent.loop import AgentLoop
 from agent.metrics import RuntimeMetrics
-from agent.rules.normalize import analyse
-from agent.rules.slots import find_yes_no
+from agent.pending_actions import PendingActions, with_waiting_note
 from agent.status import ModelServiceStatus, SystemStatus
 from agent.tools import confirmations
 from agent.tools.confirmations import ConfirmationOutcome
@@ -55,9 +53,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# A typed reply counts as an answer to a pending confirmation only when short.
-_TYPED_ANSWER_MAX_WORDS = 4
-
 
 class AgentRuntime:
     """Implements ``agent.client.AgentClient`` in this process."""
@@ -71,6 +66,7 @@ class AgentRuntime:
         self.metrics = RuntimeMetrics()
         self.backends = BackendManager(settings)
         self._loop = AgentLoop(settings, self.backends, self.registry, self.metrics)
+        self._pending = PendingActions(settings, self.registry, self._store_turns)
         self._chat_locks: dict[str, asyncio.Lock] = {}
         self._in_flight = 0
         self._started = time.monotonic()
@@ -121,13 +117,15 @@ class AgentRuntime:
     async def _guarded_turn(self, request: ChatRequest) -> AsyncIterator[AgentEvent]:
         context = self._context(request.customer_id, request.chat_id)
         try:
-            settled = await self._typed_confirmation(request, context)
-            if settled is not None:
-                for event in settled:
+            pending = await self._pending.reply(request.message, context)
+            if pending.events is not None:
+                for event in pending.events:
                     yield event
                 return
             async with asyncio.timeout(self.settings.agent.timeout_s):
                 async for event in self._loop.run(context, request.chat_id):
+                    if isinstance(event, FinalAnswer) and pending.still_waiting is not None:
+                        event = with_waiting_note(event, pending.still_waiting)
                     yield event
         except TimeoutError:
             log.warning(
@@ -148,45 +146,13 @@ class AgentRuntime:
                 failed=True,
             )
 
-    async def _typed_confirmation(
-        self, request: ChatRequest, context: ToolContext
-    ) -> list[AgentEvent] | None:
-        """ "evet" / "hayır" typed while an action waits: confirm or cancel it.
-
-        The events to send (what became of the action, then the answer), or
-        None when the message is not such an answer.
-        """
-        if request.customer_id is None or len(request.message.split()) > _TYPED_ANSWER_MAX_WORDS:
-            return None
-        answer = find_yes_no(analyse(request.message))
-        if answer is None:
-            return None
-        pending = await confirmations.latest_pending(context)
-        if pending is None:
-            return None
-        outcome = (
-            await confirmations.confirm(pending.id, context, self.registry)
-            if answer
-            else await confirmations.cancel(pending.id, context)
-        )
-        await self._remember_outcome(request.chat_id, request.customer_id, outcome)
-        return [
-            ConfirmationSettled(confirmation_id=pending.id, status=outcome.status),
-            FinalAnswer(text=outcome.message, chat_id=request.chat_id),
-        ]
-
-    async def _remember_outcome(
-        self, chat_id: str | None, customer_id: int, outcome: ConfirmationOutcome
-    ) -> None:
-        """Put what happened to a proposal into the chat, so later turns know it."""
-        if chat_id is None:
-            return
-        turns = as_new_turns([ChatTurn("assistant", outcome.message)])
+    async def _store_turns(self, chat_id: str, customer_id: int, turns: Sequence[ChatTurn]) -> None:
+        new_turns = as_new_turns(turns)
 
         def store(connection: Connection) -> None:
-            add_turns(connection, chat_id, turns, customer_id=customer_id)
+            add_turns(connection, chat_id, new_turns, customer_id=customer_id)
 
-        await self._write(store, what=f"chat {chat_id}: store action outcome")
+        await self._write(store, what=f"chat {chat_id}: store action turns")
 
     async def _store_message(self, request: ChatRequest) -> int:
         def store(connection: Connection) -> int:
@@ -235,7 +201,7 @@ class AgentRuntime:
             confirmation_id, self._context(customer_id, chat_id), self.registry
         )
         if outcome.status == "done":
-            await self._remember_outcome(chat_id, customer_id, outcome)
+            await self._pending.remember(self._context(customer_id, chat_id), outcome)
         return _action(outcome, confirmation_id)
 
     async def cancel(
@@ -243,7 +209,7 @@ class AgentRuntime:
     ) -> ActionOutcome:
         outcome = await confirmations.cancel(confirmation_id, self._context(customer_id, chat_id))
         if outcome.status == "cancelled":
-            await self._remember_outcome(chat_id, customer_id, outcome)
+            await self._pending.remember(self._context(customer_id, chat_id), outcome)
         return _action(outcome, confirmation_id)
 
     async def cancel_pending(self, *, customer_id: int, chat_id: str) -> ActionOutcome:

@@ -27,3 +27,28 @@ NOTHING_PENDING = "Bekleyen bir işleminiz bulunmuyor."
 DIRECT_CALL_REFUSED = (
     "Bu işlem hesabınızda değişiklik yapar; yalnızca sohbet üzerinden onayınızla yapılabilir."
 )
+
+# Replies to a pending action (agent.consent) and taking an action back (agent.reversal).
+CARD_STILL_WAITING = (
+    "Not: Onayınızı bekleyen işlem hâlâ duruyor ({summary}). Kartın üzerindeki Onayla veya "
+    "Vazgeç düğmesini kullanabilir ya da “evet” / “hayır” yazabilirsiniz."
+)
+SEVERAL_PENDING = (
+    "Onayınızı bekleyen birden fazla işlem var; hangisini onayladığınızı karıştırmamak için "
+    "lütfen ilgili kartın üzerindeki Onayla düğmesine basın. Hiçbir işlem yapılmadı."
+)
+AMENDED = "Teklifi isteğinize göre güncelledim."
+AMENDED_CARD_CLOSED = "Bu teklif değiştirildi; güncel hali aşağıda."
+UNDO_OFFER = "Son işlemi geri almak için şunu öneriyorum:"
+PAYMENT_IRREVERSIBLE = (
+    "Ödemeniz gerçekleşmiş olduğu için buradan geri alınamıyor (işlem numarası: {reference}). "
+    "İade talebi için {call_centre} numaralı çağrı merkezimizi arayabilirsiniz."
+)
+TICKET_IRREVERSIBLE = (
+    "Arıza kaydınız ({reference}) açıldı; kayıtlar buradan kapatılamıyor. Kaydın kapatılmasını "
+    "isterseniz {call_centre} numaralı çağrı merkezimizi arayabilirsiniz."
+)
+NO_REVERSE_ACTION = (
+    "Bu işlem buradan geri alınamıyor. Yardım için {call_centre} numaralı çağrı merkezimizi "
+    "arayabilirsiniz."
+)

@@ -81,6 +81,10 @@ class AgentSettings(_Section):
     history_token_budget: int = Field(3000, ge=256)
     customer_hint: Literal["system", "user_prefix", "none"] = "user_prefix"
     confirmation_ttl_s: int = Field(600, ge=10)
+    # "onu iptal et" within this many seconds of an action offers to take it back.
+    undo_window_s: int = Field(900, ge=0)
+    # The operator's call centre, named where the assistant cannot act itself.
+    call_centre_phone: str = "444 0 532"
 
 
 class ServiceSettings(_Section):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.consent import yes_no
 from agent.rules import texts
 from agent.rules.normalize import Message, analyse
 from agent.rules.slots import (
@@ -24,7 +25,6 @@ from agent.rules.slots import (
     find_place,
     find_suspension_reason,
     find_ticket_id,
-    find_yes_no,
     looks_like_address,
 )
 from agent.turns import ChatTurn
@@ -99,6 +99,8 @@ def pending_question(turns: Sequence[ChatTurn]) -> Question | None:
 
 def read_answer(question: Question, text: str) -> Any | None:
     """The value the customer's ``text`` gives for ``question``, or None if it gives none."""
+    if question.slot == CONFIRM:
+        return yes_no(text, question.tool)
     message = analyse(text)
     if question.slot == "new_value":
         return _new_value(question.preset["contact_type"], message)
@@ -143,7 +145,6 @@ _READERS: dict[str, Callable[[Message], Any]] = {
     "contact_type": find_contact_type,
     "reason": _reason,
     "status": find_on_off,
-    CONFIRM: find_yes_no,
 }
 
 

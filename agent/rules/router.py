@@ -47,7 +47,7 @@ _CHAT_TEXTS: dict[ChatAct, str] = {
     ChatAct.GOODBYE: texts.GOODBYE,
     ChatAct.CAPABILITIES: texts.CAPABILITIES,
     ChatAct.ACKNOWLEDGED: texts.ACKNOWLEDGED,
-    ChatAct.CANCEL: texts.ACKNOWLEDGED,  # nothing was pending to cancel
+    ChatAct.CANCEL: texts.NOTHING_TO_CANCEL,  # the runtime settles what was pending
     ChatAct.OUT_OF_SCOPE: texts.OUT_OF_SCOPE,
     ChatAct.HUMAN_AGENT: texts.HUMAN_AGENT,
     ChatAct.COMPLAINT: texts.COMPLAINT,

@@ -241,7 +241,7 @@ def find_place(message: Message) -> str | None:
     return None
 
 
-# --- payment, yes/no, on/off ----------------------------------------------------
+# --- payment, on/off ----------------------------------------------------
 
 
 def find_payment_method(message: Message) -> str | None:
@@ -250,20 +250,6 @@ def find_payment_method(message: Message) -> str | None:
         return "bank_transfer"
     if message.has("kart", "credit card", "kredi", "card"):
         return "credit_card"
-    return None
-
-
-_YES = ("evet", "olur", "tamam", "aynen", "tabii", "tabi$", "elbette", "kesinlikle", "isterim")
-_YES_MORE = ("lutfen", "evt", "ok$", "okey", "okay", "yes", "he$", "hee", "onayliyorum", "uygun")
-_NO = ("hayir", "istemiyorum", "istemem", "gerek yok", "vazgec", "kalsin", "no$", "yok$", "hyr")
-
-
-def find_yes_no(message: Message) -> bool | None:
-    """The answer to a yes/no question: True, False, or None when it is neither."""
-    if message.has(*_NO):
-        return False
-    if message.has(*_YES, *_YES_MORE):
-        return True
     return None
 
 

@@ -25,6 +25,11 @@ HOW_ARE_YOU: Final = "Teşekkür ederim, iyiyim! Size nasıl yardımcı olabilir
 THANKS: Final = "Rica ederim! Başka bir konuda yardıma ihtiyacınız olursa yazmanız yeterli."
 GOODBYE: Final = "Görüşmek üzere, iyi günler dilerim!"
 ACKNOWLEDGED: Final = "Peki. Başka bir konuda yardımcı olabilir miyim?"
+# "vazgeçtim", "iptal et" with nothing waiting and nothing just done to take back.
+NOTHING_TO_CANCEL: Final = (
+    "Şu anda onayınızı bekleyen ya da geri alınabilecek bir işleminiz yok; hesabınızda bir "
+    "değişiklik yapılmadı. Başka bir konuda yardımcı olabilir miyim?"
+)
 CAPABILITIES: Final = (
     "Şu konularda yardımcı olabilirim:\n"
     "• Fatura: güncel fatura, geçmiş faturalar, fatura ödeme, ödeme geçmişi, otomatik ödeme\n"

@@ -113,6 +113,8 @@ class ConfirmationOutcome:
     message: str
     tool_name: str | None = None
     result: dict[str, Any] | None = None
+    # The arguments the action ran with (when it ran), for the chat history's tool turn.
+    arguments: dict[str, Any] | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -187,7 +189,7 @@ async def confirm(
                 pending.tool_name,
                 pending.customer_id,
             )
-            return _ran("done", pending.tool_name, data, _done_message(data))
+            return _ran("done", pending, data, _done_message(data))
 
         try:
             # A rolled-back try left the action pending, so it may run again.
@@ -231,7 +233,44 @@ async def cancel(confirmation_id: str, ctx: ToolContext) -> ConfirmationOutcome:
 
 
 async def latest_pending(ctx: ToolContext) -> Proposal | None:
-    """The chat's newest unexpired pending action of its customer (for a typed "evet"/"hayır")."""
+    """The chat's newest unexpired pending action of its customer (for ``/iptal``)."""
+    waiting = await pending_in_chat(ctx)
+    return waiting[0] if waiting else None
+
+
+async def pending_in_chat(ctx: ToolContext) -> list[Proposal]:
+    """The chat's unexpired pending actions of its customer, newest first."""
+    if ctx.chat_id is None or ctx.customer_id is None:
+        return []
+    async with transaction(ctx.sessions) as session:
+        rows = await session.scalars(
+            select(PendingConfirmation)
+            .where(
+                PendingConfirmation.chat_id == ctx.chat_id,
+                PendingConfirmation.customer_id == ctx.customer_id,
+                PendingConfirmation.status == "pending",
+                PendingConfirmation.expires_at > ctx.now(),
+            )
+            .order_by(PendingConfirmation.created_at.desc(), PendingConfirmation.id)
+        )
+        return [Proposal.from_row(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class DoneAction:
+    """An action that ran in the chat: what it was and what it returned."""
+
+    tool_name: str
+    arguments: dict[str, Any]
+    result: dict[str, Any]
+    resolved_at: datetime
+
+
+async def latest_done(ctx: ToolContext, *, since: datetime) -> DoneAction | None:
+    """The chat's newest confirmed action resolved after ``since``, if no card came after it.
+
+    An action that ended in an error object changed nothing and is not returned.
+    """
     if ctx.chat_id is None or ctx.customer_id is None:
         return None
     async with transaction(ctx.sessions) as session:
@@ -240,13 +279,20 @@ async def latest_pending(ctx: ToolContext) -> Proposal | None:
             .where(
                 PendingConfirmation.chat_id == ctx.chat_id,
                 PendingConfirmation.customer_id == ctx.customer_id,
-                PendingConfirmation.status == "pending",
-                PendingConfirmation.expires_at > ctx.now(),
             )
-            .order_by(PendingConfirmation.created_at.desc())
+            .order_by(PendingConfirmation.created_at.desc(), PendingConfirmation.id)
             .limit(1)
         )
-    return None if row is None else Proposal.from_row(row)
+    if (
+        row is None
+        or row.status != "confirmed"
+        or row.result is None
+        or row.result.get("success") is False
+        or row.resolved_at is None
+        or row.resolved_at < since
+    ):
+        return None
+    return DoneAction(row.tool_name, dict(row.arguments), dict(row.result), row.resolved_at)
 
 
 async def _load(ctx: ToolContext, confirmation_id: str) -> PendingConfirmation | None:
@@ -314,7 +360,7 @@ async def _settled(
             return ConfirmationOutcome(
                 "already_done", CANNOT_CANCEL_DONE_MESSAGE, row.tool_name, row.result
             )
-        return _ran("already_done", row.tool_name, row.result, ALREADY_DONE_MESSAGE)
+        return _ran("already_done", row, row.result, ALREADY_DONE_MESSAGE)
     if row.status == "cancelled":
         message = CANCELLED_BEFORE_MESSAGE if action == "confirm" else ALREADY_CANCELLED_MESSAGE
         return ConfirmationOutcome("cancelled", message, row.tool_name)
@@ -342,12 +388,15 @@ async def _expire(ctx: ToolContext, confirmation_id: str) -> None:
 
 
 def _ran(
-    status: ConfirmationStatus, tool_name: str, data: dict[str, Any] | None, message: str
+    status: ConfirmationStatus,
+    row: PendingConfirmation,
+    data: dict[str, Any] | None,
+    message: str,
 ) -> ConfirmationOutcome:
     """An outcome carrying the action's result; an error result speaks for itself."""
     if data is not None and data.get("success") is False:
         message = data["error"]["message"]
-    return ConfirmationOutcome(status, message, tool_name, data)
+    return ConfirmationOutcome(status, message, row.tool_name, data, dict(row.arguments))
 
 
 def _done_message(result: dict[str, Any]) -> str:

@@ -193,7 +193,7 @@ def test_package_request_without_a_name_lists_the_packages(ask: Ask) -> None:
         ("görüşürüz", texts.GOODBYE),
         ("ne yapabilirsin", texts.CAPABILITIES),
         ("tamam", texts.ACKNOWLEDGED),
-        ("vazgeçtim", texts.ACKNOWLEDGED),  # nothing was pending
+        ("vazgeçtim", texts.NOTHING_TO_CANCEL),  # nothing was pending
         ("Yarın hava nasıl olacak?", texts.OUT_OF_SCOPE),
         ("Bana bir şiir yaz", texts.OUT_OF_SCOPE),
         ("Numara taşıma yapmak istiyorum", texts.OUT_OF_SCOPE),

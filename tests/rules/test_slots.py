@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from agent.consent import yes_no
 from agent.rules.normalize import analyse
 from agent.rules.slots import (
     find_address,
@@ -19,7 +20,6 @@ from agent.rules.slots import (
     find_place,
     find_suspension_reason,
     find_ticket_id,
-    find_yes_no,
     strip_customer_numbers,
 )
 
@@ -120,7 +120,7 @@ def test_payment_method(text: str, method: str | None) -> None:
     ],
 )
 def test_yes_no(text: str, answer: bool | None) -> None:
-    assert find_yes_no(analyse(text)) is answer
+    assert yes_no(text) is answer
 
 
 @pytest.mark.parametrize(
