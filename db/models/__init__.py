@@ -5,6 +5,7 @@ from db.models.billing import Bill, BillItem, Payment
 from db.models.catalogue import Package
 from db.models.chat import (
     ChatMessage,
+    ConfirmationCard,
     PendingConfirmation,
     ProcessedUpdate,
     TelegramLink,
@@ -20,6 +21,7 @@ __all__ = [
     "Bill",
     "BillItem",
     "ChatMessage",
+    "ConfirmationCard",
     "ContactChange",
     "Customer",
     "FaultTicket",

@@ -1,4 +1,4 @@
-"""Telegram links, chat history, pending confirmations, processed updates."""
+"""Telegram links, chat history, pending confirmations, their cards, processed updates."""
 
 from __future__ import annotations
 
@@ -67,6 +67,28 @@ class PendingConfirmation(Base):
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     expires_at: Mapped[Timestamp]
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ConfirmationCard(Base):
+    """Where the bot showed a confirmation's Onayla / Vazgeç card, and whether it is closed.
+
+    Owned by the bot (``bot.confirmation_cards``), not the agent: no foreign
+    key to ``pending_confirmations``, whose rows may live in an agent service's
+    database. ``message_id`` is the part of the card that carries the buttons
+    and ``card_html`` its text as sent; ``closed_at`` is set once the card
+    shows the action's outcome without buttons.
+    """
+
+    __tablename__ = "confirmation_cards"
+    # The sweep reads the open cards (closed_at IS NULL), oldest first.
+    __table_args__ = (Index("ix_confirmation_cards_closed_at", "closed_at"),)
+
+    confirmation_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    card_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ProcessedUpdate(Base):
