@@ -8,7 +8,7 @@ embedded default), and ``agent.http_client.HTTPAgentClient`` talks to
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any, Protocol
 
 from agent.events import ActionOutcome, AgentEvent, ChatRequest
@@ -36,6 +36,16 @@ class AgentClient(Protocol):
 
     async def cancel_pending(self, *, customer_id: int, chat_id: str) -> ActionOutcome:
         """Cancel the chat's latest pending action (``/iptal``)."""
+        ...
+
+    async def confirmation_states(
+        self, confirmation_ids: Sequence[str]
+    ) -> dict[str, ActionOutcome]:
+        """What became of each proposed action no longer waiting (the bot's open cards).
+
+        ``done`` / ``cancelled`` / ``expired`` / ``not_found`` per id; an action
+        still waiting is left out. A pending action past its time is expired.
+        """
         ...
 
     async def call_tool(

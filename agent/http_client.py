@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import httpx
@@ -37,6 +37,7 @@ CHAT_STREAM_PATH = "/api/v1/chat/stream"
 CONFIRM_PATH = "/api/v1/chat/confirm"
 CANCEL_PATH = "/api/v1/chat/cancel"
 CANCEL_PENDING_PATH = "/api/v1/chat/cancel-pending"
+CONFIRMATION_STATES_PATH = "/api/v1/chat/confirmation-states"
 TOOLS_PATH = "/api/v1/tools/{name}"
 STATUS_PATH = "/api/v1/chat/system/status"
 SWAP_MODEL_PATH = "/api/v1/admin/model"
@@ -166,6 +167,21 @@ class HTTPAgentClient:
         body = {"user_id": customer_id, "session_id": chat_id}
         data = await self._call("POST", CANCEL_PENDING_PATH, json=body, idempotent=False)
         return ActionOutcome.model_validate(data)
+
+    async def confirmation_states(
+        self, confirmation_ids: Sequence[str]
+    ) -> dict[str, ActionOutcome]:
+        """What became of each proposed action no longer waiting (the bot's open cards)."""
+        body = {"confirmation_ids": list(confirmation_ids)}
+        data = await self._call("POST", CONFIRMATION_STATES_PATH, json=body, idempotent=True)
+        if not isinstance(data, dict):
+            raise AgentUnavailableError(
+                f"{CONFIRMATION_STATES_PATH}: the agent service answered without states"
+            )
+        return {
+            confirmation_id: ActionOutcome.model_validate(outcome)
+            for confirmation_id, outcome in data.items()
+        }
 
     # -- tools, status, model ------------------------------------------------------
 

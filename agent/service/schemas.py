@@ -19,6 +19,8 @@ from agent.status import SystemStatus
 
 # A message longer than Telegram allows is not a customer message.
 MAX_MESSAGE_CHARS = 4096
+# Confirmations asked about in one call of /api/v1/chat/confirmation-states.
+MAX_STATE_QUERIES = 1000
 
 DataT = TypeVar("DataT")
 
@@ -110,6 +112,12 @@ class CancelPendingBody(BaseModel):
     session_id: SessionId
 
 
+class ConfirmationStatesBody(BaseModel):
+    """The proposed actions a front end still shows as open cards."""
+
+    confirmation_ids: list[ConfirmationId] = Field(max_length=MAX_STATE_QUERIES)
+
+
 class ToolBody(BaseModel):
     """Arguments of a direct, read-only tool call."""
 
@@ -138,5 +146,6 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 ChatResponse = Success[ChatData]
 OutcomeResponse = Success[ActionOutcome]
+StatesResponse = Success[dict[str, ActionOutcome]]
 StatusResponse = Success[SystemStatus]
 ToolResponse = Success[dict[str, Any]]

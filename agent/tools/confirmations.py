@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 # secrets.token_urlsafe(12) is 16 characters: short enough for Telegram's callback_data.
 CONFIRMATION_ID_BYTES = 12
 MAX_CONFIRMATION_ID_CHARS = 32
+# Confirmations looked up per statement by settled_outcomes.
+_STATES_CHUNK = 500
 
 DONE_MESSAGE = "İşleminiz gerçekleştirildi."
 # Result keys holding the public reference of what was done, with their Turkish label.
@@ -405,3 +408,46 @@ def _done_message(result: dict[str, Any]) -> str:
         if key in result:
             return f"{DONE_MESSAGE} {label}: {result[key]}."
     return DONE_MESSAGE
+
+
+async def settled_outcomes(
+    confirmation_ids: Collection[str], ctx: ToolContext
+) -> dict[str, ConfirmationOutcome]:
+    """What became of each of ``confirmation_ids`` that no longer waits, whoever's it is.
+
+    For a front end keeping its cards true (the bot's sweep): a confirmed
+    action is ``done`` with its stored result and reference, then
+    ``cancelled``, ``expired`` (a pending one past its time is expired here
+    and now), or ``not_found`` for an id never stored. Actions still waiting
+    are left out. Changes nothing else.
+    """
+    wanted = list(dict.fromkeys(confirmation_ids))
+    valid = [cid for cid in wanted if cid and len(cid) <= MAX_CONFIRMATION_ID_CHARS]
+    now = ctx.now()
+    rows: dict[str, PendingConfirmation] = {}
+    for start in range(0, len(valid), _STATES_CHUNK):
+        chunk = valid[start : start + _STATES_CHUNK]
+        async with transaction(ctx.sessions) as session:
+            found = await session.scalars(
+                select(PendingConfirmation).where(PendingConfirmation.id.in_(chunk))
+            )
+            rows.update((row.id, row) for row in found)
+    outcomes: dict[str, ConfirmationOutcome] = {}
+    for confirmation_id in wanted:
+        row = rows.get(confirmation_id)
+        if row is None:
+            outcomes[confirmation_id] = ConfirmationOutcome("not_found", NOT_FOUND_MESSAGE)
+        elif row.status == "confirmed":
+            data = row.result or {}
+            outcomes[confirmation_id] = _ran("done", row, row.result, _done_message(data))
+        elif row.status == "cancelled":
+            outcomes[confirmation_id] = ConfirmationOutcome(
+                "cancelled", CANCELLED_MESSAGE, row.tool_name
+            )
+        elif row.status == "expired" or row.expires_at <= now:
+            if row.status == "pending":
+                await _expire(ctx, row.id)
+            outcomes[confirmation_id] = ConfirmationOutcome(
+                "expired", EXPIRED_MESSAGE, row.tool_name
+            )
+    return outcomes

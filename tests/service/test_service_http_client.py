@@ -157,6 +157,27 @@ async def test_cancel_and_cancel_pending_over_http(client: HTTPAgentClient) -> N
     assert unknown.status == "not_found"
 
 
+async def test_confirmation_states_over_http_name_each_settled_action(
+    client: HTTPAgentClient,
+) -> None:
+    """The bot's sweep asks what became of the actions its open cards offer."""
+    offers = []
+    for chat_id in ("c6", "c7", "c8"):
+        events = await run_turn(client, ask(PAY_REQUEST, chat_id))
+        offers += [event for event in events if isinstance(event, ConfirmationRequested)]
+    paid, dropped, waiting = (offer.confirmation_id for offer in offers)
+    done = await client.confirm(paid, customer_id=CUSTOMER, chat_id="c6")
+    await client.cancel(dropped, customer_id=CUSTOMER, chat_id="c7")
+
+    states = await client.confirmation_states([paid, dropped, waiting, "no-such-id"])
+
+    assert set(states) == {paid, dropped, "no-such-id"}
+    assert (states[paid].status, states[paid].message) == ("done", done.message)
+    assert states[paid].result == done.result
+    assert states[dropped].status == "cancelled"
+    assert states["no-such-id"].status == "not_found"
+
+
 async def test_call_tool_over_http_returns_the_contract_result(
     client: HTTPAgentClient, runtime: AgentRuntime
 ) -> None:

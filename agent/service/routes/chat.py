@@ -22,7 +22,9 @@ from agent.service.schemas import (
     ChatResponse,
     ConfirmationBody,
     ConfirmationOffer,
+    ConfirmationStatesBody,
     OutcomeResponse,
+    StatesResponse,
 )
 from agent.service.state import ServiceState, service_state
 
@@ -123,6 +125,18 @@ async def cancel_pending(body: CancelPendingBody, state: State) -> OutcomeRespon
     """What the bot's ``/iptal`` does: cancel whatever waits for a yes in this conversation."""
     outcome = await state.agent.cancel_pending(customer_id=body.user_id, chat_id=body.session_id)
     return OutcomeResponse(data=outcome)
+
+
+@router.post(
+    "/confirmation-states",
+    summary="What became of proposed actions no longer waiting",
+    response_model=StatesResponse,
+)
+async def confirmation_states(body: ConfirmationStatesBody, state: State) -> StatesResponse:
+    """For a front end's open cards: each action settled since (``done``, ``cancelled``,
+    ``expired``, ``not_found``), by id; actions still waiting are left out."""
+    outcomes = await state.agent.confirmation_states(body.confirmation_ids)
+    return StatesResponse(data=outcomes)
 
 
 def chat_request(body: ChatBody) -> ChatRequest:
