@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.consent import yes_no
+# A module import: agent.consent reads with the rules' own parts (a cycle by name only).
+from agent import consent
 from agent.rules import texts
 from agent.rules.normalize import Message, analyse
 from agent.rules.slots import (
@@ -100,7 +101,7 @@ def pending_question(turns: Sequence[ChatTurn]) -> Question | None:
 def read_answer(question: Question, text: str) -> Any | None:
     """The value the customer's ``text`` gives for ``question``, or None if it gives none."""
     if question.slot == CONFIRM:
-        return yes_no(text, question.tool)
+        return consent.yes_no(text, question.tool)
     message = analyse(text)
     if question.slot == "new_value":
         return _new_value(question.preset["contact_type"], message)
