@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from agent import texts
 from agent.backends.manager import BackendManager
+from agent.confirmation_states import confirmation_states
 from agent.events import (
     ActionOutcome,
     AgentEvent,
@@ -217,6 +218,11 @@ class AgentRuntime:
         if pending is None:
             return ActionOutcome(status="not_found", message=texts.NOTHING_PENDING)
         return await self.cancel(pending.id, customer_id=customer_id, chat_id=chat_id)
+
+    async def confirmation_states(
+        self, confirmation_ids: Sequence[str]
+    ) -> dict[str, ActionOutcome]:
+        return await confirmation_states(self._context(None, None), confirmation_ids)
 
     async def call_tool(
         self, name: str, *, customer_id: int | None, arguments: dict[str, Any]
