@@ -37,6 +37,7 @@ from agent.consent import PendingAction, ReplyKind, is_refusal_or_undo, read_rep
 from agent.events import AgentEvent, ConfirmationRequested, ConfirmationSettled, FinalAnswer
 from agent.protocol.render import render_tool_block, render_tool_result
 from agent.reversal import reverse_of
+from agent.rules.intents import ChatAct, understand
 from agent.tools import confirmations
 from agent.tools.confirmations import ConfirmationOutcome, Proposal
 from agent.tools.context import ToolContext
@@ -44,8 +45,12 @@ from agent.tools.executor import execute
 from agent.tools.registry import Registry
 from agent.turns import ChatTurn, ToolCall
 from core.settings import Settings
+from core.turkish import format_moment
 
 log = logging.getLogger(__name__)
+
+# What the rules' understanding makes of a reply about the card itself (no request of its own).
+_ABOUT_THE_CARD = frozenset({None, ChatAct.ACKNOWLEDGED, ChatAct.OUT_OF_SCOPE, ChatAct.EMPTY})
 
 StoreTurns = Callable[[str, int, Sequence[ChatTurn]], Awaitable[None]]
 
@@ -97,6 +102,10 @@ class PendingActions:
             return PendingReply(await self._settled(context, newest, outcome))
         if reading.kind is ReplyKind.AMENDMENT:
             return PendingReply(await self._amend(context, newest, dict(reading.changes)))
+        understood = understand(message)
+        if understood.tool is None and understood.chat in _ABOUT_THE_CARD:
+            # "tamam mı?", "ne kadar?", "lütfen bekleyin": about the card, not a new request.
+            return PendingReply(await self._say(context, _waiting_answer(newest)))
         return PendingReply(still_waiting=newest)
 
     async def remember(
@@ -207,8 +216,15 @@ class PendingActions:
 
 def with_waiting_note(answer: FinalAnswer, proposal: Proposal) -> FinalAnswer:
     """``answer`` with one line saying ``proposal``'s card still waits."""
-    note = texts.CARD_STILL_WAITING.format(summary=proposal.summary.rstrip(". "))
+    action = texts.ACTION_NAMES.get(proposal.tool_name, texts.ACTION_NAME_DEFAULT)
+    note = texts.CARD_STILL_WAITING.format(action=action)
     return answer.model_copy(update={"text": f"{answer.text.rstrip()}\n\n{note}"})
+
+
+def _waiting_answer(proposal: Proposal) -> str:
+    return texts.CARD_WAITING_ANSWER.format(
+        summary=proposal.summary, expires_at=format_moment(proposal.expires_at)
+    )
 
 
 def _requested(proposal: Proposal) -> ConfirmationRequested:

@@ -30,9 +30,27 @@ DIRECT_CALL_REFUSED = (
 
 # Replies to a pending action (agent.consent) and taking an action back (agent.reversal).
 CARD_STILL_WAITING = (
-    "Not: Onayınızı bekleyen işlem hâlâ duruyor ({summary}). Kartın üzerindeki Onayla veya "
-    "Vazgeç düğmesini kullanabilir ya da “evet” / “hayır” yazabilirsiniz."
+    "Not: {action} işleminiz hâlâ onayınızı bekliyor; kartındaki Onayla ve Vazgeç düğmeleri "
+    "geçerli."
 )
+# A question or a "wait" about the waiting card itself, with no request of its own.
+CARD_WAITING_ANSWER = (
+    "Bu işlem henüz yapılmadı; onayınızı bekliyor:\n{summary}\n\nOnaylamak için Onayla "
+    "düğmesine basabilir ya da “evet” yazabilirsiniz; istemiyorsanız Vazgeç düğmesine basın "
+    "ya da “hayır” yazın. Onay için son zaman: {expires_at}."
+)
+# Short names of the actions, for the line that says a card still waits.
+ACTION_NAMES = {
+    "pay_bill": "Fatura ödemesi",
+    "change_package": "Paket değişikliği",
+    "enable_roaming": "Roaming ayarı",
+    "setup_autopay": "Otomatik ödeme talimatı",
+    "suspend_line": "Hat dondurma",
+    "reactivate_line": "Hattı yeniden açma",
+    "create_fault_ticket": "Arıza kaydı",
+    "update_customer_contact": "İletişim bilgisi güncelleme",
+}
+ACTION_NAME_DEFAULT = "Bekleyen"
 SEVERAL_PENDING = (
     "Onayınızı bekleyen birden fazla işlem var; hangisini onayladığınızı karıştırmamak için "
     "lütfen ilgili kartın üzerindeki Onayla düğmesine basın. Hiçbir işlem yapılmadı."

@@ -104,7 +104,7 @@ async def test_a_reply_that_means_no_leaves_the_bill_unpaid(
     if reply in ("tamam mı?", "lütfen bekleyin"):
         # Not an answer to the card: it keeps waiting, with its buttons, and the reply says so.
         assert [button.text for button in shown.buttons] == ["Onayla", "Vazgeç"]
-        assert "hâlâ duruyor" in text
+        assert "henüz yapılmadı; onayınızı bekliyor" in text
     else:
         assert text.startswith("İşlem iptal edildi")
         assert shown.buttons == ()
@@ -131,8 +131,12 @@ async def test_a_request_for_something_else_never_confirms_the_waiting_card(
     (card,) = await bot.say(user, "internetim çok yavaş arıza kaydı açın")
     assert "Onayla" in [button.text for button in card.buttons]
 
-    await bot.say(user, "tamam hattımı açın")
+    answers = await bot.say(user, "tamam hattımı açın")
 
+    # Answered as a new request, with one line saying the ticket card still waits.
+    assert "Arıza kaydı işleminiz hâlâ onayınızı bekliyor" in "\n".join(
+        answer.text or "" for answer in answers
+    )
     async with sessions() as session:
         ticket = await session.scalar(
             select(PendingConfirmation.status).where(
