@@ -167,7 +167,9 @@ _NO_PREFIXES = ("vazgec", "iptal", "durdur", "reddet", "istemiyo", "istemi")
 # "sorun değil", "problem yok", "fark etmez": agreement, although they hold a "no".
 _NO_PROBLEM = frozenset({"sorun", "problem", "fark", "mahsuru", "sakincasi"})
 # Hold on: the action keeps waiting ("lütfen bekleyin", "bir dakika", "düşüneyim").
-_HOLD_PREFIXES = ("bekle", "dakika", "saniye", "dusun")
+_HOLD_PREFIXES = ("bekle", "dakika", "saniye", "dusun", "bilmiyo", "karar")
+# Hedges: "sanırım evet" is not yet a yes.
+_HEDGES = _words("sanirim galiba herhalde belki sanki galiba bilmem")
 # Question words and particles.
 _QUESTION_WORDS = _words(
     "ne neden niye nicin nasil kac kaca kaci hangi hangisi nerede nereden nereye kim "
@@ -202,7 +204,7 @@ _NEGATABLE_STEMS = (
     "al",
 )
 _NEGATIVE_ENDING = re.compile(
-    r"^(?:il|in|n|y)?(?:ma|me)(?:yin|yiniz|yinn|sin|sinlar|yalim|yelim|m|z|yiz|dim|di|dik|"
+    r"^(?:il|in|n|y)?(?:y?[ae])?(?:ma|me)(?:yin|yiniz|yinn|sin|sinlar|yalim|yelim|m|z|yiz|dim|di|dik|"
     r"yacag\w*|yeceg\w*|yacam|yecem|ssin)?$"
 )
 _NEGATIVE_PROGRESSIVE = re.compile(r"m[iu]y[oru]")
@@ -382,7 +384,9 @@ def _rejects(word: str) -> bool:
 def _has_refusal(words: Sequence[str], consumed: set[int]) -> bool:
     last = _last_content_index(words)
     return any(
-        index not in consumed and (_is_no_word(word) or _is_negative_verb(word, index == last))
+        index not in consumed
+        and not word.startswith(_HOLD_PREFIXES)  # "bilmiyorum", "beklemeyin" hold, not refuse
+        and (_is_no_word(word) or _is_negative_verb(word, index == last))
         for index, word in enumerate(words)
     )
 
@@ -392,7 +396,8 @@ def _has_strong_refusal(words: Sequence[str], consumed: set[int]) -> bool:
     last = _last_content_index(words)
     return any(
         index not in consumed
-        and word not in {"dur", "yok", "bi", "bir"}
+        and word not in {"dur", "yok"}
+        and not word.startswith(_HOLD_PREFIXES)
         and (_is_no_word(word) or _is_negative_verb(word, index == last))
         for index, word in enumerate(words)
     )
@@ -481,7 +486,7 @@ def _is_consent(text: str, words: Sequence[str], action: PendingAction, consumed
             continue
         else:
             unknown.append(word)
-    if not agreed:
+    if not agreed or any(word in _HEDGES for word in words):
         return False
     if not unknown:
         return True

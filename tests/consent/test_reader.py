@@ -93,6 +93,11 @@ def test_at_least_98_percent_of_the_corpus_reads_as_labelled() -> None:
         ("pay_bill", "evet yok hayır", ReplyKind.REFUSAL),
         ("pay_bill", "onaylamıyorum", ReplyKind.REFUSAL),
         ("pay_bill", "ödenmesin", ReplyKind.REFUSAL),
+        ("pay_bill", "şu an ödeyemem", ReplyKind.REFUSAL),
+        # Doubt is no yes: the card waits.
+        ("pay_bill", "sanırım evet", ReplyKind.OTHER),
+        ("pay_bill", "bilmiyorum", ReplyKind.OTHER),
+        ("pay_bill", "dur bi dakika", ReplyKind.OTHER),
     ],
 )
 def test_the_phrases_of_the_issue(card: str, reply: str, kind: ReplyKind) -> None:
