@@ -67,3 +67,26 @@ async def test_a_typed_evet_over_http_runs_the_waiting_action_once(
             )
             == 1
         )
+
+
+async def test_an_amendment_over_http_offers_a_new_card_that_pays_by_transfer(
+    api: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    bill_id = await current_bill_id(sessions, CUSTOMER)
+    old_id = await fresh_card(sessions, "consent-http-amend", "pay_bill", bill_id)
+    body = {"user_id": CUSTOMER, "session_id": "consent-http-amend"}
+
+    amended = (await api.post("/api/v1/chat/", json={**body, "message": "kartla değil EFT"})).json()
+
+    offer = amended["data"]["onay"]
+    assert offer is not None
+    assert offer["id"] != old_id
+    assert "havale" in offer["ozet"].lower()
+    assert (await statuses(sessions, [old_id]))[old_id] == "cancelled"
+    confirmed = await api.post(
+        "/api/v1/chat/confirm", json={"confirmation_id": offer["id"], **body}
+    )
+    assert confirmed.json()["data"]["status"] == "done"
+    async with sessions() as session:
+        (payment,) = await session.scalars(select(Payment).where(Payment.bill_id == bill_id))
+    assert payment.method == "bank_transfer"
