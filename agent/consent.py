@@ -131,8 +131,8 @@ _ACTION_WORDS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
         _words("roaming roamingi roamingimi dolasim dolasimi yurt disi yurtdisi"),
     ),
     "setup_autopay": (
-        ("ac", "aktif", "etkinlestir", "kur", "baslat", "tanimla", "talimat"),
-        _words("otomatik odeme odemeyi talimat talimati talimatini"),
+        ("ac", "aktif", "etkinlestir", "kur", "baslat", "tanimla", "talimat", "cek", "ode"),
+        _words("otomatik odeme odemeyi talimat talimati talimatini her ay aylik fatura faturami"),
     ),
     "suspend_line": (
         ("kapat", "dondur", "al"),
