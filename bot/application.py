@@ -18,8 +18,9 @@ from bot.keyboards import CONFIRMATION_PREFIX
 from bot.services import BotServices
 from bot.update_order import ChatOrderedUpdateProcessor
 from core.settings import Settings
+from db.confirmation_cards import forget_closed_cards_before
 from db.database import Database
-from db.engine import transaction
+from db.engine import run_on_connection, transaction
 from db.processed_updates import forget_updates_before
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 MAX_CONCURRENT_UPDATES = 256
 # Telegram never redelivers an update this late.
 PROCESSED_UPDATE_RETENTION = timedelta(days=2)
+# A closed confirmation card's record is kept this long (it has no buttons left).
+CLOSED_CARD_RETENTION = timedelta(days=7)
 API_PATH_SUFFIX = "/bot"
 FILE_PATH_SUFFIX = "/file/bot"
 RATE_LIMITER_LOGGER = "telegram.ext.AIORateLimiter"
@@ -56,7 +59,8 @@ def build_application(settings: Settings, database: Database, agent: AgentClient
         .rate_limiter(
             AIORateLimiter(overall_max_rate=settings.telegram.max_messages_per_s, max_retries=0)
         )
-        .post_init(_publish_commands)
+        .post_init(_on_start)
+        .post_stop(_on_stop)
     )
     if settings.telegram.api_base_url:
         api_url, file_url = bot_api_urls(settings.telegram.api_base_url)
@@ -104,10 +108,23 @@ def bot_api_urls(api_base_url: str) -> tuple[str, str]:
     return root + API_PATH_SUFFIX, root + FILE_PATH_SUFFIX
 
 
-async def _publish_commands(application: BotApplication) -> None:
-    """Menu commands for everyone, plus /admin for the admins; old update ids forgotten."""
-    commands = [BotCommand(name, text) for name, text in texts.COMMAND_DESCRIPTIONS.items()]
+async def _on_start(application: BotApplication) -> None:
+    """``post_init``: the command menus, old records forgotten, the card sweep started."""
     services: BotServices = application.bot_data[SERVICES_KEY]
+    await _publish_commands(application, services)
+    await _forget_old_records(services)
+    services.card_sweeper.start(application.bot, services)
+
+
+async def _on_stop(application: BotApplication) -> None:
+    """``post_stop``: the card sweep stopped (the next start sweeps at once)."""
+    services: BotServices = application.bot_data[SERVICES_KEY]
+    await services.card_sweeper.stop()
+
+
+async def _publish_commands(application: BotApplication, services: BotServices) -> None:
+    """Menu commands for everyone, plus /admin for the admins."""
+    commands = [BotCommand(name, text) for name, text in texts.COMMAND_DESCRIPTIONS.items()]
     try:
         await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
     except TelegramError as error:
@@ -121,9 +138,17 @@ async def _publish_commands(application: BotApplication) -> None:
         except TelegramError as error:
             # Telegram knows the chat only once the admin has written to the bot.
             log.info("admin menu for %s not published yet: %s", admin_id, error)
+
+
+async def _forget_old_records(services: BotServices) -> None:
+    """Processed update ids Telegram can no longer redeliver, and long-closed cards."""
+    now = datetime.now(UTC)
     async with transaction(services.database.sessions) as session:
-        forgotten = await forget_updates_before(
-            session, datetime.now(UTC) - PROCESSED_UPDATE_RETENTION
+        forgotten = await forget_updates_before(session, now - PROCESSED_UPDATE_RETENTION)
+        cards = await run_on_connection(
+            session, forget_closed_cards_before, now - CLOSED_CARD_RETENTION
         )
     if forgotten:
         log.info("forgot %d processed update ids older than two days", forgotten)
+    if cards:
+        log.info("forgot %d confirmation cards closed over a week ago", cards)

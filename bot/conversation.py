@@ -7,7 +7,10 @@ delivered, so ``bot.recovery`` can finish what a crash interrupted. The
 agent's events drive a live preview (``bot.streaming``); the final answer is
 sent as real messages (``bot.delivery``). A proposed action
 arrives as a card with Onayla / Vazgeç; the card replaces the agent's final
-text, which only repeats the proposal's summary.
+text, which only repeats the proposal's summary. Each card is recorded
+(``bot.confirmation_cards``); a card the turn settles (a typed "evet",
+"hayır", or an amendment that replaces it) is edited to show the outcome as
+soon as the agent says so.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from telegram.ext import ExtBot
 
 from agent.client import AgentUnavailableError
 from agent.events import (
+    ActionOutcome,
     ChatRequest,
     ConfirmationRequested,
     ConfirmationSettled,
@@ -28,7 +32,8 @@ from agent.events import (
     ToolStarted,
 )
 from bot import texts
-from bot.delivery import UndeliverableError, remove_buttons, send_html
+from bot.confirmation_cards import remember_card, settle_card
+from bot.delivery import UndeliverableError, send_html
 from bot.keyboards import confirmation_keyboard
 from bot.rendering import escape
 from bot.services import BotServices
@@ -64,8 +69,6 @@ class _TurnResult:
     confirmations: list[ConfirmationRequested] = field(default_factory=list)
     # The agent apologised instead of answering.
     failed: bool = False
-    # Actions settled by this message ("evet" typed): their cards lose their buttons.
-    settled: list[str] = field(default_factory=list)
 
 
 async def answer_customer(
@@ -118,7 +121,7 @@ async def _converse(
     try:
         async with preview:
             try:
-                result = await _run_agent(services, message, stored_id, preview)
+                result = await _run_agent(bot, services, message, stored_id, preview)
             except AgentUnavailableError as error:
                 log.warning("chat %s: agent unavailable: %s", message.chat_id, error)
                 result = _TurnResult(answer_html=texts.AGENT_UNAVAILABLE, failed=True)
@@ -127,7 +130,6 @@ async def _converse(
                 raise
         if await _deliver(bot, services, message, result):
             await mark_message(services, stored_id, FAILED if result.failed else ANSWERED)
-            await _close_settled_cards(bot, services, result.settled)
         else:
             log.warning(
                 "chat %s: message %s left accepted for recovery at the next start",
@@ -140,7 +142,11 @@ async def _converse(
 
 
 async def _run_agent(
-    services: BotServices, message: CustomerMessage, stored_id: int, preview: AnswerPreview
+    bot: ExtBot[None],
+    services: BotServices,
+    message: CustomerMessage,
+    stored_id: int,
+    preview: AnswerPreview,
 ) -> _TurnResult:
     request = ChatRequest(
         message=message.text,
@@ -152,7 +158,6 @@ async def _run_agent(
     written = ""
     final: FinalAnswer | None = None
     confirmations: list[ConfirmationRequested] = []
-    settled: list[str] = []
     async for event in services.agent.chat(request):
         if isinstance(event, TextDelta):
             written += event.text
@@ -163,7 +168,11 @@ async def _run_agent(
         elif isinstance(event, ConfirmationRequested):
             confirmations.append(event)
         elif isinstance(event, ConfirmationSettled):
-            settled.append(event.confirmation_id)
+            # The card shows the outcome at once, before the answer is delivered.
+            outcome = ActionOutcome(
+                status=event.status, message=event.message, confirmation_id=event.confirmation_id
+            )
+            await settle_card(bot, services, event.confirmation_id, outcome)
         elif isinstance(event, FinalAnswer):
             final = event
     answer = final.text.strip() if final is not None else ""
@@ -173,7 +182,6 @@ async def _run_agent(
         answer_html=escape(answer) if answer else texts.EMPTY_ANSWER,
         confirmations=confirmations,
         failed=final is None or final.failed,
-        settled=settled,
     )
 
 
@@ -204,7 +212,7 @@ async def send_confirmation_card(
     *,
     reply_to: int | None = None,
 ) -> None:
-    """Offer Onayla / Vazgeç for ``confirmation``, remembering the card to close it later."""
+    """Offer Onayla / Vazgeç for ``confirmation`` and record the card, to close it later."""
     parts = await send_html(
         bot,
         chat_id,
@@ -213,17 +221,7 @@ async def send_confirmation_card(
         reply_to=reply_to,
     )
     # The buttons ride on the last part of a card split in parts.
-    services.confirmation_cards.sent(confirmation.confirmation_id, chat_id, parts[-1].message_id)
-
-
-async def _close_settled_cards(
-    bot: ExtBot[None], services: BotServices, confirmation_ids: list[str]
-) -> None:
-    """Take Onayla / Vazgeç off the cards of actions a typed answer settled."""
-    for confirmation_id in confirmation_ids:
-        place = services.confirmation_cards.settled(confirmation_id)
-        if place is not None:
-            await remove_buttons(bot, place.chat_id, place.message_id)
+    await remember_card(services, confirmation.confirmation_id, parts[-1])
 
 
 async def _store(services: BotServices, message: CustomerMessage) -> int:

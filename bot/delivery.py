@@ -14,6 +14,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from enum import Enum
 from typing import TypeVar
 
 from telegram import (
@@ -144,6 +145,14 @@ async def _send_part(
         raise UndeliverableError(str(error)) from error
 
 
+class EditResult(Enum):
+    """How an edit ended: done, never possible (message or chat gone), or worth another try."""
+
+    EDITED = "edited"
+    GONE = "gone"
+    FAILED = "failed"
+
+
 async def edit_html(
     bot: ExtBot[None],
     chat_id: int,
@@ -157,6 +166,21 @@ async def edit_html(
     An edit to identical text counts as done. ``html_text`` must fit one
     message.
     """
+    edited = await edit_message(bot, chat_id, message_id, html_text, reply_markup=reply_markup)
+    return edited is EditResult.EDITED
+
+
+async def edit_message(
+    bot: ExtBot[None],
+    chat_id: int,
+    message_id: int,
+    html_text: str,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+) -> EditResult:
+    """:func:`edit_html`, telling a refusal for good (``GONE``: the message was
+    deleted, the bot blocked) from one that may pass (``FAILED``: flood
+    control or the network beyond the retries)."""
 
     async def edit(text: str, parse_mode: str | None) -> object:
         return await bot.edit_message_text(
@@ -180,13 +204,16 @@ async def edit_html(
             await with_retries(lambda: edit(plain, None), what="editMessageText")
     except BadRequest as error:
         if is_not_modified(error):
-            return True
+            return EditResult.EDITED
         log.warning("chat %s: could not edit message %s: %s", chat_id, message_id, error)
-        return False
+        return EditResult.GONE
+    except Forbidden as error:
+        log.warning("chat %s: could not edit message %s: %s", chat_id, message_id, error)
+        return EditResult.GONE
     except TelegramError as error:
         log.warning("chat %s: could not edit message %s: %s", chat_id, message_id, error)
-        return False
-    return True
+        return EditResult.FAILED
+    return EditResult.EDITED
 
 
 async def remove_buttons(bot: ExtBot[None], chat_id: int, message_id: int) -> bool:

@@ -7,7 +7,8 @@ database. For each one, oldest first:
 
 - the agent had finished (its final answer is in the chat history): that
   answer is sent now, or the confirmation card when it proposed an action
-  that still waits for the customer; the message becomes ``answered``;
+  that still waits for the customer (unless that card was already sent:
+  ``db.confirmation_cards``); the message becomes ``answered``;
 - otherwise the customer is told, in Turkish and quoting the question, that
   it could not be answered, and asked to write it again; the message becomes
   ``failed``.
@@ -35,6 +36,8 @@ from bot.delivery import UndeliverableError, send_html
 from bot.rendering import escape
 from bot.services import BotServices
 from db.chat_history import ANSWERED, FAILED, replies_to, unfinished_user_messages
+from db.confirmation_cards import shown_confirmations
+from db.engine import run_on_connection
 from db.models import ChatMessage, PendingConfirmation
 from db.retries import retry_policy, run_in_transaction
 
@@ -54,6 +57,8 @@ class RecoveryReport:
     apologised: list[int] = field(default_factory=list)
     expired: list[int] = field(default_factory=list)
     undeliverable: list[int] = field(default_factory=list)
+    # Chats that got a stored text answer now (it may tell an action's result).
+    resent_chats: list[int] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -72,6 +77,8 @@ class _Interrupted:
     # The final answer, when the agent finished the turn; None otherwise.
     answer: str | None
     waiting_actions: list[ConfirmationRequested]
+    # Those of ``waiting_actions`` whose card was sent before the crash.
+    shown: set[str] = field(default_factory=set)
 
 
 async def recover_unfinished_turns(bot: ExtBot[None], services: BotServices) -> RecoveryReport:
@@ -94,6 +101,8 @@ async def recover_unfinished_turns(bot: ExtBot[None], services: BotServices) -> 
             if item.answer is not None:
                 await _resend(bot, services, item)
                 status, done = ANSWERED, report.resent
+                if not item.waiting_actions:
+                    report.resent_chats.append(item.chat_id)
             else:
                 await _apologise(bot, item)
                 status, done = FAILED, report.apologised
@@ -124,6 +133,10 @@ async def _load_interrupted(session: AsyncSession) -> list[_Interrupted]:
         replies = await replies_to(session, message)
         last = replies[-1] if replies else None
         finished = last is not None and last.role == "assistant" and not last.tool_calls
+        waiting = await _waiting_actions(session, message) if finished else []
+        shown = await run_on_connection(
+            session, shown_confirmations, [action.confirmation_id for action in waiting]
+        )
         found.append(
             _Interrupted(
                 message_id=message.id,
@@ -131,7 +144,8 @@ async def _load_interrupted(session: AsyncSession) -> list[_Interrupted]:
                 question=message.content,
                 received_at=message.created_at,
                 answer=last.content if finished and last is not None else None,
-                waiting_actions=await _waiting_actions(session, message) if finished else [],
+                waiting_actions=waiting,
+                shown=shown,
             )
         )
     return found
@@ -185,7 +199,8 @@ async def _waiting_actions(
 async def _resend(bot: ExtBot[None], services: BotServices, item: _Interrupted) -> None:
     if item.waiting_actions:
         for action in item.waiting_actions:
-            await send_confirmation_card(bot, services, item.chat_id, action)
+            if action.confirmation_id not in item.shown:
+                await send_confirmation_card(bot, services, item.chat_id, action)
         return
     intro = texts.RECOVERED_ANSWER_INTRO.format(question=_quote(item.question))
     await send_html(bot, item.chat_id, f"{intro}\n\n{escape(item.answer or '')}")

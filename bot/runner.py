@@ -1,7 +1,9 @@
 """Running the bot: database, agent (embedded or remote), polling or webhook, clean stop.
 
 ``running_bot`` is shared by ``python -m bot`` and the sandbox. Before taking
-updates it answers what a crash interrupted (``bot.recovery``). Stopping
+updates it answers what a crash interrupted (``bot.recovery``) and closes
+the confirmation cards whose actions were settled meanwhile, telling the
+result a crash kept from the customer (``bot.card_sweep``). Stopping
 finishes the turns in flight: PTB's ``Application.stop`` waits for every
 update being processed, and the agent is closed only after that.
 """
@@ -18,6 +20,7 @@ from urllib.parse import urlsplit
 
 from agent.connect import connect_agent
 from bot.application import build_application
+from bot.card_sweep import sweep_cards
 from bot.context import SERVICES_KEY, BotApplication
 from bot.recovery import recover_unfinished_turns
 from core.memory import freeze_start_up_objects
@@ -41,17 +44,21 @@ async def running_bot(settings: Settings) -> AsyncIterator[BotApplication]:
                 # What run_polling/run_webhook would do between initialize and start.
                 if application.post_init is not None:
                     await application.post_init(application)
-                await application.start()
                 try:
-                    await _recover(application)
-                    await _start_receiving(application, settings)
-                    yield application
+                    await application.start()
+                    try:
+                        await _recover(application)
+                        await _start_receiving(application, settings)
+                        yield application
+                    finally:
+                        log.info("stopping: finishing the turns in flight")
+                        if application.updater is not None and application.updater.running:
+                            await application.updater.stop()
+                        if application.running:
+                            await application.stop()
                 finally:
-                    log.info("stopping: finishing the turns in flight")
-                    if application.updater is not None and application.updater.running:
-                        await application.updater.stop()
-                    if application.running:
-                        await application.stop()
+                    if application.post_stop is not None:
+                        await application.post_stop(application)
         finally:
             await agent.close()
 
@@ -78,12 +85,23 @@ async def wait_for_stop_signal() -> None:
 
 
 async def _recover(application: BotApplication) -> None:
-    """Answer what a crash interrupted before taking new updates (``bot.recovery``)."""
+    """Answer what a crash interrupted before taking new updates (``bot.recovery``),
+    then close the cards of actions settled meanwhile (``bot.card_sweep``)."""
+    services = application.bot_data[SERVICES_KEY]
+    answered_chats: list[int] = []
     try:
-        await recover_unfinished_turns(application.bot, application.bot_data[SERVICES_KEY])
+        report = await recover_unfinished_turns(application.bot, services)
+        answered_chats = report.resent_chats
     except Exception:
         # The bot still starts; the messages stay accepted for the next start.
         log.exception("recovery of interrupted messages failed")
+    try:
+        await sweep_cards(
+            application.bot, services, after_restart=True, answered_chats=answered_chats
+        )
+    except Exception:
+        # The cards stay open for the next sweep (telegram.card_sweep_interval_s).
+        log.exception("start-up sweep of confirmation cards failed")
 
 
 async def _start_receiving(application: BotApplication, settings: Settings) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from agent.client import AgentClient
 from bot.active_turns import ActiveTurns
-from bot.confirmation_cards import ConfirmationCards
+from bot.card_sweep import CardSweeper
 from bot.rate_limit import UserRateLimiter
 from core.settings import Settings
 from db.database import Database
@@ -33,6 +33,10 @@ class ConfirmationsInFlight:
     def end(self, confirmation_id: str) -> None:
         self._ids.discard(confirmation_id)
 
+    def running(self, confirmation_id: str) -> bool:
+        """Whether a press of ``confirmation_id`` is being handled now."""
+        return confirmation_id in self._ids
+
 
 @dataclass(frozen=True)
 class BotServices:
@@ -46,7 +50,8 @@ class BotServices:
     turn_slots: asyncio.Semaphore
     turns: ActiveTurns = field(default_factory=ActiveTurns)
     confirmations: ConfirmationsInFlight = field(default_factory=ConfirmationsInFlight)
-    confirmation_cards: ConfirmationCards = field(default_factory=ConfirmationCards)
+    # Closes the cards of actions settled elsewhere or expired (bot.card_sweep).
+    card_sweeper: CardSweeper = field(default_factory=CardSweeper)
 
     @classmethod
     def create(cls, settings: Settings, database: Database, agent: AgentClient) -> BotServices:

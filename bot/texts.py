@@ -188,6 +188,15 @@ CONFIRMATION_UNAVAILABLE = (
     "Şu anda işleminizi gerçekleştiremiyoruz; lütfen biraz sonra yeniden deneyin."
 )
 BUTTON_EXPIRED = "Bu düğmenin süresi dolmuş. Lütfen isteğinizi yeniden yazın."
+# Pay and confirm buttons act only in the presser's own private chat with the bot.
+PRESS_PRIVATE_ONLY = (
+    "Bu düğme yalnızca benimle özel sohbetinizde çalışır. Hesap işlemleriniz için lütfen "
+    "bana özelden yazın."
+)
+# Start-up recovery: an action confirmed just before a crash, its result not yet told.
+RECOVERED_ACTION_RESULT = (
+    "Onayladığınız işlemin sonucunu bir kesinti nedeniyle geç bildiriyoruz:\n\n{outcome}"
+)
 
 # -- /fatura ----------------------------------------------------------------
 

@@ -45,6 +45,8 @@ class TelegramSettings(_Section):
     rate_limit: RateLimitSettings = RateLimitSettings()
     # The bot's own pacing of its messages across all chats (Telegram: about 30/s).
     max_messages_per_s: float = Field(30.0, gt=0)
+    # Seconds between sweeps that close the cards of expired or elsewhere-settled actions.
+    card_sweep_interval_s: float = Field(60.0, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -1,7 +1,8 @@
 """``/iptal``: stop the answer being written, or cancel the pending action.
 
 ``/iptal`` passes the chat's queue (``bot.update_order``): it must act while
-a turn is still running.
+a turn is still running. A cancelled action's card is edited to show it
+(``bot.confirmation_cards``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from telegram import Update
 from agent.client import AgentUnavailableError
 from bot import texts
 from bot.accounts import linked_customer_id
+from bot.confirmation_cards import settle_card
 from bot.context import BotContext
 from bot.handlers.replies import is_private, reply
 from bot.rendering import escape
@@ -52,3 +54,5 @@ async def cancel(update: Update, context: BotContext) -> None:
         await reply(update, context, texts.AGENT_UNAVAILABLE)
         return
     await reply(update, context, escape(outcome.message))
+    if outcome.confirmation_id is not None:
+        await settle_card(context.bot, services, outcome.confirmation_id, outcome)

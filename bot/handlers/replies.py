@@ -25,6 +25,21 @@ def is_private(update: Update) -> bool:
     return chat is not None and chat.type == ChatType.PRIVATE
 
 
+def pressed_in_own_private_chat(query: CallbackQuery) -> bool:
+    """Whether a button was pressed in the presser's own private chat with the bot.
+
+    Pay and confirm buttons act only there: a press in a group (a forwarded
+    card, a modified client) or on a message of another chat is refused
+    before anything is read or changed.
+    """
+    message = query.message
+    return (
+        message is not None
+        and message.chat.type == ChatType.PRIVATE
+        and message.chat.id == query.from_user.id
+    )
+
+
 async def reply(
     update: Update,
     context: BotContext,

@@ -72,3 +72,7 @@ class FaultInjector:
     def clear(self) -> None:
         """Disarm every fault."""
         self._faults.clear()
+
+    def armed(self) -> int:
+        """How many faulted calls are still to come (0: every armed fault has struck)."""
+        return sum(fault.remaining for fault in self._faults)

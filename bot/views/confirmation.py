@@ -29,8 +29,7 @@ def resolved_card(card_html: str, outcome: ActionOutcome) -> str:
     when it would not, the card is shortened to plain text and the outcome
     kept (itself shortened only if it alone would fill the message).
     """
-    mark = texts.CONFIRMATION_OUTCOME_MARKS.get(outcome.status, "")
-    outcome_html = f"{mark} {escape(outcome.message)}".strip()
+    outcome_html = outcome_line(outcome)
     resolved = f"{card_html}\n\n{outcome_html}".rstrip()
     if visible_length(resolved) <= MAX_MESSAGE_LENGTH:
         return resolved
@@ -38,3 +37,16 @@ def resolved_card(card_html: str, outcome: ActionOutcome) -> str:
     room = MAX_MESSAGE_LENGTH - visible_length(escape(outcome_text)) - len(PARAGRAPH_BREAK)
     card_text = shorten(html_to_plain(card_html), room)
     return escape(f"{card_text}{PARAGRAPH_BREAK}{outcome_text}".strip())
+
+
+def outcome_line(outcome: ActionOutcome) -> str:
+    """The outcome's mark and Turkish message, as HTML: "✅ İşleminiz gerçekleştirildi. ..."
+
+    An action that ran but ended in an error (its result says so) is marked
+    as failed, not as done.
+    """
+    status = outcome.status
+    if status in ("done", "already_done") and (outcome.result or {}).get("success") is False:
+        status = "failed"
+    mark = texts.CONFIRMATION_OUTCOME_MARKS.get(status, "")
+    return f"{mark} {escape(outcome.message)}".strip()

@@ -19,11 +19,7 @@ questions as usual. Nothing accepted is silently dropped.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from sqlalchemy import select
@@ -33,79 +29,15 @@ from bot import texts
 from bot.standin import StandinDriver, StandinServer
 from db.chat_history import ACCEPTED, ANSWERED, FAILED
 from db.models import ChatMessage
-from tests.bot.conftest import TOKEN
-from tests.conftest import PROJECT_ROOT
+from tests.faults.processes import START_TIMEOUT_S, bot_environment, bot_process, until
 from tests.openai_backend.fake_openai_server import Reply, completion_events, running_fake
 
-START_TIMEOUT_S = 120.0
-STOP_TIMEOUT_S = 60.0
 NETWORK_QUESTION = "Ege bölgesinde şebeke durumu nedir"
 # Long enough that the openai backend does not ask the model to continue it.
 STORED_ANSWER = (
     "Ege bölgesinde şu anda bilinen bir kesinti yok. İzmir, Manisa ve Aydın'da "
     "şebeke normal çalışıyor; sorun yaşarsanız cihazınızı yeniden başlatmanızı öneririm."
 )
-
-
-def bot_environment(
-    tmp_path: Path, api_url: str, database_url: str, **model: str
-) -> dict[str, str]:
-    """The environment of a deployed bot, pointed at the stand-in and the test database."""
-    config = (PROJECT_ROOT / "config.yaml").read_text(encoding="utf-8")
-    log_file = tmp_path / "bot.log"
-    config = config.replace("file: logs/app.log", f"file: {log_file}")
-    config_path = tmp_path / "config.yaml"
-    config_path.write_text(config, encoding="utf-8")
-    return {
-        **os.environ,
-        "TELEKOM_CONFIG": str(config_path),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": api_url,
-        "DATABASE_URL": database_url,
-        "PYTHONUNBUFFERED": "1",
-        **model,
-    }
-
-
-@asynccontextmanager
-async def bot_process(
-    environment: dict[str, str], output: Path
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    """``python -m bot`` running; stopped with SIGTERM at the end unless already dead."""
-    with output.open("ab") as log:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            cwd=PROJECT_ROOT,
-            env=environment,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-        )
-    try:
-        yield process
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(process.wait(), STOP_TIMEOUT_S)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
-
-
-async def until(
-    condition: Callable[[], Awaitable[bool]], what: str, output: Path, within_s: float
-) -> None:
-    """Poll ``condition`` until it holds; fail with the bot's output otherwise."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within_s
-    while not await condition():
-        if loop.time() > deadline:
-            tail = await asyncio.to_thread(output.read_text, encoding="utf-8", errors="replace")
-            raise AssertionError(f"timed out waiting for {what}; bot output:\n{tail[-3000:]}")
-        await asyncio.sleep(0.2)
 
 
 async def chat_rows(sessions: async_sessionmaker[AsyncSession], chat_id: int) -> list[ChatMessage]:
