@@ -5,7 +5,9 @@ way. Paying changes the account, so a pay button does not pay: it asks the
 agent for the payment in the customer's name (the stored message says what
 was asked), and the agent answers with the usual Onayla / Vazgeç proposal.
 Every side effect thus goes through the one confirmation path, run at most
-once.
+once. A pay button acts only in the presser's own private chat: pressed in
+a group it is refused with an alert, the bill card keeps its buttons and
+nothing is posted there.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from bot.context import BotContext
 from bot.conversation import CustomerMessage, answer_customer
 from bot.delivery import remove_buttons
 from bot.handlers.account_access import customer_or_refusal
-from bot.handlers.replies import answer_press, reply
+from bot.handlers.replies import answer_press, pressed_in_own_private_chat, reply
 from bot.keyboards import parse_pay_press, pay_keyboard
 from bot.rendering import escape
 from bot.views.bill import bill_card, is_payable
@@ -61,6 +63,13 @@ async def pay_pressed(update: Update, context: BotContext) -> None:
     press = parse_pay_press(query.data)
     if press is None or not isinstance(query.message, Message):
         await answer_press(query, texts.BUTTON_EXPIRED)
+        return
+    if not pressed_in_own_private_chat(query):
+        log.warning(
+            "pay button pressed by telegram user %s outside their private chat: refused",
+            query.from_user.id,
+        )
+        await answer_press(query, texts.PRESS_PRIVATE_ONLY, alert=True)
         return
     customer_id = await linked_customer_id(context, query.from_user.id)
     if customer_id is None:

@@ -18,13 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from agent.runtime import AgentRuntime
 from bot.context import SERVICES_KEY
 from bot.keyboards import CONFIRMATION_PREFIX
-from bot.standin import MessageView, StandinDriver, StandinServer, UserView
-from bot.standin.records import CallbackQueryRecord
-from bot.standin.telegram_json import user_json
-from bot.texts import UNKNOWN_COMMAND
+from bot.standin import StandinDriver, StandinServer
+from bot.texts import PRESS_PRIVATE_ONLY, UNKNOWN_COMMAND
 from core.settings import Settings
 from db.models import Payment, PendingConfirmation
 from tests.bot.conftest import BotStarter, RunningBot, with_telegram
+from tests.bot.forged import forged_press
 
 # Customer 1002 (db/seed.py): her name must never reach anyone else.
 OTHER_NAME = "Ayşe Kaya"
@@ -70,37 +69,6 @@ async def test_tool_code_from_an_unlinked_user_reaches_no_account(
     assert " TL" not in (answer.text or "")
 
 
-def forged_press(standin: StandinServer, presser: UserView, message: MessageView, data: str) -> str:
-    """A modified client presses ``data`` on ``message``, a button that is not on it.
-
-    Telegram's own apps cannot do this; the bot must not rely on them. Returns
-    the callback query id.
-    """
-    state = standin.state
-    record = state.chats[message.chat_id].messages[message.message_id]
-    query_id = str(900_000_000 + state.serial())
-    state.callback_queries[query_id] = CallbackQueryRecord(
-        id=query_id,
-        user_id=presser.id,
-        chat_id=message.chat_id,
-        message_id=message.message_id,
-        data=data,
-        pressed_at=state.monotonic(),
-    )
-    state.queue_update(
-        "callback_query",
-        {
-            "id": query_id,
-            "from": user_json(state.users[presser.id]),
-            "message": state.render_message(record),
-            "chat_instance": "1",
-            "data": data,
-        },
-    )
-    state.changed()
-    return query_id
-
-
 async def test_a_forged_press_on_someone_elses_proposal_does_nothing(
     bot: RunningBot,
     standin: StandinServer,
@@ -129,8 +97,39 @@ async def test_a_forged_press_on_someone_elses_proposal_does_nothing(
     async with sessions() as session:
         assert list(await session.scalars(select(PendingConfirmation.status))) == ["pending"]
     assert "1002" in caplog.text  # the attempt is in the operator's log
+    # Neither message changed: Ayşe's answer, nor Ahmet's card with its buttons.
+    assert bot.driver.message(ayse, own_message.message_id).text == own_message.text
+    assert bot.driver.message(ahmet, card.message_id).text == card.text
+    assert bot.driver.message(ahmet, card.message_id).buttons == card.buttons
     # Ahmet can still confirm his own proposal.
     assert (await bot.press(ahmet, card, "Onayla") or "").startswith("İşleminiz gerçekleştirildi.")
+
+
+async def test_another_users_press_on_a_customers_card_leaves_it_untouched(
+    bot: RunningBot, standin: StandinServer, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """A press that reaches the bot from someone else on Ahmet's own card (a modified client)."""
+    ahmet = await bot.linked_customer(1001)
+    ayse = await bot.linked_customer(1002, name="Ayşe")
+    (card,) = await bot.say(ahmet, "faturamı kredi kartıyla ödemek istiyorum")
+    payments_before = await count(sessions, Payment)
+
+    presses = [
+        forged_press(standin, ayse, card, button.callback_data or "") for button in card.buttons
+    ]
+    await bot.settle()
+
+    for query_id in presses:
+        answer = bot.driver.callback_answer(query_id)
+        assert answer is not None
+        assert answer.text == PRESS_PRIVATE_ONLY
+    shown = bot.driver.message(ahmet, card.message_id)
+    assert (shown.text, shown.buttons) == (card.text, card.buttons)
+    assert await count(sessions, Payment) == payments_before
+    async with sessions() as session:
+        assert list(await session.scalars(select(PendingConfirmation.status))) == ["pending"]
+    assert (await bot.press(ahmet, card, "Onayla") or "").startswith("İşleminiz gerçekleştirildi.")
+    assert await count(sessions, Payment) == payments_before + 1
 
 
 async def test_a_stranger_cannot_swap_the_model_or_read_the_status(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.models import Bill, ChatMessage
+from bot import texts
+from bot.standin import StandinServer
+from db.models import Bill, ChatMessage, Payment, PendingConfirmation
 from tests.bot.conftest import RunningBot
+from tests.bot.forged import forged_press
 
 
 async def test_group_chatter_is_ignored(bot: RunningBot) -> None:
@@ -76,3 +79,53 @@ async def test_a_contact_shared_among_group_members_is_not_for_the_bot(bot: Runn
     await bot.settle()
 
     assert bot.bot_messages_after(group, before) == []
+
+
+async def test_pay_and_confirm_presses_in_a_group_are_refused_and_post_nothing(
+    bot: RunningBot, standin: StandinServer, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """A bill card or a confirmation card forwarded into a group is pressed there.
+
+    Telegram's apps keep a forwarded message's buttons; the bot must act on
+    them only in the presser's own private chat.
+    """
+    ahmet = await bot.linked_customer(1001)
+    ayse = await bot.linked_customer(1002, name="Ayşe")
+    async with sessions() as session:
+        bill_id = await session.scalar(
+            select(Bill.id).where(Bill.customer_id == 1001, Bill.paid_at.is_(None)).limit(1)
+        )
+    assert bill_id is not None
+    (private_card,) = await bot.say(ahmet, "faturamı kredi kartıyla ödemek istiyorum")
+    (approve,) = [button for button in private_card.buttons if button.text == "Onayla"]
+    assert approve.callback_data is not None
+    group = bot.driver.create_group("Aile", [ahmet, ayse])
+    (intro,) = await bot.say(ahmet, "/start", chat=group)
+    before = bot.last_message_id(group)
+
+    presses = [
+        forged_press(standin, ahmet, intro, f"pay:cc:{bill_id}"),
+        forged_press(standin, ahmet, intro, approve.callback_data),
+        forged_press(standin, ayse, intro, approve.callback_data),
+    ]
+    await bot.settle()
+
+    for query_id in presses:
+        answer = bot.driver.callback_answer(query_id)
+        assert answer is not None
+        assert answer.text == texts.PRESS_PRIVATE_ONLY
+        assert answer.show_alert
+    assert bot.bot_messages_after(group, before) == []
+    assert bot.driver.message(group, intro.message_id).text == intro.text
+    # Ahmet's own card is as it was, and nothing was paid or proposed.
+    assert bot.driver.message(ahmet, private_card.message_id).text == private_card.text
+    assert bot.driver.message(ahmet, private_card.message_id).buttons == private_card.buttons
+    async with sessions() as session:
+        assert await session.scalar(select(Bill.paid_at).where(Bill.id == bill_id)) is None
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(Payment).where(Payment.bill_id == bill_id)
+            )
+            == 0
+        )
+        assert list(await session.scalars(select(PendingConfirmation.status))) == ["pending"]
