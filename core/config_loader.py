@@ -16,11 +16,19 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from core.database_url import database_url_problem
 from core.settings import ENV_OVERRIDES, Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config.yaml"
 CONFIG_PATH_ENV = "TELEKOM_CONFIG"
+# Set but blank, these stop the program instead of falling back to the file:
+# a deployment whose DATABASE_URL came out empty must not open the demo database.
+BLANK_IS_AN_ERROR = frozenset({"DATABASE_URL"})
+# Values never echoed in an error line (DATABASE_URL may hold a password).
+_NEVER_ECHOED = frozenset(
+    {"TELEGRAM_BOT_TOKEN", "AGENT_API_TOKEN", "OPENAI_API_KEY", "DATABASE_URL"}
+)
 
 
 class ConfigError(Exception):
@@ -37,14 +45,20 @@ def load_settings(
     origins: dict[str, str] = {}
     for env_name, dotted in ENV_OVERRIDES.items():
         value = environ.get(env_name)
-        if value is not None and value != "":
+        if value is not None and (value != "" or env_name in BLANK_IS_AN_ERROR):
             _set_dotted(raw, dotted, value)
             origins[dotted] = env_name
     raw["base_dir"] = str(config_path.resolve().parent)
     try:
-        return Settings.model_validate(raw)
+        settings = Settings.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, config_path, origins)) from None
+    problem = database_url_problem(settings.database.url)
+    if problem is not None:
+        raise ConfigError(
+            f"database.url: {problem} [from {_source('database.url', origins, config_path)}]"
+        )
+    return settings
 
 
 def load_settings_or_exit(path: str | Path | None = None) -> Settings:
@@ -61,6 +75,10 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
     try:
@@ -91,19 +109,29 @@ def _set_dotted(data: dict[str, Any], dotted: str, value: str) -> None:
 def _describe(exc: ValidationError, path: Path, origins: dict[str, str]) -> str:
     error = exc.errors()[0]
     key = ".".join(str(part) for part in error["loc"])
-    # For list items ("telegram.admin_ids.1") the origin is the list's key.
-    origin = next(
-        (env for dotted, env in origins.items() if key == dotted or key.startswith(dotted + ".")),
-        None,
-    )
-    source = f"environment variable {origin}" if origin else str(path)
+    origin = _origin(key, origins)
+    source = _source(key, origins, path)
     message = error["msg"]
     if error["type"] == "extra_forbidden":
         message = "unknown setting"
     value = error.get("input")
     shown = "" if isinstance(value, dict | list) or value is None else f" (got {value!r})"
-    if origin in {"TELEGRAM_BOT_TOKEN", "AGENT_API_TOKEN", "OPENAI_API_KEY"}:
+    if origin in _NEVER_ECHOED:
         shown = ""  # never echo a secret
     more = len(exc.errors()) - 1
     tail = f"; and {more} more problem(s)" if more else ""
     return f"{key}: {message}{shown} [from {source}]{tail}"
+
+
+def _source(key: str, origins: dict[str, str], path: Path) -> str:
+    """Where the value of ``key`` came from: its environment variable, or the file."""
+    origin = _origin(key, origins)
+    return f"environment variable {origin}" if origin else str(path)
+
+
+def _origin(key: str, origins: dict[str, str]) -> str | None:
+    # For list items ("telegram.admin_ids.1") the origin is the list's key.
+    return next(
+        (env for dotted, env in origins.items() if key == dotted or key.startswith(dotted + ".")),
+        None,
+    )

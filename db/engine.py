@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from core.database_url import database_url_problem
 from core.settings import Settings, SQLiteCalls
 from db import sqlite_inline
 
@@ -29,6 +30,10 @@ log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+# The folder of the default database (sqlite:///data/telekom.db) is created on
+# first start; any other SQLite file must be in a folder that exists.
+DEFAULT_SQLITE_FOLDER = "data"
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -43,10 +48,11 @@ class DatabaseURLError(ValueError):
 
 def async_url(url: str | URL, base_dir: Path | None = None) -> URL:
     """The async form of ``url``; a relative SQLite path is taken from ``base_dir``."""
-    parsed = make_url(url) if isinstance(url, str) else url
+    problem = database_url_problem(url)
+    if problem is not None:
+        raise DatabaseURLError(problem)
+    parsed = make_url(url.strip()) if isinstance(url, str) else url
     backend = parsed.get_backend_name()
-    if backend not in _ASYNC_DRIVERS:
-        raise DatabaseURLError(f"unsupported database {backend!r}; use sqlite or postgresql")
     parsed = parsed.set(drivername=_ASYNC_DRIVERS[backend])
     if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
         path = Path(parsed.database).expanduser()
@@ -73,8 +79,13 @@ def create_engine(
     busy_timeout_ms: int = 5000,
     pool_size: int = 10,
     sqlite_calls: SQLiteCalls = "inline",
+    create_folder: bool = False,
 ) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and foreign keys.
+
+    A SQLite file's folder must exist (:class:`DatabaseURLError` otherwise),
+    unless ``create_folder``: a mistyped path must not quietly become a new
+    database.
 
     ``sqlite_calls`` says where SQLite's calls run: ``inline`` on the event
     loop's thread (:mod:`db.sqlite_inline`, its busy timeout capped; a bare
@@ -88,7 +99,7 @@ def create_engine(
     kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": not is_sqlite}
     if is_sqlite:
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _check_folder(Path(parsed.database).parent, create=create_folder)
         if sqlite_calls == "inline":
             busy_timeout_ms = min(busy_timeout_ms, sqlite_inline.BUSY_TIMEOUT_MS)
             parsed = parsed.set(drivername=sqlite_inline.DRIVER_NAME)
@@ -103,12 +114,27 @@ def create_engine(
 
 def engine_from_settings(settings: Settings) -> AsyncEngine:
     db = settings.database
+    url = settings_url(settings)
+    default_folder = settings.resolve_path(DEFAULT_SQLITE_FOLDER)
     return create_engine(
-        settings_url(settings),
+        url,
         echo=db.echo,
         busy_timeout_ms=db.busy_timeout_ms,
         pool_size=db.pool_size,
         sqlite_calls=db.sqlite_calls,
+        create_folder=bool(url.database) and Path(str(url.database)).parent == default_folder,
+    )
+
+
+def _check_folder(folder: Path, *, create: bool) -> None:
+    if folder.is_dir():
+        return
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
+        return
+    what = "is not a folder" if folder.exists() else "does not exist"
+    raise DatabaseURLError(
+        f"the folder of the SQLite database, {folder}, {what}; create it or fix database.url"
     )
 
 

@@ -16,8 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_first_start_creates_migrates_and_seeds_the_sqlite_file(tmp_path: Path) -> None:
-    path = tmp_path / "nested" / "telekom.db"
-    settings = load_settings(ROOT / "config.yaml", environ={"DATABASE_URL": f"sqlite:///{path}"})
+    # The default database (sqlite:///data/telekom.db beside the config file): its
+    # folder is created on first start; any other folder must exist (test_bad_input.py).
+    config = tmp_path / "config.yaml"
+    config.write_text("database:\n  seed_demo: true\n", encoding="utf-8")
+    path = tmp_path / "data" / "telekom.db"
+    settings = load_settings(config, environ={})
     async with open_database(settings) as database:
         assert await migrate.current_revision(database.engine) == migrate.head_revision()
         async with database.sessions() as session:
