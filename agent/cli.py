@@ -11,12 +11,13 @@ import argparse
 from agent import evaluation, terminal_chat
 from agent.service import command as serve_command
 from agent.tools import command as tools_command
+from core.cli import ArgumentParser
 from core.config_loader import load_settings_or_exit
 from core.logs import configure_logging
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m agent", description="Telekom Asistan agent")
+    parser = ArgumentParser(prog="python -m agent", description="Telekom Asistan agent")
     parser.add_argument("--config", help="config file (default: config.yaml or TELEKOM_CONFIG)")
     commands = parser.add_subparsers(dest="command", required=True)
     tools_command.add_parser(commands)

@@ -11,16 +11,20 @@ import argparse
 import asyncio
 import sys
 
+from telegram.error import InvalidToken, NetworkError
+
 from bot.runner import serve
 from bot.sandbox import NO_TOKEN_NOTICE, run_sandbox, serve_standin
+from core.cli import EXIT_REFUSED, ArgumentParser, port_or_any
 from core.config_loader import load_settings_or_exit
 from core.logs import configure_logging
 from db.database import DatabaseUnavailableError
+from db.engine import DatabaseURLError
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line of ``python -m bot``."""
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
     parser.add_argument("--config", metavar="PATH", help="config file (default: config.yaml)")
     modes = parser.add_mutually_exclusive_group()
     modes.add_argument(
@@ -29,7 +33,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     modes.add_argument(
         "--sandbox-server",
         metavar="PORT",
-        type=int,
+        type=port_or_any,
         help="start only the Telegram stand-in on PORT",
     )
     return parser.parse_args(argv)
@@ -51,9 +55,16 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(run_sandbox(settings))
         configure_logging(settings)
         asyncio.run(serve(settings))
-    except DatabaseUnavailableError as error:
+    except (DatabaseUnavailableError, DatabaseURLError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return EXIT_REFUSED
+    except (NetworkError, InvalidToken) as error:
+        # Telegram out of reach (or refusing the token) at start: one line, never the token.
+        token = settings.telegram.bot_token.get_secret_value()
+        reason = str(error).replace(token, "***") if token else str(error)
+        where = settings.telegram.api_base_url or "https://api.telegram.org/bot"
+        print(f"error: cannot reach Telegram at {where}: {reason}", file=sys.stderr)
+        return EXIT_REFUSED
     except KeyboardInterrupt:
         return 130
     return 0

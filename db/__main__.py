@@ -2,10 +2,13 @@
 
     python -m db seed [--customers N]   build the demo operator (safe to repeat)
     python -m db upgrade [REVISION]     apply migrations (default: newest)
-    python -m db downgrade REVISION     revert migrations ("base" empties the schema)
+    python -m db downgrade REVISION [--yes]  revert migrations ("base" empties the schema)
     python -m db current                print the schema revision
 
 Every command takes ``--config PATH``; ``DATABASE_URL`` overrides the file.
+A downgrade of a database that holds customers needs ``--yes``: it may drop
+their data. Exit status: 0 done, 2 refused or failed with one line on
+standard error (bad configuration or revision, database out of reach).
 """
 
 from __future__ import annotations
@@ -15,19 +18,29 @@ import asyncio
 import logging
 import sys
 
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.cli import EXIT_REFUSED, ArgumentParser
 from core.config_loader import load_settings_or_exit
 from core.logs import configure_logging
 from core.settings import Settings
 from db import migrate
-from db.database import DatabaseUnavailableError, open_database
+from db.database import DatabaseUnavailableError, open_database, open_failures
 from db.engine import DatabaseURLError, engine_from_settings
+from db.models import Customer
 from db.seed import DEFAULT_CUSTOMER_COUNT, seed_database
 
 log = logging.getLogger("db")
 
 
+class RefusedError(Exception):
+    """The command will not run as given; the message says why in one line."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m db", description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="python -m db", description=__doc__.splitlines()[0])
     parser.add_argument("--config", help="config file (default: config.yaml)")
     commands = parser.add_subparsers(dest="command", required=True)
     seed = commands.add_parser("seed", help="build the demo operator")
@@ -36,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.add_argument("revision", nargs="?", default="head")
     downgrade = commands.add_parser("downgrade", help="revert migrations")
     downgrade.add_argument("revision")
+    downgrade.add_argument(
+        "--yes", action="store_true", help="go ahead even though customers' data may be dropped"
+    )
     commands.add_parser("current", help="print the schema revision")
     return parser
 
@@ -52,14 +68,31 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     engine = engine_from_settings(settings)
     try:
-        if args.command == "upgrade":
-            await migrate.upgrade(engine, args.revision)
-        elif args.command == "downgrade":
-            await migrate.downgrade(engine, args.revision)
-        print(f"schema revision: {await migrate.current_revision(engine) or 'empty'}")
+        with open_failures(engine):
+            if args.command == "upgrade":
+                await migrate.upgrade(engine, args.revision)
+            elif args.command == "downgrade":
+                customers = await _customers_on_file(engine)
+                if customers and not args.yes:
+                    raise RefusedError(
+                        f"the database holds {customers} customers and a downgrade to "
+                        f"{args.revision!r} may drop their data; run again with --yes to go ahead"
+                    )
+                await migrate.downgrade(engine, args.revision)
+            print(f"schema revision: {await migrate.current_revision(engine) or 'empty'}")
     finally:
         await engine.dispose()
     return 0
+
+
+async def _customers_on_file(engine: AsyncEngine) -> int:
+    def count(connection: Connection) -> int:
+        if not inspect(connection).has_table(Customer.__tablename__):
+            return 0
+        return connection.scalar(select(func.count()).select_from(Customer)) or 0
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(count)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,9 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings, console=False)
     try:
         return asyncio.run(run(args, settings))
-    except (DatabaseUnavailableError, DatabaseURLError) as exc:
+    except RefusedError as exc:
+        print(f"python -m db {args.command}: {exc}", file=sys.stderr)
+    except (DatabaseUnavailableError, DatabaseURLError, migrate.MigrationError) as exc:
         print(f"database error: {exc}", file=sys.stderr)
-        return 1
+    return EXIT_REFUSED
 
 
 if __name__ == "__main__":

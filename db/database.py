@@ -8,13 +8,14 @@ default SQLite file is created on first start).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.settings import Settings
@@ -68,19 +69,40 @@ async def open_database(
     database = Database(engine=engine, sessions=session_factory(engine))
     try:
         if settings.database.auto_migrate if migrate_schema is None else migrate_schema:
-            try:
-                await migrate.upgrade(engine)
+            with open_failures(engine):
+                try:
+                    await migrate.upgrade(engine)
+                except migrate.MigrationError as exc:
+                    raise DatabaseUnavailableError(_cannot_open(engine, exc)) from exc
                 if settings.database.seed_demo and await _is_empty(database):
                     log.info("empty database: building the demo operator (database.seed_demo)")
                     await seed_database(database.sessions)
-            except (OperationalError, OSError) as exc:
-                raise DatabaseUnavailableError(
-                    f"cannot open database {engine.url.render_as_string(hide_password=True)}: "
-                    f"{_first_line(exc)}"
-                ) from exc
         yield database
     finally:
         await engine.dispose()
+
+
+@contextmanager
+def open_failures(engine: AsyncEngine) -> Iterator[None]:
+    """Turn "cannot reach or open this database" into one-line :class:`DatabaseUnavailableError`.
+
+    A server that refuses or cannot be resolved, a SQLite file that cannot be
+    opened or is not a database at all. Other errors (bugs) pass unchanged.
+    """
+    try:
+        yield
+    except (OperationalError, OSError) as exc:
+        raise DatabaseUnavailableError(_cannot_open(engine, exc)) from exc
+    except DatabaseError as exc:
+        # SQLite's own "file is not a database" (a text file given as the database).
+        if type(exc.orig) is not sqlite3.DatabaseError:
+            raise
+        raise DatabaseUnavailableError(_cannot_open(engine, exc)) from exc
+
+
+def _cannot_open(engine: AsyncEngine, exc: BaseException) -> str:
+    where = engine.url.render_as_string(hide_password=True)
+    return f"cannot open database {where}: {_first_line(exc)}"
 
 
 async def _is_empty(database: Database) -> bool:

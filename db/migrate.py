@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class MigrationError(ValueError):
+    """Alembic refused: an unknown revision asked for, or found in the database."""
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -41,7 +47,7 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` (the newest by default)."""
     before = await current_revision(engine)
     async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+        await connection.run_sync(lambda sync: _alembic(command.upgrade, sync, revision))
     after = await current_revision(engine)
     if before != after:
         log.info("database migrated from %s to %s", before or "empty", after)
@@ -49,5 +55,12 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
     async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), revision))
+        await connection.run_sync(lambda sync: _alembic(command.downgrade, sync, revision))
     log.info("database downgraded to %s", revision)
+
+
+def _alembic(step: Callable[[Config, str], None], connection: Connection, revision: str) -> None:
+    try:
+        step(alembic_config(connection), revision)
+    except CommandError as exc:
+        raise MigrationError(f"{step.__name__} to {revision!r}: {exc}") from exc

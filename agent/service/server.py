@@ -43,7 +43,7 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
         asyncio.run(_serve(settings, host, port))
     except (DatabaseUnavailableError, DatabaseURLError) as exc:
         print(f"agent serve: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_REFUSED
     except KeyboardInterrupt:
         pass
     return 0

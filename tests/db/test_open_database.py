@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 async def test_first_start_creates_migrates_and_seeds_the_sqlite_file(tmp_path: Path) -> None:
     # The default database (sqlite:///data/telekom.db beside the config file): its
-    # folder is created on first start; any other folder must exist (test_bad_input.py).
+    # folder is created on first start; any other folder must exist
+    # (tests/core/test_entry_point_refusals.py).
     config = tmp_path / "config.yaml"
     config.write_text("database:\n  seed_demo: true\n", encoding="utf-8")
     path = tmp_path / "data" / "telekom.db"

@@ -1,0 +1,45 @@
+"""Command-line pieces every entry point shares: a one-line usage error, a port number.
+
+A bad argument stops the program with exit status 2 and ONE line on standard
+error naming the problem (``python -m agent serve: error: argument --port:
+99999 is not a port number (1-65535); see --help``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+# Every refusal to start: a bad argument or setting, or something needed out of reach.
+EXIT_REFUSED = 2
+MAX_PORT = 65535
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse's parser, reporting a usage error in one line (subcommands inherit it)."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {message}; see --help", file=sys.stderr)
+        raise SystemExit(EXIT_REFUSED)
+
+
+def port_number(text: str) -> int:
+    """An argparse ``type``: a TCP port, 1 to 65535."""
+    return _port(text, lowest=1)
+
+
+def port_or_any(text: str) -> int:
+    """An argparse ``type``: a TCP port to listen on, 0 to 65535 (0: any free port)."""
+    return _port(text, lowest=0)
+
+
+def _port(text: str, *, lowest: int) -> int:
+    allowed = f"{lowest}-{MAX_PORT}"
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number ({allowed})") from None
+    if not lowest <= port <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number ({allowed})")
+    return port
