@@ -41,9 +41,11 @@ def create_app(
 
     ``registry`` tells read-only tools from side-effecting ones for
     ``/api/v1/tools``; by default the agent's own (``AgentRuntime.registry``),
-    else the product's tool set. With ``database`` the health check also
-    pings the database. The caller owns ``agent`` and ``database``: the app
-    neither starts nor closes them.
+    else the product's tool set. ``database`` (by default the agent's own,
+    ``AgentRuntime.database``) is where the customer and the session of each
+    request are checked (``agent.service.identity``), and the health check
+    pings it. The caller owns ``agent`` and ``database``: the app neither
+    starts nor closes them.
     """
     app = FastAPI(
         title="Telekom Asistan Agent API",
@@ -51,6 +53,9 @@ def create_app(
         description=DESCRIPTION,
     )
     metrics = ServiceMetrics()
+    database = database or _database_of(agent)
+    if database is None:
+        log.warning("no database: user_id and session_id of requests cannot be checked")
     app.state.service = ServiceState(
         settings=settings,
         agent=agent,
@@ -69,6 +74,11 @@ def create_app(
     if not settings.agent.api_token.get_secret_value():
         log.warning("agent.api_token is not set: the API accepts every local caller")
     return app
+
+
+def _database_of(agent: AgentClient) -> Database | None:
+    database = getattr(agent, "database", None)
+    return database if isinstance(database, Database) else None
 
 
 def _registry_of(agent: AgentClient) -> Registry:

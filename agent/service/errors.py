@@ -149,6 +149,9 @@ def _turkish(kind: str, field: str, ctx: dict[str, Any]) -> str:
     if kind in ("greater_than_equal", "greater_than"):
         limit = ctx.get("ge", ctx.get("gt", "?"))
         return messages.FIELD_TOO_SMALL.format(field=field, limit=limit)
+    if kind in ("less_than_equal", "less_than"):
+        limit = ctx.get("le", ctx.get("lt", "?"))
+        return messages.FIELD_TOO_LARGE.format(field=field, limit=limit)
     if kind == "literal_error":
         choices = str(ctx.get("expected", "")).replace(" or ", " veya ")
         return messages.FIELD_NOT_ALLOWED.format(field=field, choices=choices)

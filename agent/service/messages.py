@@ -25,6 +25,11 @@ SIDE_EFFECT_TOOL = (
     "Lütfen sohbet üzerinden isteyin ve işlemi onaylayın."
 )
 TURN_BROKEN = "Yanıt oluşturulurken bir sorun oluştu. (Olay kodu: {incident})"
+SERVICE_UNAVAILABLE = "Hizmet şu anda yanıt veremiyor. Lütfen biraz sonra tekrar deneyin."
+CUSTOMER_NOT_FOUND = "{customer_id} numaralı bir müşteri bulunamadı."
+SESSION_MISMATCH = (
+    "Bu oturum başka bir müşteriye ait ve sürdürülemez. Lütfen yeni bir session_id ile başlayın."
+)
 
 # Validation problems, by pydantic error type; {field} is the offending field.
 FIELD_MISSING = "'{field}' alanı zorunludur."
@@ -34,6 +39,7 @@ FIELD_NOT_TEXT = "'{field}' alanı metin olmalıdır."
 FIELD_NOT_INTEGER = "'{field}' alanı bir tam sayı olmalıdır."
 FIELD_NOT_OBJECT = "'{field}' alanı bir JSON nesnesi olmalıdır."
 FIELD_TOO_SMALL = "'{field}' alanı en az {limit} olmalıdır."
+FIELD_TOO_LARGE = "'{field}' alanı en fazla {limit} olabilir."
 FIELD_NOT_ALLOWED = "'{field}' alanı şu değerlerden biri olmalıdır: {choices}."
 FIELD_BAD_FORMAT = "'{field}' alanı geçersiz karakterler içeriyor."
 FIELD_INVALID = "'{field}' alanı geçersiz."

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StrictInt, StringConstraints
 
 from agent.events import ActionOutcome, ToolCallRecord
 from agent.status import SystemStatus
@@ -21,6 +21,8 @@ from agent.status import SystemStatus
 MAX_MESSAGE_CHARS = 4096
 # Confirmations asked about in one call of /api/v1/chat/confirmation-states.
 MAX_STATE_QUERIES = 1000
+# Ids are stored as 64-bit integers (BIGINT): anything beyond is refused, not overflowed.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 DataT = TypeVar("DataT")
 
@@ -34,7 +36,11 @@ SessionId = Annotated[
 ConfirmationId = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)
 ]
-CustomerId = Annotated[int, Field(ge=1, description="The chat's linked customer number.")]
+# Strict: true, 1001.0 and "1001" are not customer numbers.
+CustomerId = Annotated[
+    StrictInt, Field(ge=1, le=INT64_MAX, description="The chat's linked customer number.")
+]
+Int64 = Annotated[StrictInt, Field(ge=INT64_MIN, le=INT64_MAX)]
 
 
 class Success(BaseModel, Generic[DataT]):
@@ -70,10 +76,10 @@ class ChatBody(BaseModel):
     session_id: SessionId | None = Field(
         None, description="The conversation; a new one is opened when it is missing."
     )
-    message_id: int | None = Field(
+    message_id: Int64 | None = Field(
         None, description="Set by a caller that already stored the message (the bot)."
     )
-    update_id: int | None = Field(None, description="Telegram update id, for de-duplication.")
+    update_id: Int64 | None = Field(None, description="Telegram update id, for de-duplication.")
 
 
 class ConfirmationOffer(BaseModel):
@@ -142,6 +148,12 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"model": Failure, "description": "Request body over service.max_body_bytes"},
     422: {"model": Failure, "description": "Invalid request (Turkish message, details)"},
     500: {"model": Failure, "description": "Unexpected error (Turkish apology, incident id)"},
+}
+
+# ... and those of the routes that act for a customer (agent.service.identity).
+IDENTITY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    403: {"model": Failure, "description": "The session_id belongs to another customer"},
+    404: {"model": Failure, "description": "No customer has that user_id"},
 }
 
 ChatResponse = Success[ChatData]

@@ -112,7 +112,8 @@ async def test_someone_else_cannot_confirm_a_proposal(
     api: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     data = await post_chat(api, PAY_REQUEST, user_id=CUSTOMER, session_id="web-4")
-    body = {"confirmation_id": data["onay"]["id"], "user_id": 1002, "session_id": "web-4"}
+    # From 1002's own session: 1001's session is refused outright (test_session_binding.py).
+    body = {"confirmation_id": data["onay"]["id"], "user_id": 1002, "session_id": "web-4-1002"}
     response = await api.post("/api/v1/chat/confirm", json=body)
     assert response.status_code == 200
     assert response.json()["data"]["status"] == "not_found"

@@ -14,8 +14,10 @@ from agent.events import AgentEvent, ChatRequest, ConfirmationRequested, FinalAn
 from agent.service import messages
 from agent.service.auth import require_token
 from agent.service.errors import INTERNAL_ERROR, error_body
+from agent.service.identity import checked_cancel_pending, checked_chat, checked_confirmation
 from agent.service.schemas import (
     ERROR_RESPONSES,
+    IDENTITY_RESPONSES,
     CancelPendingBody,
     ChatBody,
     ChatData,
@@ -40,10 +42,19 @@ router = APIRouter(
     responses=ERROR_RESPONSES,
 )
 State = Annotated[ServiceState, Depends(service_state)]
+# Bodies whose user_id and session_id were checked (agent.service.identity).
+CheckedChat = Annotated[ChatBody, Depends(checked_chat)]
+CheckedConfirmation = Annotated[ConfirmationBody, Depends(checked_confirmation)]
+CheckedCancelPending = Annotated[CancelPendingBody, Depends(checked_cancel_pending)]
 
 
-@router.post("/", summary="Run one chat turn and return the answer", response_model=ChatResponse)
-async def chat(body: ChatBody, state: State) -> ChatResponse:
+@router.post(
+    "/",
+    summary="Run one chat turn and return the answer",
+    response_model=ChatResponse,
+    responses=IDENTITY_RESPONSES,
+)
+async def chat(body: CheckedChat, state: State) -> ChatResponse:
     """The whole turn at once: the answer, its tool calls, and a proposed action if any."""
     request = chat_request(body)
     final: FinalAnswer | None = None
@@ -74,6 +85,7 @@ async def chat(body: ChatBody, state: State) -> ChatResponse:
     "/stream",
     summary="Run one chat turn as Server-Sent Events",
     response_class=EventSourceResponse,
+    responses=IDENTITY_RESPONSES,
     description=(
         "One event per step, in order: `text` deltas, `tool_started`, `tool_finished`, "
         "`confirmation` (a proposed action), and `final` last. `data` is the event's JSON "
@@ -81,7 +93,7 @@ async def chat(body: ChatBody, state: State) -> ChatResponse:
         "holding a failure envelope."
     ),
 )
-async def chat_stream(body: ChatBody, state: State) -> AsyncIterable[ServerSentEvent]:
+async def chat_stream(body: CheckedChat, state: State) -> AsyncIterable[ServerSentEvent]:
     """Stream the turn's events as they happen."""
     request = chat_request(body)
     try:
@@ -97,9 +109,12 @@ async def chat_stream(body: ChatBody, state: State) -> AsyncIterable[ServerSentE
 
 
 @router.post(
-    "/confirm", summary="Run a proposed action (at most once)", response_model=OutcomeResponse
+    "/confirm",
+    summary="Run a proposed action (at most once)",
+    response_model=OutcomeResponse,
+    responses=IDENTITY_RESPONSES,
 )
-async def confirm(body: ConfirmationBody, state: State) -> OutcomeResponse:
+async def confirm(body: CheckedConfirmation, state: State) -> OutcomeResponse:
     """Confirm the action the customer was asked about; a repeat returns the first outcome."""
     outcome = await state.agent.confirm(
         body.confirmation_id, customer_id=body.user_id, chat_id=body.session_id
@@ -107,8 +122,13 @@ async def confirm(body: ConfirmationBody, state: State) -> OutcomeResponse:
     return OutcomeResponse(data=outcome)
 
 
-@router.post("/cancel", summary="Cancel a proposed action", response_model=OutcomeResponse)
-async def cancel(body: ConfirmationBody, state: State) -> OutcomeResponse:
+@router.post(
+    "/cancel",
+    summary="Cancel a proposed action",
+    response_model=OutcomeResponse,
+    responses=IDENTITY_RESPONSES,
+)
+async def cancel(body: CheckedConfirmation, state: State) -> OutcomeResponse:
     """Cancel the action; cancelling is final."""
     outcome = await state.agent.cancel(
         body.confirmation_id, customer_id=body.user_id, chat_id=body.session_id
@@ -120,8 +140,9 @@ async def cancel(body: ConfirmationBody, state: State) -> OutcomeResponse:
     "/cancel-pending",
     summary="Cancel the conversation's latest proposed action",
     response_model=OutcomeResponse,
+    responses=IDENTITY_RESPONSES,
 )
-async def cancel_pending(body: CancelPendingBody, state: State) -> OutcomeResponse:
+async def cancel_pending(body: CheckedCancelPending, state: State) -> OutcomeResponse:
     """What the bot's ``/iptal`` does: cancel whatever waits for a yes in this conversation."""
     outcome = await state.agent.cancel_pending(customer_id=body.user_id, chat_id=body.session_id)
     return OutcomeResponse(data=outcome)

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from agent.service import messages
 from agent.service.auth import require_token
 from agent.service.errors import ApiError
+from agent.service.identity import checked_tool
 from agent.service.schemas import ERROR_RESPONSES, Failure, ToolBody, ToolResponse
 from agent.service.state import ServiceState, service_state
 from agent.tools.errors import CONFIRMATION_REQUIRED, UNKNOWN_TOOL
@@ -28,7 +29,7 @@ router = APIRouter(
     responses={
         **ERROR_RESPONSES,
         403: {"model": Failure, "description": "The tool changes the account"},
-        404: {"model": Failure, "description": "No tool of that name"},
+        404: {"model": Failure, "description": "No tool of that name, or no such customer"},
     },
 )
 
@@ -45,7 +46,7 @@ router = APIRouter(
 )
 async def call_tool(
     name: Annotated[str, Path(max_length=64)],
-    body: ToolBody,
+    body: Annotated[ToolBody, Depends(checked_tool)],
     state: Annotated[ServiceState, Depends(service_state)],
 ) -> Any:
     """Run ``name`` with ``arguments`` for the customer ``user_id``."""
