@@ -116,7 +116,7 @@ class AgentLoop:
                 yield ToolStarted(name=call.name, arguments=call.arguments)
                 outcome = await execute(self._registry, call, context)
                 status = _OUTCOME_STATUS[outcome.kind]
-                self._metrics.tool_calls.labels(tool=call.name, outcome=outcome.kind).inc()
+                self._metrics.tool_called(call.name, outcome.kind, known=self._registry)
                 if outcome.kind == "error":
                     state.errors += 1
                 state.records.append(

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Container
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 HOUR_S = 3600.0
+# The ``tool`` label of a call whose name is not a registered tool: the model
+# can write any name, and one series per name would grow without bound.
+UNKNOWN_TOOL_LABEL = "unknown"
+
+
+def tool_label(known: Container[str], name: str) -> str:
+    """``name`` when it is one of the ``known`` tools, else :data:`UNKNOWN_TOOL_LABEL`."""
+    return name if name in known else UNKNOWN_TOOL_LABEL
 
 
 class RuntimeMetrics:
@@ -61,6 +70,10 @@ class RuntimeMetrics:
         if outcome != "ok":
             self._error_times.append(now)
         self._forget_before(now - HOUR_S)
+
+    def tool_called(self, name: str, outcome: str, *, known: Container[str]) -> None:
+        """Count one tool call; a name not ``known`` is counted as ``unknown``."""
+        self.tool_calls.labels(tool=tool_label(known, name), outcome=outcome).inc()
 
     def last_hour(self) -> tuple[int, int]:
         """(turns, errors) in the last hour."""

@@ -13,6 +13,10 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
+# Label values come from a closed set: a client can send any method name, and
+# one series per name would grow the unauthenticated /metrics without bound.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER_METHOD = "other"
 
 
 class ServiceMetrics:
@@ -36,6 +40,7 @@ class ServiceMetrics:
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         """Count one finished request."""
+        method = method if method in KNOWN_METHODS else OTHER_METHOD
         self.requests.labels(route=route, method=method, status=str(status)).inc()
         self.request_seconds.labels(route=route).observe(seconds)
 

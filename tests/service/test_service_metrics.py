@@ -5,9 +5,13 @@ from __future__ import annotations
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from agent.loop import MAX_CALLS_PER_STEP
+from agent.metrics import UNKNOWN_TOOL_LABEL
+from agent.protocol.tags import BEGIN_TOOL_CODE, END_TOOL_CODE
 from agent.runtime import AgentRuntime
 from agent.service.app import create_app
 from core.settings import Settings
+from tests.agent.scripted import ScriptedBackend
 from tests.service.live_server import serve
 
 CUSTOMER = 1001
@@ -80,3 +84,47 @@ async def test_each_app_counts_only_its_own_requests(
         labels = {"route": "/healthz", "method": "GET", "status": "200"}
         assert value(await scrape(one), "telekom_http_requests_total", **labels) == 3
         assert value(await scrape(two), "telekom_http_requests_total", **labels) == 1
+
+
+async def test_tool_names_the_model_makes_up_share_one_unknown_label(
+    api: httpx.AsyncClient, runtime: AgentRuntime
+) -> None:
+    """The model writes any tool name it likes; /metrics (no token) must not grow with them."""
+    made_up = [f"steal_everything_{n}" for n in range(2 * MAX_CALLS_PER_STEP)]
+    blocks = [
+        "\n".join([BEGIN_TOOL_CODE, *(f"print({name}())" for name in names), END_TOOL_CODE])
+        for names in (made_up[:MAX_CALLS_PER_STEP], made_up[MAX_CALLS_PER_STEP:])
+    ]
+    known = "\n".join([BEGIN_TOOL_CODE, "print(get_current_bill())", END_TOOL_CODE])
+    await runtime.backends.install(ScriptedBackend(blocks[0], "Tamam.", blocks[1], known, "Tamam."))
+    before = await scrape(api)
+    for turn in range(2):
+        response = await api.post(
+            "/api/v1/chat/", json={"message": "faturam", "user_id": CUSTOMER, "session_id": "m-1"}
+        )
+        assert response.status_code == 200, (turn, response.text)
+
+    text = (await api.get("/metrics")).text
+    after = await scrape(api)
+    assert not any(name in text for name in made_up)
+    labels = {
+        dict(labels)["tool"] for (name, labels) in after if name == "telekom_tool_calls_total"
+    }
+    assert labels <= {*runtime.registry.names, UNKNOWN_TOOL_LABEL}
+    unknown = {"tool": UNKNOWN_TOOL_LABEL, "outcome": "error"}
+    grew = value(after, "telekom_tool_calls_total", **unknown) - value(
+        before, "telekom_tool_calls_total", **unknown
+    )
+    assert grew == len(made_up)
+    bill = {"tool": "get_current_bill", "outcome": "result"}
+    assert value(after, "telekom_tool_calls_total", **bill) == 1
+
+
+async def test_made_up_http_methods_share_one_label(api: httpx.AsyncClient) -> None:
+    for n in range(5):
+        await api.request(f"FOO{n}", "/healthz")
+    text = (await api.get("/metrics")).text
+    assert "FOO" not in text
+    samples = await scrape(api)
+    labels = {"route": "/healthz", "method": "other", "status": "405"}
+    assert value(samples, "telekom_http_requests_total", **labels) == 5
