@@ -115,9 +115,20 @@ class StandinDriver:
         *,
         chat: ChatRef | None = None,
         reply_to: int | None = None,
+        forwarded_from: UserView | None = None,
     ) -> Injected:
-        """The user sends ``text``; ``/commands``, ``@mentions`` and links get entities."""
-        return self._send(user, chat, reply_to=reply_to, text=text, entities=detect_entities(text))
+        """The user sends ``text``; ``/commands``, ``@mentions`` and links get entities.
+
+        ``forwarded_from``: the user forwards a message ``forwarded_from`` wrote.
+        """
+        return self._send(
+            user,
+            chat,
+            reply_to=reply_to,
+            text=text,
+            entities=detect_entities(text),
+            forward_origin=self._forward_origin(forwarded_from),
+        )
 
     def send_command(
         self,
@@ -158,12 +169,15 @@ class StandinDriver:
         first_name: str | None = None,
         last_name: str | None = None,
         chat: ChatRef | None = None,
+        forwarded_from: UserView | None = None,
     ) -> Injected:
         """The user shares a contact.
 
         By default it is their own (``contact.user_id`` equals ``from.id``, as
         with the ``request_contact`` button). Pass another id for someone
         else's contact, or None for a contact who is not on Telegram.
+        ``forwarded_from`` makes it a forwarded message: the user forwards a
+        contact message that ``forwarded_from`` sent first (``forward_origin``).
         """
         sender = self._user(user)
         contact: JsonObject = {
@@ -175,7 +189,8 @@ class StandinDriver:
         owner = sender.id if contact_user_id is _OWN else contact_user_id
         if owner is not None:
             contact["user_id"] = owner
-        return self._send(user, chat, attachment={"contact": contact})
+        origin = self._forward_origin(forwarded_from)
+        return self._send(user, chat, attachment={"contact": contact}, forward_origin=origin)
 
     def send_photo(
         self,
@@ -407,6 +422,16 @@ class StandinDriver:
         if record is None:
             raise LookupError(f"no chat {chat_id} on this stand-in")
         return record
+
+    def _forward_origin(self, author: UserView | None) -> JsonObject | None:
+        """The ``MessageOrigin`` of a message first sent by ``author`` (None: not forwarded)."""
+        if author is None:
+            return None
+        return {
+            "type": "user",
+            "sender_user": user_json(self._user(author)),
+            "date": self._state.now(),
+        }
 
     def _send(
         self,

@@ -59,6 +59,8 @@ class MessageRecord:
     attachment: JsonObject = field(default_factory=dict)
     reply_markup: Markup | None = None
     reply_to_message_id: int | None = None
+    # A forwarded message's ``MessageOrigin`` ({"type": "user", "sender_user": ...}).
+    forward_origin: JsonObject | None = None
     edit_date: int | None = None
     revisions: list[Revision] = field(default_factory=list)
     deleted: bool = False

@@ -68,6 +68,8 @@ def message_json(
         body["edit_date"] = message.edit_date
     if reply_to is not None:
         body["reply_to_message"] = reply_to
+    if message.forward_origin is not None:
+        body["forward_origin"] = message.forward_origin
     if message.text is not None:
         body["text"] = message.text
         if message.entities:
