@@ -2,7 +2,8 @@
 
 The security rule (ARCHITECTURE.md): a link comes only from Telegram's
 verified contact share, i.e. a contact whose ``user_id`` is the sender's own,
-and whose number is a line on file. Anything else is refused.
+sent by the sender (not forwarded), and whose number is a valid Turkish
+number (``bot.phone_numbers``) of a line on file. Anything else is refused.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class LinkRefusal(Enum):
     """Why a contact share did not link the account."""
 
     NOT_OWN_CONTACT = "not_own_contact"
+    FORWARDED = "forwarded"
     UNKNOWN_NUMBER = "unknown_number"
 
 
@@ -64,8 +66,17 @@ async def linked_customer_id(context: BotContext, telegram_user_id: int) -> int 
     return linked.customer_id if linked else None
 
 
-async def link_from_contact(database: Database, sender_id: int, contact: Contact) -> LinkResult:
-    """Link ``sender_id`` to the owner of the shared number, if the contact is their own."""
+async def link_from_contact(
+    database: Database, sender_id: int, contact: Contact, *, forwarded: bool = False
+) -> LinkResult:
+    """Link ``sender_id`` to the owner of the shared number, if the contact is their own.
+
+    ``forwarded``: the contact came inside a forwarded message, which proves
+    nothing about who shares it; it is refused whatever it holds.
+    """
+    if forwarded:
+        log.warning("telegram user %s forwarded a contact; refused", sender_id)
+        return LinkResult(refusal=LinkRefusal.FORWARDED)
     if contact.user_id != sender_id:
         log.warning(
             "telegram user %s shared a contact that is not their own (contact user %s)",
@@ -77,7 +88,11 @@ async def link_from_contact(database: Database, sender_id: int, contact: Contact
     async with transaction(database.sessions) as session:
         owner = await find_line_owner(session, number) if number else None
         if owner is None:
-            log.info("telegram user %s shared a number not on file: %s", sender_id, number)
+            log.info(
+                "telegram user %s shared a number that is not a Turkish line on file: %s",
+                sender_id,
+                number or contact.phone_number,
+            )
             return LinkResult(refusal=LinkRefusal.UNKNOWN_NUMBER)
         await link_telegram_user(session, sender_id, owner.customer_id, owner.number)
     log.info("telegram user %s linked to customer %s", sender_id, owner.customer_id)

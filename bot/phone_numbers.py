@@ -1,46 +1,28 @@
-"""Turkish mobile numbers as people and Telegram write them, in one canonical form.
+"""The number of a contact Telegram shares, read with libphonenumber (``core.phone_numbers``).
 
-Telegram shares a contact's number as the user's phone book has it: with or
-without ``+``, with the country code ``90``, a trunk ``0``, spaces, dashes or
-brackets. The operator stores E.164 (``+905320001001``).
+Telegram sends a shared contact's number in international form, with or
+without ``+`` ("905320001001", "+905320001001"): its leading digits are the
+country code. So "5320001006" is a Cuban number (+53), never the Turkish
+532 000 10 06, and a Cuban account "+53 2000 1002" never matches a Turkish
+line. Only a number libphonenumber says is a valid Turkish (+90) number can
+link an account. A national form with a trunk ``0`` ("0532 000 10 01") can
+only be Turkish and is read so. The operator stores E.164 (``+905320001001``).
 """
 
 from __future__ import annotations
 
-import re
-
-_SEPARATORS = re.compile(r"[\s\-().]")
-_NATIONAL_DIGITS = 10  # 532 000 10 01
+from core.phone_numbers import Written, format_international, turkish_number
 
 
 def normalize_phone_number(raw: str) -> str | None:
-    """``"0532 000 10 01"``, ``"905320001001"``, ``"+90 (532) 000-10-01"`` -> ``"+905320001001"``.
+    """A shared contact's number as E.164 when it is a valid Turkish number, else None.
 
-    Returns None when ``raw`` is not a Turkish number of the right length.
+    ``"905320001001"``, ``"+90 (532) 000-10-01"``, ``"0532 000 10 01"`` -> ``"+905320001001"``;
+    ``"5320001001"`` (+53, Cuba), ``"+4915112345678"``, ``"0532000100"`` -> None.
     """
-    compact = _SEPARATORS.sub("", raw.strip())
-    if compact.startswith("+"):
-        compact = compact[1:]
-    elif compact.startswith("00"):
-        compact = compact[2:]
-    if not compact.isdigit():
-        return None
-    if len(compact) == _NATIONAL_DIGITS + 2 and compact.startswith("90"):
-        national = compact[2:]
-    elif len(compact) == _NATIONAL_DIGITS + 1 and compact.startswith("0"):
-        national = compact[1:]
-    elif len(compact) == _NATIONAL_DIGITS:
-        national = compact
-    else:
-        return None
-    if national.startswith("0"):
-        return None
-    return f"+90{national}"
+    return turkish_number(raw.strip(), Written.INTERNATIONAL)
 
 
 def display_phone_number(e164: str) -> str:
     """``"+905320001001"`` -> ``"+90 532 000 10 01"``; anything else unchanged."""
-    if not (e164.startswith("+90") and len(e164) == 13 and e164[1:].isdigit()):
-        return e164
-    national = e164[3:]
-    return f"+90 {national[:3]} {national[3:6]} {national[6:8]} {national[8:]}"
+    return format_international(e164)

@@ -65,6 +65,11 @@ LINK_NOT_OWN_CONTACT = (
     "kişi kartını kabul edemiyorum."
 )
 
+LINK_FORWARDED_CONTACT = (
+    "Güvenliğiniz için iletilen kişi kartlarını kabul edemiyorum. Hesabınızı bağlamak için "
+    "aşağıdaki <b>Telefon numaramı paylaş</b> düğmesine dokunun."
+)
+
 LINK_UNKNOWN_NUMBER = (
     "Bu telefon numarasına ait bir hattımız bulunamadı. Numaranız bizde kayıtlıysa müşteri "
     "hizmetlerimizle görüşebilirsiniz. Bu arada paketler ve şebeke durumu hakkında soru "

@@ -21,10 +21,19 @@ async def contact_shared(update: Update, context: BotContext) -> None:
     if not is_private(update):
         await refuse_in_group(update, context)
         return
-    result = await link_from_contact(context.services.database, user.id, message.contact)
+    result = await link_from_contact(
+        context.services.database,
+        user.id,
+        message.contact,
+        forwarded=message.forward_origin is not None,
+    )
     if result.refusal is LinkRefusal.NOT_OWN_CONTACT:
         await reply(
             update, context, texts.LINK_NOT_OWN_CONTACT, reply_markup=contact_request_keyboard()
+        )
+    elif result.refusal is LinkRefusal.FORWARDED:
+        await reply(
+            update, context, texts.LINK_FORWARDED_CONTACT, reply_markup=contact_request_keyboard()
         )
     elif result.refusal is LinkRefusal.UNKNOWN_NUMBER:
         await reply(update, context, texts.LINK_UNKNOWN_NUMBER, reply_markup=ReplyKeyboardRemove())

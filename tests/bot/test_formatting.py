@@ -25,7 +25,6 @@ from bot.views.quantities import format_duration, format_number, format_share, s
         "+905320001001",
         "905320001001",
         "05320001001",
-        "5320001001",
         "+90 532 000 10 01",
         "0 (532) 000-10-01",
         "00905320001001",
@@ -35,7 +34,22 @@ def test_phone_numbers_are_normalised_to_e164(raw: str) -> None:
     assert normalize_phone_number(raw) == "+905320001001"
 
 
-@pytest.mark.parametrize("raw", ["", "12345", "+4915112345678", "0532000100", "abc5320001001"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "12345",
+        "+4915112345678",
+        "0532000100",
+        "abc5320001001",
+        # Telegram writes contacts in international form: these are Cuban (+53).
+        "5320001001",
+        "+53 2000 1002",
+        "5320001006",
+        # Turkish, but not a valid number (no such area code).
+        "+90 000 000 10 01",
+    ],
+)
 def test_non_turkish_or_malformed_numbers_are_rejected(raw: str) -> None:
     assert normalize_phone_number(raw) is None
 

@@ -98,3 +98,49 @@ async def test_linked_user_is_welcomed_by_name(bot: RunningBot) -> None:
     (welcome,) = await bot.say(user, "/start")
 
     assert (welcome.text or "").startswith("Tekrar hoş geldiniz, Ayşe Kaya.")
+
+
+async def test_a_foreign_number_never_links_to_a_turkish_line(
+    bot: RunningBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Issue 17: a Cuban account (+53 2000 1002) was linked to customer 1002."""
+    cuban = bot.driver.create_user("Mallory")
+    await bot.say(cuban, "/start")
+
+    answer = await bot.share_contact(cuban, "+53 2000 1002")
+
+    assert "hattımız bulunamadı" in answer
+    assert await _link_of(sessions, cuban.id) is None
+
+
+async def test_a_contact_number_is_read_in_international_form(
+    bot: RunningBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Telegram omits the '+': "5320001006" is +53 20001006, not customer 1006's line."""
+    mallory = bot.driver.create_user("Mallory")
+    await bot.say(mallory, "/start")
+    refused = await bot.share_contact(mallory, "5320001006")
+
+    ahmet = bot.driver.create_user("Ahmet")
+    await bot.say(ahmet, "/start")
+    linked = await bot.share_contact(ahmet, "905320001006")
+
+    assert "hattımız bulunamadı" in refused
+    assert await _link_of(sessions, mallory.id) is None
+    assert linked.startswith("Teşekkürler,")
+    assert await _link_of(sessions, ahmet.id) == 1006
+
+
+async def test_a_forwarded_contact_is_refused(
+    bot: RunningBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """A contact inside a forwarded message proves nothing about who shares it."""
+    user = bot.driver.create_user("Ahmet")
+    other = bot.driver.create_user("Ayşe")
+    await bot.say(user, "/start")
+
+    answer = await bot.share_contact(user, primary_number(1001), forwarded_from=other)
+
+    assert "iletilen kişi kartlarını kabul edemiyorum" in answer
+    assert await _link_of(sessions, user.id) is None
+    assert bot.driver.reply_keyboard(user) is not None  # the contact button stays offered
