@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from agent.rules.normalize import CASE_SUFFIXES, Message, number_at
 from agent.rules.texts import SUSPENSION_REASONS
+from core.phone_numbers import Written, turkish_mobile
 from core.turkish import fold, tr_lower
 from db.reference_data import CATALOGUE, PROVINCES, REGIONS, package_match_key
 
@@ -344,9 +345,17 @@ def find_email(text: str) -> str | None:
 
 
 def find_phone(text: str) -> str | None:
-    """A Turkish mobile number in any usual form, as E.164 ``+905321234567``."""
-    match = _PHONE.search(text)
-    return "+90" + "".join(match.groups()) if match else None
+    """A valid Turkish mobile number in any usual form, as E.164 ``+905321234567``.
+
+    The pattern only finds where a number is written; whether it is one is
+    libphonenumber's call (``core.phone_numbers``, the parser linking and the
+    contact tool use), so "0590 123 45 67" (no such prefix) is not taken.
+    """
+    for match in _PHONE.finditer(text):
+        number = turkish_mobile(match.group(), Written.TYPED)
+        if number is not None:
+            return number
+    return None
 
 
 def find_address(text: str) -> str | None:

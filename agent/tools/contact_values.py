@@ -1,31 +1,33 @@
-"""Checking and normalising the contact details a customer asks to change."""
+"""Checking and normalising the contact details a customer asks to change.
+
+Phone numbers go through the project's one parser (``core.phone_numbers``,
+libphonenumber's data): a customer types them in a Turkish chat, so national
+forms ("0532 123 45 67", "5321234567") are Turkish, and only a valid Turkish
+mobile number is accepted; "+53 2000 1002" (Cuba) or a number with no such
+Turkish prefix is refused.
+"""
 
 from __future__ import annotations
 
 import re
 
-# A Turkish mobile number in any usual spelling: +90 532 ..., 0532 ..., 532 ...
-_MOBILE = re.compile(r"(?:\+?90|0)?(5\d{9})")
+from core.phone_numbers import Written, format_national, turkish_mobile
+
 # Deliberately simple: something@domain.tld, no spaces; the verification mail
 # is the real check.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
 
 MIN_ADDRESS_CHARS = 10
 
 
 def normalize_mobile(text: str) -> str | None:
-    """``"0532 123 45 67"`` -> ``"+905321234567"``; None if it is not a Turkish mobile number."""
-    match = _MOBILE.fullmatch(_PHONE_SEPARATORS.sub("", text))
-    return f"+90{match.group(1)}" if match else None
+    """``"0532 123 45 67"`` -> ``"+905321234567"``; None if it is not a valid Turkish mobile."""
+    return turkish_mobile(text.strip(), Written.TYPED)
 
 
 def format_mobile(e164: str) -> str:
     """``"+905321234567"`` -> ``"0532 123 45 67"``, the way Turkish numbers are written."""
-    digits = e164.removeprefix("+90")
-    if len(digits) != 10:
-        return e164
-    return f"0{digits[:3]} {digits[3:6]} {digits[6:8]} {digits[8:]}"
+    return format_national(e164)
 
 
 def is_email(text: str) -> bool:

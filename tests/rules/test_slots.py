@@ -174,6 +174,18 @@ def test_email_and_phone_values() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "yeni numaram 0590 123 45 67",  # no such Turkish mobile prefix
+        "numaram +53 2000 1002",  # Cuba
+        "numaram 0212 555 00 00",  # a landline
+    ],
+)
+def test_a_number_libphonenumber_rejects_is_no_phone_value(text: str) -> None:
+    assert find_phone(text) is None
+
+
+@pytest.mark.parametrize(
     ("text", "kind"),
     [
         ("e-posta adresimi değiştir", "email"),

@@ -112,6 +112,11 @@ async def test_an_address_change_applies_at_once(
         ("fax", "0212 000 00 00", "INVALID_CONTACT_TYPE"),
         ("email", "ahmet-at-ornek", "INVALID_ARGUMENT"),
         ("phone", "12345", "INVALID_ARGUMENT"),
+        # Not Turkish (Cuba), and Turkish but no such mobile prefix.
+        ("phone", "+53 2000 1002", "INVALID_ARGUMENT"),
+        ("phone", "0590 123 45 67", "INVALID_ARGUMENT"),
+        # A Turkish landline is not a contact mobile number.
+        ("phone", "0212 555 00 00", "INVALID_ARGUMENT"),
         ("address", "Ev", "INVALID_ARGUMENT"),
         ("phone", "+90 532 000 10 01", "CONTACT_UNCHANGED"),
     ],
