@@ -1,37 +1,43 @@
 """Logging set-up: console plus a rotated file, phone numbers masked.
 
 Logs are for the operator; they are English and must never carry a customer's
-full phone number (ARCHITECTURE.md, security model).
+full phone number (ARCHITECTURE.md, security model). Masking runs in the
+formatter, on the fully formatted record: the message, the traceback of an
+exception (its messages and the values it shows) and the stack, so SQL
+parameter lines and exception texts are masked too. Numbers are found with
+the project's one phone number parser (``core.phone_numbers``).
 """
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
-import re
 
+from core.phone_numbers import mask_numbers
 from core.settings import Settings
-
-# +90 532 000 10 01, 05320001001, 905320001001 ... keep the last two digits.
-_PHONE = re.compile(r"(?<![\w])(\+?90[\s-]?|0)?5\d{2}[\s-]?\d{3}[\s-]?\d{2}[\s-]?(\d{2})(?!\d)")
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def mask_phone_numbers(text: str) -> str:
-    """Replace Turkish mobile numbers with a masked form keeping the last 2 digits."""
-    return _PHONE.sub(lambda m: "+90*******" + m.group(2), text)
+    """``text`` with every phone number replaced by ``+90*******01`` (country code, last two)."""
+    return mask_numbers(text)
 
 
-class PhoneMaskingFilter(logging.Filter):
-    """Masks phone numbers in the fully formatted message of every record."""
+class PhoneMaskingFormatter(logging.Formatter):
+    """A formatter whose output never holds a phone number.
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = mask_phone_numbers(message)
-        if masked != message:
-            record.msg, record.args = masked, None
-        return True
+    Everything after the timestamp (which the formatter writes itself, and
+    whose digits would only cost time) is masked, including a traceback that
+    another handler's formatter already rendered and cached on the record.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        stamp = getattr(record, "asctime", "") if self.usesTime() else ""
+        if stamp and text.startswith(stamp):
+            return stamp + mask_phone_numbers(text[len(stamp) :])
+        return mask_phone_numbers(text)
 
 
 def configure_logging(settings: Settings, *, console: bool = True) -> None:
@@ -56,8 +62,7 @@ def configure_logging(settings: Settings, *, console: bool = True) -> None:
             )
         )
     for handler in handlers:
-        handler.setFormatter(logging.Formatter(LOG_FORMAT))
-        handler.addFilter(PhoneMaskingFilter())
+        handler.setFormatter(PhoneMaskingFormatter(LOG_FORMAT))
         handler._telekom = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     # Libraries that log every HTTP request at INFO drown the useful lines.
