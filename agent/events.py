@@ -29,6 +29,10 @@ class ChatRequest(BaseModel):
     # marks it answered or failed once the customer has the reply.
     message_id: int | None = None
     update_id: int | None = None
+    # False in a group chat: there the agent works for no customer even when the
+    # sender has a linked account, and account questions are sent to the
+    # private chat instead of to linking.
+    private: bool = True
 
 
 class TextDelta(BaseModel):

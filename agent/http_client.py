@@ -102,6 +102,7 @@ class HTTPAgentClient:
             "session_id": request.chat_id,
             "message_id": request.message_id,
             "update_id": request.update_id,
+            "private": request.private,
         }
         response = await self._open_stream(body)
         try:

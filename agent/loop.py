@@ -98,7 +98,7 @@ class AgentLoop:
         produced: list[ChatTurn] = []
         for _ in range(self._settings.agent.max_steps):
             step = _Step()
-            async for event in self._model_step([*turns, *produced], context.customer_id, step):
+            async for event in self._model_step([*turns, *produced], context, step):
                 yield event
             if step.block is None:
                 answer = step.text.strip() or texts.EMPTY_ANSWER
@@ -172,11 +172,12 @@ class AgentLoop:
         yield self._final(chat_id, texts.TOO_MANY_STEPS, state)
 
     async def _model_step(
-        self, turns: list[ChatTurn], customer_id: int | None, step: _Step
+        self, turns: list[ChatTurn], context: ToolContext, step: _Step
     ) -> AsyncIterator[AgentEvent]:
         """Run the backend once; stream text until a tool block closes or output ends."""
         backend = self._backends.active
         agent = self._settings.agent
+        customer_id = context.customer_id
         kept = trim_to_budget(
             turns,
             agent.history_token_budget,
@@ -184,7 +185,10 @@ class AgentLoop:
             customer_hint=agent.customer_hint,
         )
         request = GenerationRequest(
-            turns=kept, customer_id=customer_id, max_new_tokens=self._settings.model.max_new_tokens
+            turns=kept,
+            customer_id=customer_id,
+            max_new_tokens=self._settings.model.max_new_tokens,
+            private=context.private,
         )
         parser = ToolStreamParser()
         started = time.monotonic()

@@ -116,7 +116,7 @@ class AgentRuntime:
             self.metrics.turn_finished(outcome, time.monotonic() - started)
 
     async def _guarded_turn(self, request: ChatRequest) -> AsyncIterator[AgentEvent]:
-        context = self._context(request.customer_id, request.chat_id)
+        context = self._context(request.customer_id, request.chat_id).in_chat(request.private)
         try:
             pending = await self._pending.reply(request.message, context)
             if pending.events is not None:

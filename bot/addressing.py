@@ -2,7 +2,9 @@
 
 In private chats every message is. In groups the bot answers only when it is
 mentioned (``@TelekomAsistanBot``), replied to, or sent a command; everything
-else is the members' own conversation.
+else is the members' own conversation. A command addressed to another bot
+(``/fatura@OtherBot``) is never for this bot, in any chat: it gets no answer,
+not even "unknown command".
 """
 
 from __future__ import annotations
@@ -17,21 +19,42 @@ _SPACE_RUN = re.compile(r"[ \t]{2,}")
 
 
 def is_addressed_to_bot(message: Message) -> bool:
-    """Private chat, a reply to the bot, a mention of it, or a bot command."""
+    """Private chat, a reply to the bot, a mention of it, or a command for it.
+
+    A message that starts with a command for another bot is not.
+    """
+    bot = message.get_bot()
+    username = (bot.username or "").lower()
+    if _starts_with_command_for_another_bot(message, username):
+        return False
     if message.chat.type == ChatType.PRIVATE:
         return True
-    bot = message.get_bot()
     replied = message.reply_to_message
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
         return True
-    username = (bot.username or "").lower()
     for entity, text in message.parse_entities().items():
-        if entity.type == MessageEntity.BOT_COMMAND:
+        if entity.type == MessageEntity.BOT_COMMAND and _command_bot(text) in ("", username):
             return True
         if entity.type == MessageEntity.MENTION and text.lower() == f"@{username}":
             return True
         if entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id:
             return True
+    return False
+
+
+def _command_bot(command: str) -> str:
+    """``"/fatura@OtherBot"`` -> ``"otherbot"``; ``"/fatura"`` -> ``""`` (any bot)."""
+    _, _, target = command.partition("@")
+    return target.lower()
+
+
+def _starts_with_command_for_another_bot(message: Message, username: str) -> bool:
+    """Whether the message opens with ``/command@SomeOtherBot``."""
+    if not (message.text or "").startswith("/"):
+        return False
+    for entity, text in message.parse_entities([MessageEntity.BOT_COMMAND]).items():
+        if entity.offset == 0:
+            return _command_bot(text) not in ("", username)
     return False
 
 

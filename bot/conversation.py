@@ -154,6 +154,7 @@ async def _run_agent(
         customer_id=message.customer_id,
         message_id=stored_id,
         update_id=message.update_id,
+        private=message.private,
     )
     written = ""
     final: FinalAnswer | None = None

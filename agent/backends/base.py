@@ -22,9 +22,11 @@ class GenerationRequest:
     """What one model step sees."""
 
     turns: list[ChatTurn]
-    # The linked customer of the chat, or None for an unlinked chat.
+    # The linked customer of the chat, or None for an unlinked chat or a group.
     customer_id: int | None
     max_new_tokens: int = 512
+    # False in a group chat (account questions go to the private chat).
+    private: bool = True
 
 
 @dataclass

@@ -79,14 +79,23 @@ class RulesReply:
 class RulesEngine:
     """A deterministic Turkish intent router with slot filling."""
 
-    def respond(self, turns: Sequence[ChatTurn], customer_id: int | None) -> RulesReply:
+    def respond(
+        self, turns: Sequence[ChatTurn], customer_id: int | None, *, private: bool = True
+    ) -> RulesReply:
         """The next step of the dialogue ``turns`` (oldest first) for ``customer_id``.
 
-        ``customer_id`` is the chat's linked customer, None in an unlinked chat.
-        Never raises: an unexpected failure is logged and answered politely.
+        ``customer_id`` is the chat's linked customer, None in an unlinked chat
+        and in every group (``private`` False). An account question without a
+        customer is answered with the link request in a private chat, and
+        with a request to write privately in a group, where the sender may be
+        linked already. Never raises: an unexpected failure is logged and
+        answered politely.
         """
         try:
-            return self._respond(turns, customer_id)
+            reply = self._respond(turns, customer_id)
+            if reply is _LINK_REQUIRED and not private:
+                return RulesReply(texts.ACCOUNT_IN_PRIVATE)
+            return reply
         except Exception:
             logger.exception("rules engine failed on a dialogue of %d turns", len(turns))
             return RulesReply(texts.ERROR_GENERIC)
@@ -113,11 +122,14 @@ class RulesEngine:
 
 # --- user turns ---------------------------------------------------------------------
 
+# The answer to an account question in a chat with no customer (see ``respond``).
+_LINK_REQUIRED = RulesReply(texts.LINK_ACCOUNT)
+
 
 def _plan(tool: str, args: Mapping[str, Any], customer_id: int | None) -> RulesReply:
     """Call ``tool`` with ``args``, or ask for what is missing, or ask to link the account."""
     if needs_customer(tool) and customer_id is None:
-        return RulesReply(texts.LINK_ACCOUNT)
+        return _LINK_REQUIRED
     missing = [slot for slot in REQUIRED.get(tool, ()) if args.get(slot) in (None, "")]
     if tool in _LIST_INSTEAD and missing:
         return RulesReply("", (ToolCall("get_available_packages", {}),))

@@ -59,6 +59,11 @@ LINK_ACCOUNT: Final = (
     "paylaşın, numaranız kayıtlarımızla eşleşince yardımcı olabilirim. Bu arada paketlerimiz, "
     "paket ayrıntıları ve şebeke durumu hakkında bilgi verebilirim."
 )
+# A group never shows account data, whoever asks: the sender may be linked already.
+ACCOUNT_IN_PRIVATE: Final = (
+    "Hesabınızla ilgili bilgileri grupta paylaşamam. Lütfen bana özelden yazın; orada size "
+    "yardımcı olayım. Bu grupta paketlerimiz ve şebeke durumu hakkında bilgi verebilirim."
+)
 OTHER_CUSTOMER: Final = (
     "Güvenliğiniz için yalnızca bu sohbete bağlı hesabın bilgileriyle işlem yapabiliyorum."
 )

@@ -19,6 +19,11 @@ LINK_REQUIRED_MESSAGE = (
     "Bu işlem için hesabınızı tanımam gerekiyor. Lütfen /start yazıp "
     "telefon numaranızı paylaşın; ardından yardımcı olabilirim."
 )
+# In a group no customer is ever known, linked or not: account matters go private.
+PRIVATE_CHAT_REQUIRED_MESSAGE = (
+    "Hesabınızla ilgili bilgileri grupta paylaşamam. Lütfen bana özelden yazın; "
+    "orada size yardımcı olayım."
+)
 
 
 def utc_now() -> datetime:
@@ -30,14 +35,16 @@ def utc_now() -> datetime:
 class ToolContext:
     """The fixed facts one tool call runs under.
 
-    ``customer_id`` is the chat's verified link (None in an unlinked chat),
-    never a number taken from the model's text. ``now`` returns an aware UTC
-    datetime; tests inject a fixed clock.
+    ``customer_id`` is the chat's verified link (None in an unlinked chat and
+    in every group), never a number taken from the model's text. ``private``
+    is False in a group chat. ``now`` returns an aware UTC datetime; tests
+    inject a fixed clock.
     """
 
     sessions: async_sessionmaker[AsyncSession]
     customer_id: int | None
     chat_id: str | None = None
+    private: bool = True
     now: Callable[[], datetime] = utc_now
     confirmation_ttl: timedelta = timedelta(seconds=600)
     # How long a call waits out a locked or unreachable database (db.retries).
@@ -66,10 +73,19 @@ class ToolContext:
         """Today's date in Istanbul: the day bills fall due and changes take effect."""
         return to_istanbul(self.now()).date()
 
+    def in_chat(self, private: bool) -> ToolContext:
+        """This context for a private chat (``True``) or a group (``False``)."""
+        return self if private == self.private else replace(self, private=private)
+
     def require_customer(self) -> int:
-        """The linked customer's number; LINK_REQUIRED in an unlinked chat."""
+        """The linked customer's number; LINK_REQUIRED in an unlinked chat or a group.
+
+        In a group the message sends the customer to the private chat: the
+        sender may well be linked already, and linking happens there anyway.
+        """
         if self.customer_id is None:
-            raise ToolError(LINK_REQUIRED, LINK_REQUIRED_MESSAGE)
+            message = LINK_REQUIRED_MESSAGE if self.private else PRIVATE_CHAT_REQUIRED_MESSAGE
+            raise ToolError(LINK_REQUIRED, message)
         return self.customer_id
 
     def within(self, session: AsyncSession) -> ToolContext:

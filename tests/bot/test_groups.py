@@ -41,7 +41,10 @@ async def test_mentioned_in_a_group_the_bot_leaks_no_account_data(
     for text in shown:
         assert not any(bill_id in text for bill_id in bill_ids)
         assert " TL" not in text
-    assert "hesabınızı bağlamanız gerekiyor" in shown[0]
+    # Ahmet is linked: he is sent to the private chat, not asked to link again.
+    assert "grupta paylaşamam" in shown[0]
+    assert "özelden yazın" in shown[0]
+    assert "bağla" not in shown[0]
     assert "grupta paylaşamam" in shown[1]
     assert "grupta paylaşamam" in shown[2]
     (button,) = fatura[0].buttons
@@ -129,3 +132,51 @@ async def test_pay_and_confirm_presses_in_a_group_are_refused_and_post_nothing(
             == 0
         )
         assert list(await session.scalars(select(PendingConfirmation.status))) == ["pending"]
+
+
+async def test_a_command_for_another_bot_gets_no_answer(bot: RunningBot) -> None:
+    """``/fatura@OtherBot`` is that bot's business: no answer, not even "unknown command"."""
+    ahmet = await bot.linked_customer(1001)
+    group = bot.driver.create_group("Aile", [ahmet])
+
+    in_group = await bot.say(ahmet, "/fatura@OtherBot", chat=group)
+    unknown_in_group = await bot.say(ahmet, "/hava@OtherBot Ankara", chat=group)
+    in_private = await bot.say(ahmet, "/fatura@OtherBot")
+    ours = await bot.say(ahmet, f"/yardim@{bot.driver.bot_username}", chat=group)
+
+    assert in_group == []
+    assert unknown_in_group == []
+    assert in_private == []
+    (unknown,) = ours  # a command for this bot that it lacks is still answered
+    assert "Bu komutu tanımıyorum" in (unknown.text or "")
+
+
+async def test_a_linked_customer_asking_in_a_group_is_sent_to_the_private_chat(
+    bot: RunningBot,
+) -> None:
+    """Account questions in a group: "write to me privately", never "link your account"."""
+    ahmet = await bot.linked_customer(1001)
+    group = bot.driver.create_group("Aile", [ahmet])
+    (intro,) = await bot.say(ahmet, "/start", chat=group)
+    mention = f"@{bot.driver.bot_username}"
+
+    answers = [
+        *await bot.say(ahmet, f"{mention} faturamı ödemek istiyorum", chat=group),
+        *await bot.say(ahmet, f"{mention} kalan internetim ne kadar", chat=group),
+    ]
+    before = bot.last_message_id(group)
+    bot.driver.reply_to(ahmet, intro.message_id, "hattımı dondurmak istiyorum", chat=group)
+    await bot.settle()
+    answers += bot.bot_messages_after(group, before)
+
+    assert len(answers) == 3
+    for answer in answers:
+        text = answer.text or ""
+        assert "grupta paylaşamam" in text
+        assert "özelden yazın" in text
+        assert "/start" not in text
+        assert "bağlamanız gerekiyor" not in text
+        assert answer.buttons == ()  # no card, nothing to confirm in a group
+    # General questions are still answered there.
+    (general,) = await bot.say(ahmet, f"{mention} İzmir'de kesinti var mı", chat=group)
+    assert "İzmir" in (general.text or "")

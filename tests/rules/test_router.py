@@ -62,6 +62,18 @@ def test_unlinked_chat_answers_a_pending_question_with_the_link_request(
     assert chat.say("evet").text == texts.LINK_ACCOUNT
 
 
+@pytest.mark.parametrize("text", ["faturam ne kadar", "hattımı dondurmak istiyorum", "profilim"])
+def test_in_a_group_an_account_question_is_sent_to_the_private_chat(
+    engine: RulesEngine, text: str
+) -> None:
+    reply = engine.respond([ChatTurn("user", text)], None, private=False)
+    assert reply.tool_calls == ()
+    assert reply.text == texts.ACCOUNT_IN_PRIVATE
+    assert "/start" not in reply.text
+    general = engine.respond([ChatTurn("user", "hangi paketler var")], None, private=False)
+    assert only_call(general).name == "get_available_packages"
+
+
 def test_every_call_uses_only_contract_parameters(ask: Ask) -> None:
     for text in (
         "F-2026-000001 faturamı havale ile öde",

@@ -64,6 +64,16 @@ async def test_an_unlinked_chat_is_asked_to_share_its_phone_number(call: CallToo
         assert "telefon numaranızı paylaşın" in outcome.data["error"]["message"]
 
 
+async def test_in_a_group_the_customer_is_sent_to_the_private_chat(
+    registry: Registry, context: ContextFactory
+) -> None:
+    group = context(None).in_chat(False)
+    outcome = await execute(registry, ToolCall("get_current_bill", {}), group)
+    assert outcome.error_code == "LINK_REQUIRED"
+    assert "özelden yazın" in outcome.data["error"]["message"]
+    assert "/start" not in outcome.data["error"]["message"]
+
+
 async def test_general_tools_answer_an_unlinked_chat(call: CallTool) -> None:
     assert (await call(None, "get_available_packages")).kind == "result"
     assert (await call(None, "check_network_status", region="Ege")).kind == "result"
