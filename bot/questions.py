@@ -16,6 +16,7 @@ from telegram.constants import ChatType
 from telegram.ext import filters
 
 from bot.addressing import ADDRESSED_TO_BOT, without_mention
+from core.invisible import remove_format_characters
 
 # New text messages meant for the bot that are not commands.
 QUESTION_MESSAGES = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_BOT
@@ -37,8 +38,13 @@ class Question:
 
 
 def read_question(message: Message, *, bot_username: str, max_chars: int) -> Question:
-    """What ``message`` asks the agent; check ``refusal`` before using ``text``."""
-    raw = message.text or ""
+    """What ``message`` asks the agent; check ``refusal`` before using ``text``.
+
+    Invisible format characters (zero-width spaces and the like) are taken out
+    here, where the customer's text enters: the stored question, the history
+    and every backend see "faturam", not "fa\u200btu\u200bram".
+    """
+    raw = remove_format_characters(message.text or "")
     if message.chat.type == ChatType.PRIVATE:
         text = raw.strip()
     else:

@@ -26,6 +26,7 @@ from agent.rules.slots import (
     find_place,
     find_suspension_reason,
     find_ticket_id,
+    has_address_marks,
     looks_like_address,
 )
 from agent.turns import ChatTurn
@@ -107,6 +108,23 @@ def read_answer(question: Question, text: str) -> Any | None:
         return _new_value(question.preset["contact_type"], message)
     reader = _READERS.get(question.slot)
     return reader(message) if reader is not None else None
+
+
+def answers_by_its_form(question: Question, text: str) -> bool:
+    """Whether ``text`` is the contact value ``question`` asked for, whatever words it holds.
+
+    After "Yeni adresinizi yazar mısınız?" the answer "Fatura Öde Sokak No 5
+    Üsküdar" is an address, not a bill payment: a value that has the form
+    asked for (an e-mail address, a valid mobile number, an address with a
+    street word or a number and a place) is taken as the value, never as a
+    new request because of the words in it.
+    """
+    if question.slot != "new_value":
+        return False
+    contact_type = question.preset["contact_type"]
+    if contact_type == "address":
+        return has_address_marks(analyse(text)) and read_answer(question, text) is not None
+    return read_answer(question, text) is not None
 
 
 def _package_name(message: Message) -> str | None:

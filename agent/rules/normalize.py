@@ -21,6 +21,7 @@ from functools import cached_property, lru_cache
 
 import snowballstemmer
 
+from core.invisible import remove_format_characters
 from core.turkish import fold, tr_lower
 
 # Letters, digits and the characters that stay inside a word. Apostrophes are
@@ -194,7 +195,12 @@ def _stem(word: str) -> str:
 
 
 def analyse(text: str) -> Message:
-    """Prepare ``text`` for matching: fold, tokenise, stem."""
+    """Prepare ``text`` for matching: drop invisible characters, fold, tokenise, stem.
+
+    Zero-width and other format characters (Unicode Cf) go first, so
+    "fa\u200btu\u200bra" is the word "fatura"; ``Message.raw`` is the cleaned text.
+    """
+    text = remove_format_characters(text)
     tokens: list[Token] = []
     for match in _TOKEN.finditer(_APOSTROPHES.sub("", text)):
         word = match.group().strip("._-")

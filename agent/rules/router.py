@@ -20,6 +20,7 @@ from agent.rules.answers import compose_answer
 from agent.rules.dialogue import (
     CONFIRM,
     Question,
+    answers_by_its_form,
     pending_question,
     question_for,
     read_answer,
@@ -160,7 +161,11 @@ def _continue_question(
             return None  # a new request, not an answer
         return RulesReply(f"{texts.NOT_UNDERSTOOD} {question.text}")
     switching = own.tool is not None and own.tool != question.tool and own.score >= 3
-    if switching and question.slot != "issue_description":
+    if (
+        switching
+        and question.slot != "issue_description"
+        and not answers_by_its_form(question, text)
+    ):
         return None
     if question.slot == CONFIRM:
         if value is False:

@@ -369,6 +369,45 @@ def find_address(text: str) -> str | None:
     return None
 
 
+# Words only a postal address holds: street kinds, building parts, "No", folded.
+_ADDRESS_WORDS = (
+    "sokag",
+    "sokak",
+    "sok$",
+    "sk$",
+    "cadde",
+    "cad$",
+    "cd$",
+    "mahalle",
+    "mah$",
+    "mh$",
+    "bulvar",
+    "blv$",
+    "apartman",
+    "apt$",
+    "daire",
+    "kat$",
+    "no$",
+    "sitesi",
+    "blok",
+    "koy$",
+    "koyu",
+    "mevki",
+)
+
+
+def has_address_marks(message: Message) -> bool:
+    """Whether the text has what a postal address has and a request has not.
+
+    A street or building word ("Sokak", "Cad.", "Mah.", "Daire", "No"), or a
+    number together with a province ("Kadıköy İstanbul 34710"). Words such as
+    "fatura" or "paket" in a street name do not matter.
+    """
+    if message.has(*_ADDRESS_WORDS):
+        return True
+    return any(char.isdigit() for char in message.raw) and find_place(message) is not None
+
+
 def looks_like_address(value: str) -> bool:
     """A plausible postal address: a few words, letters and some length."""
     return len(value) >= 8 and len(value.split()) >= 2 and any(ch.isalpha() for ch in value)

@@ -25,6 +25,7 @@ from bot.handlers import (
     media,
     start,
     status,
+    typed_commands,
 )
 from bot.keyboards import CONFIRMATION_PREFIX, PAY_PREFIX
 from bot.questions import QUESTION_MESSAGES
@@ -58,7 +59,11 @@ def register_handlers(application: BotApplication) -> None:
     application.add_handler(CallbackQueryHandler(billing.pay_pressed, pattern=f"^{PAY_PREFIX}"))
     application.add_handler(CallbackQueryHandler(confirmations.unknown_button))
     application.add_handler(
-        MessageHandler(NEW_MESSAGES & filters.COMMAND & ADDRESSED_TO_BOT, start.unknown_command)
+        # A command of ours spelled with invisible characters, or an unknown one.
+        MessageHandler(
+            NEW_MESSAGES & filters.COMMAND & ADDRESSED_TO_BOT,
+            typed_commands.command_dispatcher(commands),
+        )
     )
     application.add_handler(
         # Text that is not a command: what the gate stored as the question.

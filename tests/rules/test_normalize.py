@@ -76,3 +76,18 @@ def test_numbers_in_digits_or_words(
 def test_empty_and_symbol_only_text() -> None:
     assert analyse("").tokens == ()
     assert analyse("?!... ---").tokens == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fa\u200btu\u200bra\u200bm ne kadar",  # zero-width spaces
+        "fatu\u200cram ne ka\u200ddar",  # zero-width non-joiner and joiner
+        "\ufefffa\u00adturam\u2060 ne kadar",  # byte-order mark, soft hyphen, word joiner
+        "\u202efaturam ne kadar\u202c",  # bidi override
+    ],
+)
+def test_invisible_format_characters_are_removed_before_matching(text: str) -> None:
+    message = analyse(text)
+    assert message.words == ("faturam", "ne", "kadar")
+    assert message.raw == "faturam ne kadar"
