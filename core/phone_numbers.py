@@ -23,8 +23,8 @@ How the digits are read depends on who wrote them (:class:`Written`):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from enum import Enum
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import Leniency, NumberParseException, PhoneNumber, PhoneNumberFormat
@@ -144,25 +144,6 @@ _CANDIDATE = re.compile(r"(?:\+|\(\+?)?\d(?:[ \t().\-/]{0,3}\d){6,}")
 _MASK = "*******"
 
 
-def find_numbers(text: str) -> Iterator[tuple[int, int, PhoneNumber]]:
-    """``(start, end, number)`` of every phone number written in ``text``.
-
-    libphonenumber's matcher (valid numbers, read in a Turkish context) finds
-    numbers in every usual spelling; a ``+``-prefixed run it rejects as
-    invalid is still reported when it is a possible number of its country.
-    """
-    for candidate in _CANDIDATE.finditer(text):
-        span, offset = candidate.group(), candidate.start()
-        found = False
-        for match in phonenumbers.PhoneNumberMatcher(span, TURKEY, leniency=Leniency.VALID):
-            found = True
-            yield offset + match.start, offset + match.end, match.number
-        if not found and span.lstrip("(").startswith("+"):
-            number = parse_number(span, Written.INTERNATIONAL)
-            if number is not None and phonenumbers.is_possible_number(number):
-                yield offset, candidate.end(), number
-
-
 def masked(number: PhoneNumber) -> str:
     """``+90*******02``: the country code and the last two digits, nothing else."""
     national = str(number.national_number)
@@ -170,16 +151,51 @@ def masked(number: PhoneNumber) -> str:
 
 
 def mask_numbers(text: str) -> str:
-    """``text`` with every phone number in it replaced by :func:`masked`."""
+    """``text`` with every phone number in it replaced by :func:`masked`.
+
+    libphonenumber's matcher (valid numbers, read in a Turkish context) finds
+    numbers in every usual spelling; a ``+``-prefixed run it rejects as
+    invalid is still masked when it is a possible number of its country.
+    """
     if _CANDIDATE.search(text) is None:
         return text
+    return _CANDIDATE.sub(lambda candidate: _mask_candidate(candidate.group()), text)
+
+
+# Log lines repeat the same ids (chats, users); each span is judged once.
+@lru_cache(maxsize=4096)
+def _mask_candidate(span: str) -> str:
+    if span.isdigit():
+        number = _bare_digits(span)
+        return masked(number) if number is not None else span
     pieces: list[str] = []
     last = 0
-    for start, end, number in find_numbers(text):
-        pieces.append(text[last:start])
-        pieces.append(masked(number))
-        last = end
-    if not pieces:
-        return text
-    pieces.append(text[last:])
-    return "".join(pieces)
+    for match in phonenumbers.PhoneNumberMatcher(span, TURKEY, leniency=Leniency.VALID):
+        pieces += [span[last : match.start], masked(match.number)]
+        last = match.end
+    if pieces:
+        return "".join([*pieces, span[last:]])
+    if span.lstrip("(").startswith("+"):
+        number = parse_number(span, Written.INTERNATIONAL)
+        if number is not None and phonenumbers.is_possible_number(number):
+            return masked(number)
+    return span
+
+
+def _bare_digits(span: str) -> PhoneNumber | None:
+    """The number a run of bare digits spells, as the matcher would read it.
+
+    Without ``+`` or ``00`` only a Turkish reading exists, and only these
+    lengths can be one: 10 digits, 11 with the trunk ``0``, 12 with ``90``.
+    Everything else (update ids, amounts in kuruş) is rejected without parsing.
+    """
+    international = span.startswith("00")
+    turkish_length = (
+        (len(span) == 10 and span[0] != "0")
+        or (len(span) == 11 and span[0] == "0")
+        or (len(span) == 12 and span.startswith("90"))
+    )
+    if not (international or turkish_length):
+        return None
+    number = parse_number(span, Written.TYPED)
+    return number if number is not None and phonenumbers.is_valid_number(number) else None
