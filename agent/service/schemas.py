@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, Field, StrictBool, StrictInt, StringConstraints
 
 from agent.events import ActionOutcome, ToolCallRecord
 from agent.status import SystemStatus
@@ -80,6 +80,13 @@ class ChatBody(BaseModel):
         None, description="Set by a caller that already stored the message (the bot)."
     )
     update_id: Int64 | None = Field(None, description="Telegram update id, for de-duplication.")
+    private: StrictBool = Field(
+        True,
+        description=(
+            "False in a group chat: account questions are sent to the private chat "
+            "(user_id is null there)."
+        ),
+    )
 
 
 class ConfirmationOffer(BaseModel):

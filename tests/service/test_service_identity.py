@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agent.rules.texts import ACCOUNT_IN_PRIVATE, LINK_ACCOUNT
 from db.models import ChatMessage, PendingConfirmation
 
 OWNER, OTHER = 1001, 1002
@@ -161,3 +162,18 @@ async def test_an_own_action_cannot_be_written_into_another_customers_session(
         action = await session.get(PendingConfirmation, offer["id"])
     assert action is not None
     assert action.status == "pending"
+
+
+async def test_a_group_turn_sends_account_questions_to_the_private_chat(
+    api: httpx.AsyncClient,
+) -> None:
+    """``private: false`` (what the bot sends for a group) reaches the runtime over HTTP."""
+    body = {"message": "güncel faturam ne kadar", "user_id": None, "session_id": "group-1"}
+    group = await api.post("/api/v1/chat/", json={**body, "private": False})
+    assert group.status_code == 200
+    assert group.json()["data"]["response"] == ACCOUNT_IN_PRIVATE
+    private = await api.post("/api/v1/chat/", json={**body, "session_id": "private-1"})
+    assert private.json()["data"]["response"] == LINK_ACCOUNT
+    failure(
+        await api.post("/api/v1/chat/", json={**body, "private": "no"}), 422, "VALIDATION_ERROR"
+    )

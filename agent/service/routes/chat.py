@@ -168,6 +168,7 @@ def chat_request(body: ChatBody) -> ChatRequest:
         customer_id=body.user_id,
         message_id=body.message_id,
         update_id=body.update_id,
+        private=body.private,
     )
 
 
