@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.card_sweep import sweep_cards
 from bot.context import SERVICES_KEY
 from bot.standin import MessageView, UserView
+from core.settings import Settings
 from core.turkish import format_money
 from db.models import Bill, ConfirmationCard, Payment, PendingConfirmation
-from tests.bot.conftest import RunningBot
+from tests.bot.conftest import BotStarter, RunningBot, with_telegram
 
 PAY_REQUEST = "faturamı kredi kartıyla ödemek istiyorum"
 CANCELLED = "❎ İşlem iptal edildi; hesabınızda bir değişiklik yapılmadı."
@@ -190,4 +191,25 @@ async def test_the_sweep_leaves_a_waiting_card_as_it_is(
     answer = await bot.press(user, card, "Onayla")
     assert (answer or "").startswith("İşleminiz gerçekleştirildi.")
     assert len(await _payments(sessions, bill.id)) == 1
+    assert await _open_cards(sessions) == 0
+
+
+async def test_the_background_sweep_closes_an_expired_card_by_itself(
+    start_bot: BotStarter, bot_settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with start_bot(with_telegram(bot_settings, card_sweep_interval_s=0.2)) as bot:
+        user = await bot.linked_customer(1001)
+        card = await _card(bot, user)
+        async with sessions() as session, session.begin():
+            await session.execute(
+                update(PendingConfirmation).values(
+                    expires_at=datetime.now(UTC) - timedelta(minutes=1)
+                )
+            )
+
+        await bot.driver.wait_for(
+            lambda: bot.driver.message(user, card.message_id).buttons == (), timeout=10
+        )
+
+        assert _shown(bot, user, card) == (f"{card.text}\n\n{EXPIRED}", [])
     assert await _open_cards(sessions) == 0

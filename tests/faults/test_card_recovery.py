@@ -201,9 +201,13 @@ async def test_a_bot_killed_right_after_an_onayla_press_tells_the_result_once_af
             return await _open_cards(sessions) == 0
 
         await until(card_closed, "the card recorded closed", output, 30)
+        # Then the bot serves as usual.
+        driver.send_text(ahmet, "kalan internetim ne kadar")
+        await driver.wait_for(lambda: len(driver.bot_messages(ahmet)) == 3, timeout=60)
     assert second.returncode == 0  # SIGTERM: a clean stop
 
-    resolved, told = driver.bot_messages(ahmet)
+    resolved, told, answer = driver.bot_messages(ahmet)
+    assert (answer.text or "").startswith("Bu dönem kalan kullanımınız")
     assert resolved.message_id == card.message_id
     assert (resolved.text, resolved.buttons) == (f"{card.text}\n\n{_done(payment.id)}", ())
     assert told.text == texts.RECOVERED_ACTION_RESULT.format(outcome=_done(payment.id))
@@ -215,7 +219,7 @@ async def test_a_bot_killed_right_after_an_onayla_press_tells_the_result_once_af
     # Another restart: the result was told, the card is closed; nothing more is sent.
     async with start_bot():
         pass
-    assert driver.bot_messages(ahmet) == [resolved, told]
+    assert driver.bot_messages(ahmet) == [resolved, told, answer]
     record = await run_sync_in_transaction(
         sessions, lambda connection: find_card(connection, press.confirmation_id), what="find"
     )
