@@ -39,6 +39,7 @@ from agent.tools.executor import execute
 from agent.tools.registry import Registry
 from agent.tools.telekom import default_registry
 from agent.turns import ChatTurn, ToolCall
+from core.invisible import remove_format_characters
 from core.settings import Settings
 from db.chat_history import (
     ANSWERED,
@@ -83,6 +84,8 @@ class AgentRuntime:
 
     async def chat(self, request: ChatRequest) -> AsyncIterator[AgentEvent]:
         started = time.monotonic()
+        # Zero-width and other invisible characters split words for every backend.
+        request = request.model_copy(update={"message": remove_format_characters(request.message)})
         self._in_flight += 1
         self.metrics.queue_depth.set(self._in_flight)
         outcome = "ok"

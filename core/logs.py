@@ -1,4 +1,4 @@
-"""Logging set-up: console plus a rotated file, phone numbers masked.
+"""Logging set-up: console plus a rotated file, phone numbers masked, no query strings.
 
 Logs are for the operator; they are English and must never carry a customer's
 full phone number (ARCHITECTURE.md, security model). Masking runs in the
@@ -40,6 +40,27 @@ class PhoneMaskingFormatter(logging.Formatter):
         return mask_phone_numbers(text)
 
 
+# uvicorn's access line: (client, method, path with query, HTTP version, status).
+_ACCESS_LOGGER = "uvicorn.access"
+_ACCESS_PATH_ARG = 2
+
+
+def without_query_string(record: logging.LogRecord) -> bool:
+    """A handler filter: an access line keeps the path and drops its query string.
+
+    A client may put a token or a number in the query (``?token=...``); the
+    operator's log needs only which route was called.
+    """
+    args = record.args
+    if record.name == _ACCESS_LOGGER and isinstance(args, tuple) and len(args) > _ACCESS_PATH_ARG:
+        path = str(args[_ACCESS_PATH_ARG])
+        if "?" in path:
+            cleaned = list(args)
+            cleaned[_ACCESS_PATH_ARG] = path.split("?", 1)[0]
+            record.args = tuple(cleaned)
+    return True
+
+
 def configure_logging(settings: Settings, *, console: bool = True) -> None:
     """Install the root handlers once per process (idempotent)."""
     root = logging.getLogger()
@@ -63,6 +84,7 @@ def configure_logging(settings: Settings, *, console: bool = True) -> None:
         )
     for handler in handlers:
         handler.setFormatter(PhoneMaskingFormatter(LOG_FORMAT))
+        handler.addFilter(without_query_string)
         handler._telekom = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     # Libraries that log every HTTP request at INFO drown the useful lines.

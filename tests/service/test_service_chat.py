@@ -193,3 +193,21 @@ async def test_unlinked_chat_gets_a_general_answer_without_account_data(
     data = await post_chat(api, "güncel faturam ne kadar", session_id="guest-1")
     assert "/start" in data["response"]
     assert all(call["durum"] != "tamamlandi" for call in data["tool_calls"])
+
+
+async def test_invisible_characters_inside_words_do_not_hide_the_question(
+    api: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Zero-width spaces pasted inside "faturam": every backend reads the clean question."""
+    data = await post_chat(
+        api, "fa\u200btu\u200bra\u200bm ne kadar", user_id=CUSTOMER, session_id="web-invisible"
+    )
+    assert [call["arac_adi"] for call in data["tool_calls"]] == ["get_current_bill"]
+    async with sessions() as session:
+        stored = await session.scalar(
+            select(ChatMessage.content).where(
+                ChatMessage.chat_id == "web-invisible", ChatMessage.role == "user"
+            )
+        )
+    # The history the model backends are prompted with holds the question without them.
+    assert stored == "faturam ne kadar"
