@@ -84,9 +84,12 @@ def configure_logging(settings: Settings, *, console: bool = True) -> None:
         )
     for handler in handlers:
         handler.setFormatter(PhoneMaskingFormatter(LOG_FORMAT))
-        handler.addFilter(without_query_string)
         handler._telekom = True  # type: ignore[attr-defined]
         root.addHandler(handler)
+    # On the logger itself, so whichever handler writes the line gets it without the query.
+    access = logging.getLogger(_ACCESS_LOGGER)
+    if without_query_string not in access.filters:
+        access.addFilter(without_query_string)
     # Libraries that log every HTTP request at INFO drown the useful lines.
     for noisy in ("httpx", "httpcore", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -19,6 +19,15 @@ from core.settings import Settings
 
 @pytest.fixture
 def log_file(service_settings: Settings) -> Iterator[Path]:
+    """The app's handlers; uvicorn's access lines reach them as under ``agent serve``.
+
+    ``agent serve`` passes ``log_config=None``, so uvicorn's loggers propagate to
+    the root; a test elsewhere that ran uvicorn with its default logging config
+    may have turned that off in this process, so it is put back here.
+    """
+    access = logging.getLogger("uvicorn.access")
+    saved = access.propagate, list(access.handlers), access.level
+    access.propagate, access.handlers, access.level = True, [], logging.NOTSET
     configure_logging(service_settings, console=False)
     root = logging.getLogger()
     level = root.level
@@ -28,6 +37,7 @@ def log_file(service_settings: Settings) -> Iterator[Path]:
             handler.close()
             root.removeHandler(handler)
     root.setLevel(level)
+    access.propagate, access.handlers, access.level = saved[0], saved[1], saved[2]
 
 
 def _written(path: Path) -> str:
