@@ -22,12 +22,13 @@ def log_file(service_settings: Settings) -> Iterator[Path]:
     """The app's handlers; uvicorn's access lines reach them as under ``agent serve``.
 
     ``agent serve`` passes ``log_config=None``, so uvicorn's loggers propagate to
-    the root; a test elsewhere that ran uvicorn with its default logging config
-    may have turned that off in this process, so it is put back here.
+    the root; the Telegram stand-in of other tests runs uvicorn in this process
+    with its own logging config, which turns that off, so it is put back here.
     """
-    access = logging.getLogger("uvicorn.access")
-    saved = access.propagate, list(access.handlers), access.level
-    access.propagate, access.handlers, access.level = True, [], logging.NOTSET
+    loggers = [logging.getLogger("uvicorn"), logging.getLogger("uvicorn.access")]
+    saved = [(log.propagate, list(log.handlers), log.level) for log in loggers]
+    for log in loggers:
+        log.propagate, log.handlers, log.level = True, [], logging.NOTSET
     configure_logging(service_settings, console=False)
     root = logging.getLogger()
     level = root.level
@@ -37,7 +38,8 @@ def log_file(service_settings: Settings) -> Iterator[Path]:
             handler.close()
             root.removeHandler(handler)
     root.setLevel(level)
-    access.propagate, access.handlers, access.level = saved[0], saved[1], saved[2]
+    for log, (propagate, handlers, level) in zip(loggers, saved, strict=True):
+        log.propagate, log.handlers, log.level = propagate, handlers, level
 
 
 def _written(path: Path) -> str:
