@@ -46,12 +46,17 @@ def build_application(settings: Settings, database: Database, agent: AgentClient
     token = settings.telegram.bot_token.get_secret_value()
     if not token:
         raise ValueError("telegram.bot_token is empty (set TELEGRAM_BOT_TOKEN)")
+    services = BotServices.create(settings, database, agent)
     builder = (
         ApplicationBuilder()
         .token(token)
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(
-            ChatOrderedUpdateProcessor(MAX_CONCURRENT_UPDATES, passes_lane=passes_chat_lane)
+            ChatOrderedUpdateProcessor(
+                MAX_CONCURRENT_UPDATES,
+                passes_lane=passes_chat_lane,
+                admit=services.admission.admit,
+            )
         )
         # Proactive pacing (telegram.max_messages_per_s overall, 20/min per group).
         # Retries after a 429 are the bot's own (bot.delivery): final answers wait
@@ -66,7 +71,7 @@ def build_application(settings: Settings, database: Database, agent: AgentClient
         api_url, file_url = bot_api_urls(settings.telegram.api_base_url)
         builder = builder.base_url(api_url).base_file_url(file_url)
     application: BotApplication = builder.build()  # type: ignore[assignment]
-    application.bot_data[SERVICES_KEY] = BotServices.create(settings, database, agent)
+    application.bot_data[SERVICES_KEY] = services
     register_handlers(application)
     _quiet_limiter_log()
     return application

@@ -1,17 +1,31 @@
-"""Per-user rate limit: at most N messages in a sliding window of S seconds.
+"""Per-user rate limit: at most N updates in a sliding window of S seconds.
+
+Messages to the bot and button presses share one budget per Telegram user.
+It is applied when an update arrives, before the update takes one of the
+bot's shared concurrency slots or waits in its chat's lane
+(``bot.update_order``), so a flooding user's excess is shed at once and
+never delays anyone else. The first update over the limit in a window still
+goes on, marked, so the gate can tell the user once (``bot.handlers.gate``).
 
 Kept in memory: a limit that forgets on restart costs nothing, and a bot
-replica per process still bounds each user. The notice is sent once per
-window, so a flooding user does not make the bot flood back.
+replica per process still bounds each user (README says so). The notice is
+sent once per window, so a flooding user does not make the bot flood back.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from telegram import Update
+
+from bot.addressing import is_addressed_to_bot
+
+log = logging.getLogger(__name__)
 
 # Idle users are forgotten every so many checks, so memory follows active users only.
 PRUNE_EVERY_CHECKS = 1000
@@ -71,3 +85,42 @@ class UserRateLimiter:
         idle = [uid for uid, w in self._windows.items() if not w.times or w.times[-1] <= horizon]
         for user_id in idle:
             del self._windows[user_id]
+
+
+class UpdateAdmission:
+    """The per-user budget applied to updates as they arrive.
+
+    Counts messages addressed to the bot and button presses; other updates
+    (group chatter, edits, membership changes) pass uncounted.
+    """
+
+    def __init__(self, limiter: UserRateLimiter) -> None:
+        self._limiter = limiter
+        # Update id -> seconds to wait, for the one update per window let on to say so.
+        self._notices: dict[int, int] = {}
+
+    def admit(self, update: Update) -> bool:
+        """Whether ``update`` may be processed; False sheds it before it takes a slot."""
+        user = update.effective_user
+        if user is None or not _counted(update):
+            return True
+        decision = self._limiter.check(user.id)
+        if decision.allowed:
+            return True
+        if decision.notify:
+            log.warning("telegram user %s is over the rate limit; its updates are shed", user.id)
+            self._notices[update.update_id] = decision.retry_after_s
+            return True
+        log.debug("telegram user %s over the rate limit: update %s shed", user.id, update.update_id)
+        return False
+
+    def over_limit(self, update_id: int) -> int | None:
+        """Seconds to wait when ``update_id`` was let on only to tell its sender; else None."""
+        return self._notices.pop(update_id, None)
+
+
+def _counted(update: Update) -> bool:
+    if update.callback_query is not None:
+        return True
+    message = update.message
+    return message is not None and is_addressed_to_bot(message)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from agent.client import AgentClient
 from bot.active_turns import ActiveTurns
 from bot.card_sweep import CardSweeper
-from bot.rate_limit import UserRateLimiter
+from bot.rate_limit import UpdateAdmission, UserRateLimiter
 from core.settings import Settings
 from db.database import Database
 
@@ -45,7 +45,8 @@ class BotServices:
     settings: Settings
     database: Database
     agent: AgentClient
-    rate_limiter: UserRateLimiter
+    # The per-user budget, applied as updates arrive (bot.update_order).
+    admission: UpdateAdmission
     # One per turn running (telegram.max_concurrent_turns).
     turn_slots: asyncio.Semaphore
     turns: ActiveTurns = field(default_factory=ActiveTurns)
@@ -60,7 +61,7 @@ class BotServices:
             settings=settings,
             database=database,
             agent=agent,
-            rate_limiter=UserRateLimiter(limit.messages, limit.per_seconds),
+            admission=UpdateAdmission(UserRateLimiter(limit.messages, limit.per_seconds)),
             turn_slots=asyncio.Semaphore(settings.telegram.max_concurrent_turns),
         )
 

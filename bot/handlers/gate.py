@@ -19,7 +19,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot import texts
 from bot.addressing import is_addressed_to_bot
 from bot.context import BotContext
-from bot.handlers.replies import is_private, reply
+from bot.handlers.replies import answer_press, is_private, reply
 from bot.questions import QUESTION_MESSAGES, read_question
 from db.chat_history import add_user_message
 from db.processed_updates import claim_update
@@ -36,20 +36,23 @@ class _Accepted(NamedTuple):
 
 
 async def screen_update(update: Update, context: BotContext) -> None:
-    """Stop a message over the sender's rate limit, or an update seen before."""
+    """Stop an update over the sender's rate limit (telling them once), or one seen before.
+
+    The rate limit itself is applied as updates arrive (``bot.rate_limit``):
+    updates over it never get here, except the one per window let on to say so.
+    """
     message, sender = update.message, update.effective_user
+    services = context.services
+    wait_s = services.admission.over_limit(update.update_id)
+    if wait_s is not None:
+        notice = texts.RATE_LIMITED.format(seconds=wait_s)
+        if update.callback_query is not None:
+            await answer_press(update.callback_query, notice, alert=True)
+        else:
+            await reply(update, context, notice)
+        raise ApplicationHandlerStop
     if message is not None and not is_addressed_to_bot(message):
         return  # group chatter: no handler acts on it, so nothing to record
-    services = context.services
-    if message is not None and sender is not None:
-        decision = services.rate_limiter.check(sender.id)
-        if not decision.allowed:
-            log.warning("telegram user %s is over the rate limit; message dropped", sender.id)
-            if decision.notify:
-                await reply(
-                    update, context, texts.RATE_LIMITED.format(seconds=decision.retry_after_s)
-                )
-            raise ApplicationHandlerStop
     question = _question_text(update, context)
 
     def accept(connection: Connection) -> _Accepted:
