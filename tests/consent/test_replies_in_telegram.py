@@ -16,9 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.settings import Settings
-from db.models import Bill, Payment, PendingConfirmation, PhoneLine
+from db.models import Bill, PendingConfirmation
 from tests.bot.conftest import BotStarter, RunningBot, with_telegram
+from tests.bot.test_billing import _payments
 from tests.consent.corpus import CUSTOMER, current_bill_id, fresh_card, load_corpus, statuses
+from tests.tools.test_account import _primary_line
 
 
 @pytest.fixture
@@ -27,22 +29,6 @@ async def chatty_bot(start_bot: BotStarter, bot_settings: Settings) -> AsyncIter
     limit = bot_settings.telegram.rate_limit.model_copy(update={"messages": 10_000})
     async with start_bot(with_telegram(bot_settings, rate_limit=limit)) as running:
         yield running
-
-
-async def _payments(sessions: async_sessionmaker[AsyncSession], bill_id: str) -> list[Payment]:
-    async with sessions() as session:
-        return list(await session.scalars(select(Payment).where(Payment.bill_id == bill_id)))
-
-
-async def _primary_line(sessions: async_sessionmaker[AsyncSession], customer_id: int) -> PhoneLine:
-    async with sessions() as session:
-        line = await session.scalar(
-            select(PhoneLine).where(
-                PhoneLine.customer_id == customer_id, PhoneLine.line_type == "primary"
-            )
-        )
-    assert line is not None
-    return line
 
 
 async def _line_status(sessions: async_sessionmaker[AsyncSession], customer_id: int) -> str:
