@@ -82,7 +82,7 @@ class PendingActions:
             return PendingReply()
         waiting = await confirmations.pending_in_chat(context)
         if not waiting:
-            return PendingReply(await self._take_back(message, context))
+            return PendingReply(await self._after_actions(message, context))
         newest = waiting[0]
         reading = read_reply(message, PendingAction(newest.tool_name, newest.arguments))
         log.info(
@@ -166,18 +166,32 @@ class PendingActions:
             FinalAnswer(text=answer, chat_id=context.chat_id or ""),
         ]
 
-    async def _take_back(self, message: str, context: ToolContext) -> list[AgentEvent] | None:
-        """Offer the reverse of an action that has just run, if the message takes it back."""
-        if not is_refusal_or_undo(message):
+    async def _after_actions(self, message: str, context: ToolContext) -> list[AgentEvent] | None:
+        """A yes to a card that has just expired, or taking back an action that has just run."""
+        newest = await confirmations.newest_in_chat(context)
+        if newest is None:
             return None
-        since = context.now() - timedelta(seconds=self._settings.agent.undo_window_s)
-        done = await confirmations.latest_done(context, since=since)
-        if done is None:
-            return None
+        recent = context.now() - timedelta(seconds=self._settings.agent.undo_window_s)
+        if newest.status == "expired" and newest.expires_at >= recent:
+            reading = read_reply(message, PendingAction(newest.tool_name, newest.arguments))
+            if reading.kind is not ReplyKind.CONSENT:
+                return None
+            # "evet" after the card expired: say so (and mark it expired), rather than "Peki."
+            outcome = await confirmations.confirm(newest.id, context, self._registry)
+            return await self._say(context, outcome.message)
+        just_ran = newest.ran and newest.resolved_at is not None and newest.resolved_at >= recent
+        if just_ran and is_refusal_or_undo(message):
+            return await self._take_back(context, newest)
+        return None
+
+    async def _take_back(
+        self, context: ToolContext, done: confirmations.ChatAction
+    ) -> list[AgentEvent]:
+        """Offer the reverse of an action that has just run."""
         reversal = reverse_of(
             done.tool_name,
             done.arguments,
-            done.result,
+            done.result or {},
             call_centre=self._settings.agent.call_centre_phone,
         )
         log.info(

@@ -260,20 +260,30 @@ async def pending_in_chat(ctx: ToolContext) -> list[Proposal]:
 
 
 @dataclass(frozen=True)
-class DoneAction:
-    """An action that ran in the chat: what it was and what it returned."""
+class ChatAction:
+    """The newest action proposed in a chat, whatever became of it."""
 
+    id: str
     tool_name: str
     arguments: dict[str, Any]
-    result: dict[str, Any]
-    resolved_at: datetime
+    # pending | confirmed | cancelled | expired (a pending one past its time reads expired)
+    status: str
+    result: dict[str, Any] | None
+    resolved_at: datetime | None
+    expires_at: datetime
+
+    @property
+    def ran(self) -> bool:
+        """It was confirmed and did what was asked (not an error object)."""
+        return (
+            self.status == "confirmed"
+            and self.result is not None
+            and self.result.get("success") is not False
+        )
 
 
-async def latest_done(ctx: ToolContext, *, since: datetime) -> DoneAction | None:
-    """The chat's newest confirmed action resolved after ``since``, if no card came after it.
-
-    An action that ended in an error object changed nothing and is not returned.
-    """
+async def newest_in_chat(ctx: ToolContext) -> ChatAction | None:
+    """The chat's newest proposed action of its customer, in any state."""
     if ctx.chat_id is None or ctx.customer_id is None:
         return None
     async with transaction(ctx.sessions) as session:
@@ -286,16 +296,18 @@ async def latest_done(ctx: ToolContext, *, since: datetime) -> DoneAction | None
             .order_by(PendingConfirmation.created_at.desc(), PendingConfirmation.id)
             .limit(1)
         )
-    if (
-        row is None
-        or row.status != "confirmed"
-        or row.result is None
-        or row.result.get("success") is False
-        or row.resolved_at is None
-        or row.resolved_at < since
-    ):
+    if row is None:
         return None
-    return DoneAction(row.tool_name, dict(row.arguments), dict(row.result), row.resolved_at)
+    past_time = row.status == "pending" and row.expires_at <= ctx.now()
+    return ChatAction(
+        id=row.id,
+        tool_name=row.tool_name,
+        arguments=dict(row.arguments),
+        status="expired" if past_time else row.status,
+        result=None if row.result is None else dict(row.result),
+        resolved_at=row.resolved_at,
+        expires_at=row.expires_at,
+    )
 
 
 async def _load(ctx: ToolContext, confirmation_id: str) -> PendingConfirmation | None:

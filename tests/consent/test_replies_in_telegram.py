@@ -10,9 +10,10 @@ shows its true state.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.settings import Settings
@@ -217,3 +218,21 @@ async def test_evet_with_two_cards_waiting_runs_neither(
             .where(PendingConfirmation.status == "confirmed")
         )
     assert confirmed == 0
+
+
+async def test_evet_after_the_card_expired_says_so_and_runs_nothing(
+    bot: RunningBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    user = await bot.linked_customer(CUSTOMER)
+    bill_id = await current_bill_id(sessions, CUSTOMER)
+    await bot.say(user, "faturamı ödemek istiyorum")
+    async with sessions() as session, session.begin():
+        # The customer answers after the offer's lifetime (agent.confirmation_ttl_s).
+        await session.execute(
+            update(PendingConfirmation).values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
+
+    (answer,) = await bot.say(user, "evet")
+
+    assert "onay süresi doldu" in (answer.text or "")
+    assert await _payments(sessions, bill_id) == []
