@@ -21,7 +21,7 @@ from core.settings import Settings
 from db.confirmation_cards import forget_closed_cards_before
 from db.database import Database
 from db.engine import run_on_connection, transaction
-from db.processed_updates import forget_updates_before
+from db.processed_updates import DUPLICATE_WINDOW, forget_updates_before
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 # its lane and hold a slot meanwhile, so this is generous.
 MAX_CONCURRENT_UPDATES = 256
 # Telegram never redelivers an update this late.
-PROCESSED_UPDATE_RETENTION = timedelta(days=2)
+PROCESSED_UPDATE_RETENTION = DUPLICATE_WINDOW
 # A closed confirmation card's record is kept this long (it has no buttons left).
 CLOSED_CARD_RETENTION = timedelta(days=7)
 API_PATH_SUFFIX = "/bot"

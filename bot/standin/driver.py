@@ -306,6 +306,10 @@ class StandinDriver:
         )
         return Injected(update_id, record.id, callback_query_id=query_id)
 
+    def continue_update_ids_after(self, last_id: int) -> None:
+        """Number the next updates above ``last_id`` (a bot restarted on its database)."""
+        self._state.updates.continue_after(last_id)
+
     def redeliver(self, update_id: int) -> None:
         """Queue an earlier update again with the same ``update_id`` (de-duplication tests)."""
         self._state.updates.redeliver(update_id)

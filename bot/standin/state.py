@@ -51,6 +51,9 @@ class StandinSettings:
     # Telegram refuses to answer a button press after a short while;
     # None never expires presses.
     callback_answer_window: float | None = 15.0
+    # The first update_id; a stand-in standing in for a bot that has run before
+    # continues its numbering, as Telegram does (1 for a new bot).
+    first_update_id: int = 1
 
 
 class StandinState:
@@ -69,7 +72,7 @@ class StandinState:
         self.notifier = ChangeNotifier()
         self.flood = FloodControl(settings.flood, monotonic)
         self.faults = FaultInjector()
-        self.updates = UpdateQueue()
+        self.updates = UpdateQueue(settings.first_update_id)
         self.bot = UserRecord(
             id=DEFAULT_BOT_ID,
             first_name=settings.bot_first_name,

@@ -1,6 +1,8 @@
 """The updates waiting for the bot, with Telegram's ``getUpdates`` semantics.
 
-``update_id`` grows by one for every update, across all chats. An update stays
+``update_id`` grows by one for every update, across all chats, from
+``StandinSettings.first_update_id`` (or past an id the bot has already seen:
+:meth:`UpdateQueue.continue_after`). An update stays
 queued until the bot confirms it by calling ``getUpdates`` with an ``offset``
 above its id; until then every call returns it again. A negative offset keeps
 only the last ``-offset`` updates.
@@ -23,10 +25,10 @@ DEFAULT_EXCLUDED_KINDS = frozenset({"chat_member", "message_reaction", "message_
 class UpdateQueue:
     """Pending updates plus the log of every update ever queued."""
 
-    def __init__(self) -> None:
+    def __init__(self, first_id: int = 1) -> None:
         self._pending: list[PendingUpdate] = []
         self._log: dict[int, JsonObject] = {}
-        self._next_id = 1
+        self._next_id = first_id
         self.allowed_updates: list[str] | None = None
 
     @property
@@ -43,6 +45,14 @@ class UpdateQueue:
         update = PendingUpdate(update_id, payload)
         self._pending.append(update)
         return update
+
+    def continue_after(self, last_id: int) -> None:
+        """Number the next update above ``last_id``, as Telegram does across bot restarts.
+
+        Telegram's ids keep growing for a bot, restart or not; a stand-in started
+        afresh for a bot that has handled updates before continues from them.
+        """
+        self._next_id = max(self._next_id, last_id + 1)
 
     def redeliver(self, update_id: int) -> PendingUpdate:
         """Queue an earlier update again, same ``update_id`` and content."""

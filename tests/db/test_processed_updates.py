@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.chat_history import add_user_message
 from db.models import ChatMessage, ProcessedUpdate
-from db.processed_updates import claim_update
+from db.processed_updates import DUPLICATE_WINDOW, claim_update, last_update_id
 from db.retries import run_sync_in_transaction
 
 
@@ -44,3 +45,27 @@ async def test_a_duplicate_leaves_the_transaction_usable(
             select(func.count()).select_from(ChatMessage).where(ChatMessage.chat_id == "chat-9")
         )
     assert stored == 1
+
+
+async def test_an_update_is_a_duplicate_only_within_the_window(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    claimed_at = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    inside = claimed_at + DUPLICATE_WINDOW - timedelta(seconds=1)
+    after = claimed_at + DUPLICATE_WINDOW + timedelta(seconds=1)
+
+    def claim_at(moment: datetime, *update_ids: int) -> Callable[[Connection], list[bool]]:
+        return lambda connection: [
+            claim_update(connection, update_id, now=moment) for update_id in update_ids
+        ]
+
+    first = await run_sync_in_transaction(sessions, claim_at(claimed_at, 555_020), what="claim")
+    redelivered = await run_sync_in_transaction(sessions, claim_at(inside, 555_020), what="claim")
+    # Telegram numbering anew (after a week without updates, or a restarted stand-in):
+    # the same id, long after, is a new update.
+    renumbered = await run_sync_in_transaction(sessions, claim_at(after, 555_020), what="claim")
+    again = await run_sync_in_transaction(sessions, claim_at(after, 555_020), what="claim")
+
+    assert (first, redelivered, renumbered, again) == ([True], [False], [True], [False])
+    async with sessions() as session:
+        assert await last_update_id(session) is not None

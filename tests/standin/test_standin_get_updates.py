@@ -136,3 +136,16 @@ async def test_a_webhook_excludes_get_updates(bot: Bot, driver: StandinDriver) -
     assert await bot.delete_webhook(drop_pending_updates=True)
     assert (await bot.get_webhook_info()).url == ""
     assert await bot.get_updates() == ()
+
+
+async def test_update_ids_continue_past_the_last_one_the_bot_saw(
+    bot: Bot, driver: StandinDriver
+) -> None:
+    # A stand-in started afresh for a bot that has run before numbers on, as Telegram does.
+    user = driver.create_user("Ayşe")
+    driver.continue_update_ids_after(41)
+    first = driver.send_text(user, "merhaba")
+    driver.continue_update_ids_after(5)  # never backwards
+    second = driver.send_text(user, "tekrar")
+    assert (first.update_id, second.update_id) == (42, 43)
+    assert [update.update_id for update in await bot.get_updates()] == [42, 43]
