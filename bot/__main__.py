@@ -2,6 +2,7 @@
 
 python -m bot [--config PATH]          # Telegram (sandbox without TELEGRAM_BOT_TOKEN)
 python -m bot --sandbox                # the sandbox, explicitly
+python -m bot --sandbox --customer 1004  # the sandbox as another demo customer
 python -m bot --sandbox-server PORT    # only the Telegram stand-in, on PORT
 """
 
@@ -14,7 +15,13 @@ import sys
 from telegram.error import InvalidToken, NetworkError
 
 from bot.runner import serve
-from bot.sandbox import NO_TOKEN_NOTICE, run_sandbox, serve_standin
+from bot.sandbox import (
+    DEMO_CUSTOMER_ID,
+    NO_TOKEN_NOTICE,
+    UnknownCustomerError,
+    run_sandbox,
+    serve_standin,
+)
 from core.cli import EXIT_REFUSED, ArgumentParser, port_or_any
 from core.config_loader import load_settings_or_exit
 from core.logs import configure_logging
@@ -29,6 +36,13 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     modes = parser.add_mutually_exclusive_group()
     modes.add_argument(
         "--sandbox", action="store_true", help="chat with the bot in this terminal (no Telegram)"
+    )
+    parser.add_argument(
+        "--customer",
+        metavar="N",
+        type=int,
+        default=DEMO_CUSTOMER_ID,
+        help=f"the demo customer the sandbox acts as (default: {DEMO_CUSTOMER_ID})",
     )
     modes.add_argument(
         "--sandbox-server",
@@ -52,10 +66,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(NO_TOKEN_NOTICE, file=sys.stderr, flush=True)
             # The terminal is the chat: logs go to the log file only.
             configure_logging(settings, console=False)
-            return asyncio.run(run_sandbox(settings))
+            return asyncio.run(run_sandbox(settings, customer_id=arguments.customer))
         configure_logging(settings)
         asyncio.run(serve(settings))
-    except (DatabaseUnavailableError, DatabaseURLError) as error:
+    except (DatabaseUnavailableError, DatabaseURLError, UnknownCustomerError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_REFUSED
     except (NetworkError, InvalidToken) as error:

@@ -1,8 +1,9 @@
 """The local sandbox: the real bot against the Telegram stand-in, typed at in a terminal.
 
 ``python -m bot --sandbox`` (or ``python -m bot`` without a token) starts the
-stand-in on loopback, runs the real bot against it, and lets you chat as the
-demo customer Ahmet Yılmaz (customer 1001):
+stand-in on loopback, runs the real bot against it, and lets you chat as a
+demo customer: Ahmet Yılmaz (customer 1001), or another with ``--customer N``
+(the fixed cases of ``db.seed``: 1002 paid, 1003 suspended, 1004 overdue):
 
 - a line of text is a message, ``/fatura`` a command;
 - ``/contact`` shares the demo customer's own phone number (+905320001001);
@@ -12,6 +13,10 @@ Each line is answered before the next is read, so a script piped into stdin
 runs the same way; at end of input the sandbox exits once the last answer has
 arrived. The sandbox's own lines are English (it is a developer tool); the
 bot's answers are what a customer sees.
+
+Run after run on one database, the stand-in numbers its updates on from the
+last ``update_id`` the bot handled, as Telegram does for a bot that restarts,
+and each customer is the same Telegram user every time.
 """
 
 from __future__ import annotations
@@ -27,16 +32,20 @@ from typing import TextIO
 
 from pydantic import SecretStr
 
-from bot.context import BotApplication
+from bot.context import SERVICES_KEY, BotApplication
 from bot.runner import running_bot, wait_for_stop_signal
+from bot.services import BotServices
 from bot.standin import FloodPolicy, MessageView, StandinDriver, StandinServer, StandinSettings
 from bot.standin import UserView as StandinUser
 from core.settings import Settings
+from db.models import Customer
+from db.processed_updates import last_update_id
+from db.seed import primary_number
 
 SANDBOX_TOKEN = "100000001:sandbox-token-not-a-secret"
-DEMO_FIRST_NAME = "Ahmet"
-DEMO_LAST_NAME = "Yılmaz"
-DEMO_PHONE_NUMBER = "+905320001001"
+DEMO_CUSTOMER_ID = 1001
+# Customer N is Telegram user SANDBOX_USER_BASE + N in every run.
+SANDBOX_USER_BASE = 500_000_000
 CONTACT_COMMAND = "/contact"
 # Longest wait for one answer: the agent's own turn limit plus a margin.
 ANSWER_MARGIN_S = 15.0
@@ -48,7 +57,7 @@ STANDIN_NOTICE = (
     "Telegram stand-in listening; point the bot at it: TELEGRAM_API_BASE_URL={base_url}"
 )
 BANNER = (
-    "Telekom Asistan sandbox: you are {name}, a demo customer (customer 1001). "
+    "Telekom Asistan sandbox: you are {name}, a demo customer (customer {customer_id}). "
     "Type a message or a command (/start, /fatura, /durum, /help); "
     "/contact shares your phone number; a number presses that button; Ctrl-D quits."
 )
@@ -72,11 +81,13 @@ class SandboxConsole:
         application: BotApplication,
         out: TextIO,
         *,
+        customer_id: int,
         answer_timeout_s: float,
         interactive: bool,
     ) -> None:
         self._driver = driver
         self._user = user
+        self._customer_id = customer_id
         self._application = application
         self._out = out
         self._timeout = answer_timeout_s
@@ -86,7 +97,7 @@ class SandboxConsole:
     def greet(self) -> None:
         """Print how to use the sandbox."""
         name = f"{self._user.first_name} {self._user.last_name or ''}".strip()
-        self._print(BANNER.format(name=name))
+        self._print(BANNER.format(name=name, customer_id=self._customer_id))
 
     async def handle(self, line: str) -> None:
         """Act on one line of input, then print what the bot answered."""
@@ -105,7 +116,7 @@ class SandboxConsole:
 
     def _act(self, text: str) -> bool:
         if text == CONTACT_COMMAND:
-            self._driver.share_contact(self._user, DEMO_PHONE_NUMBER)
+            self._driver.share_contact(self._user, primary_number(self._customer_id))
         elif text.isdigit() and self._transcript.choices:
             number = int(text)
             if not 1 <= number <= len(self._transcript.choices):
@@ -168,19 +179,43 @@ class SandboxConsole:
         print(text, file=self._out, flush=True)
 
 
-async def run_sandbox(settings: Settings, *, out: TextIO | None = None) -> int:
+class UnknownCustomerError(LookupError):
+    """``--customer N`` names no customer in the database."""
+
+
+async def run_sandbox(
+    settings: Settings, *, customer_id: int = DEMO_CUSTOMER_ID, out: TextIO | None = None
+) -> int:
     """Run the sandbox on stdin until end of input; returns the exit status."""
     out = out or sys.stdout
     standin_settings = StandinSettings(flood=FloodPolicy())
     async with StandinServer(standin_settings) as server:
         driver = StandinDriver(server)
-        user = driver.create_user(DEMO_FIRST_NAME, last_name=DEMO_LAST_NAME)
         async with running_bot(_pointed_at(settings, server.base_url)) as application:
+            services: BotServices = application.bot_data[SERVICES_KEY]
+            async with services.database.sessions() as session:
+                customer = await session.get(Customer, customer_id)
+                last_seen = await last_update_id(session)
+            if customer is None:
+                raise UnknownCustomerError(
+                    f"no customer {customer_id} in the database (the demo customers start at "
+                    f"{DEMO_CUSTOMER_ID})"
+                )
+            if last_seen is not None:
+                # Telegram numbers on for a bot that restarts; from 1 would look like
+                # redelivery to the ids this database remembers.
+                driver.continue_update_ids_after(last_seen)
+            user = driver.create_user(
+                customer.first_name,
+                last_name=customer.last_name,
+                user_id=SANDBOX_USER_BASE + customer_id,
+            )
             console = SandboxConsole(
                 driver,
                 user,
                 application,
                 out,
+                customer_id=customer_id,
                 answer_timeout_s=settings.agent.timeout_s + ANSWER_MARGIN_S,
                 interactive=sys.stdin.isatty(),
             )

@@ -79,10 +79,18 @@ class StandinDriver:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = "tr",
+        user_id: int | None = None,
     ) -> UserView:
-        """A new Telegram user. The bot may write to them only after they write first."""
+        """A new Telegram user (``user_id``: a fixed id, for a user that comes back).
+
+        The bot may write to them only after they write first.
+        """
         user = self._state.add_user(
-            first_name, last_name=last_name, username=username, language_code=language_code
+            first_name,
+            last_name=last_name,
+            username=username,
+            language_code=language_code,
+            user_id=user_id,
         )
         return UserView.of(user)
 

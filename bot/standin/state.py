@@ -127,10 +127,11 @@ class StandinState:
         last_name: str | None,
         username: str | None,
         language_code: str | None,
+        user_id: int | None = None,
     ) -> UserRecord:
         """A new account with its (not yet opened) private chat with the bot."""
         user = UserRecord(
-            id=next(self._user_ids),
+            id=user_id if user_id is not None else next(self._user_ids),
             first_name=first_name,
             last_name=last_name,
             username=username,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.standin import Injected, StandinDriver, UserView
 from core.settings import RateLimitSettings, Settings
-from db.models import ChatMessage
+from db.models import ChatMessage, ProcessedUpdate
+from db.processed_updates import DUPLICATE_WINDOW
 from tests.bot.conftest import BotStarter, RunningBot, with_telegram
 
 
@@ -98,6 +100,36 @@ async def test_a_redelivered_update_is_handled_once(
 
     assert len(bot.bot_messages_after(user, before)) == 1
     assert await _stored_messages(sessions, user.id) == 1
+
+
+async def test_update_ids_restarting_lower_after_the_window_are_all_answered(
+    bot: RunningBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # Ids handled long ago, higher than the ones Telegram (or a restarted
+    # stand-in) now sends: after a week without updates Telegram picks the
+    # next id at random, and it may be lower.
+    long_ago = datetime.now(UTC) - DUPLICATE_WINDOW - timedelta(hours=1)
+    upcoming = bot.driver.pending_update_ids()
+    async with sessions() as session, session.begin():
+        await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.update_id < 10_000))
+        session.add_all(
+            ProcessedUpdate(update_id=update_id, processed_at=long_ago)
+            for update_id in range(1, 10_000)
+        )
+    user = await bot.linked_customer(1001)
+    assert upcoming == []
+    before = bot.last_message_id(user)
+
+    sent = [bot.driver.send_text(user, text) for text in ("/help", "hangi paketim var", "/help")]
+    await bot.settle()
+    assert all(item.update_id < 10_000 for item in sent)
+    assert len(bot.bot_messages_after(user, before)) == 3
+
+    # A real redelivery, inside the window, is still answered once.
+    after_three = bot.last_message_id(user)
+    bot.driver.redeliver(sent[1].update_id)
+    await bot.settle()
+    assert bot.bot_messages_after(user, after_three) == []
 
 
 async def test_an_edited_message_is_not_a_new_question(bot: RunningBot) -> None:

@@ -19,6 +19,51 @@ from db.models import Bill
 SCRIPT = "/start\n/contact\n/fatura\nkalan internetim ne kadar\n"
 
 
+def _sandbox_config(database_url: str, tmp_path: Path) -> Path:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "database": {"url": database_url},
+                "model": {"backend": "rules"},
+                "logging": {"file": str(tmp_path / "app.log")},
+            }
+        ),
+        encoding="utf-8",
+    )
+    return config
+
+
+async def _run_sandbox(
+    config: Path, project_root: Path, script: str, *arguments: str
+) -> tuple[int | None, str, str]:
+    """``python -m bot --sandbox`` piped ``script``: exit status, stdout, stderr."""
+    environment = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    environment.pop("DATABASE_URL", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "--sandbox",
+        "--config",
+        str(config),
+        *arguments,
+        cwd=project_root,
+        env=environment,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(script.encode()), timeout=90)
+    return process.returncode, stdout.decode(), stderr.decode()
+
+
+def _answers(output: str) -> list[str]:
+    """For each typed line, the bot's answer printed after it ("" when none)."""
+    blocks = output.split("\n> ")[1:]
+    return [block.partition("\n")[2] if "Telekom Asistan:" in block else "" for block in blocks]
+
+
 async def test_piped_sandbox_prints_the_bots_answers_and_exits(
     database_url: str,
     tmp_path: Path,
@@ -108,3 +153,39 @@ async def test_sandbox_server_serves_the_bot_api_until_interrupted(project_root:
     assert me["ok"] is True
     assert me["result"]["is_bot"] is True
     assert process.returncode == 0
+
+
+async def test_sandbox_runs_again_and_again_on_one_database_answer_every_line(
+    database_url: str, tmp_path: Path, project_root: Path
+) -> None:
+    # The stand-in starts afresh each time while the database remembers the
+    # update ids it handled: every run must still answer every line.
+    config = _sandbox_config(database_url, tmp_path)
+    script = "/start\n/contact\n/fatura\n/durum\nkalan internetim ne kadar\n"
+    for run in range(3):
+        status, output, errors = await _run_sandbox(config, project_root, script)
+        assert status == 0, errors
+        answers = _answers(output)
+        assert len(answers) == 5, output
+        assert all(answers), f"run {run + 1} left a line unanswered:\n{output}"
+    log = (tmp_path / "app.log").read_text(encoding="utf-8")
+    assert "delivered again" not in log
+
+
+async def test_sandbox_acts_as_the_customer_asked_for(
+    database_url: str, tmp_path: Path, project_root: Path
+) -> None:
+    config = _sandbox_config(database_url, tmp_path)
+    status, output, errors = await _run_sandbox(
+        config, project_root, "/contact\n/fatura\n", "--customer", "1004"
+    )
+    assert status == 0, errors
+    assert "(customer 1004)" in output
+    assert "Teşekkürler, " in output
+    assert all(_answers(output)), output
+
+    status, _, errors = await _run_sandbox(config, project_root, "/start\n", "--customer", "99")
+    assert status != 0
+    assert errors.strip().endswith(
+        "no customer 99 in the database (the demo customers start at 1001)"
+    )
