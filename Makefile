@@ -24,14 +24,22 @@ seed: setup
 setup: $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev
 
+# pip shows one progress line per package (no --quiet): the first time takes minutes.
+PIP_INSTALL := $(PY) -m pip install --progress-bar on --disable-pip-version-check
+
 $(VENV)/.installed: requirements.txt
+	@echo "== Setting up $(VENV) (first time only; this takes a few minutes) =="
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	@echo "== Upgrading pip =="
+	$(PIP_INSTALL) --upgrade pip
+	@echo "== Installing the bot's packages from requirements.txt =="
+	$(PIP_INSTALL) -r requirements.txt
+	@echo "== Installed; next time this step is skipped =="
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@echo "== Installing the test and lint tools from requirements-dev.txt (first time only) =="
+	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
 clean:

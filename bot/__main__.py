@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         if sandbox:
             if not arguments.sandbox:
                 print(NO_TOKEN_NOTICE, file=sys.stderr, flush=True)
-            # The terminal is the chat: logs go to the log file only.
-            configure_logging(settings, console=False)
+            # The terminal is the chat: logs go to the log file, only start-up progress to stderr.
+            configure_logging(settings, console=False, progress_on_console=True)
             return asyncio.run(run_sandbox(settings, customer_id=arguments.customer))
         configure_logging(settings)
         asyncio.run(serve(settings))

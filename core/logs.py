@@ -61,8 +61,23 @@ def without_query_string(record: logging.LogRecord) -> bool:
     return True
 
 
-def configure_logging(settings: Settings, *, console: bool = True) -> None:
-    """Install the root handlers once per process (idempotent)."""
+# Loggers whose INFO lines say what a slow start is doing.
+START_UP_PROGRESS_LOGGERS = ("agent.backends.manager",)
+
+
+def _is_start_up_progress(record: logging.LogRecord) -> bool:
+    return record.name in START_UP_PROGRESS_LOGGERS
+
+
+def configure_logging(
+    settings: Settings, *, console: bool = True, progress_on_console: bool = False
+) -> None:
+    """Install the root handlers once per process (idempotent).
+
+    ``progress_on_console``: with ``console`` off (the terminal is the sandbox's
+    chat), still show the start-up steps a person waits on (which model
+    backend, and why) on standard error, bare.
+    """
     root = logging.getLogger()
     root.setLevel(settings.logging.level)
     for handler in list(root.handlers):
@@ -71,6 +86,12 @@ def configure_logging(settings: Settings, *, console: bool = True) -> None:
     handlers: list[logging.Handler] = []
     if console:
         handlers.append(logging.StreamHandler())
+    elif progress_on_console:
+        progress = logging.StreamHandler()
+        progress.addFilter(_is_start_up_progress)
+        progress.setFormatter(PhoneMaskingFormatter("%(message)s"))
+        progress._telekom = True  # type: ignore[attr-defined]
+        root.addHandler(progress)
     if settings.logging.file:
         path = settings.resolve_path(settings.logging.file)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -91,13 +91,21 @@ class BackendManager:
     async def _load(self, wanted: ModelSettings) -> tuple[Backend, str | None]:
         kind = wanted.backend
         if kind == "rules":
+            log.info("model backend: rules (rule-based answers), as configured")
             return RulesBackend(), None
         if kind == "auto":
+            log.info(
+                "choosing the model backend: looking for a CUDA GPU and the weights of %s...",
+                wanted.name,
+            )
             ready, reason = await asyncio.to_thread(model_ready, wanted, self._settings.base_dir)
             if not ready:
-                log.info("auto backend: using rules because %s", reason)
+                log.info("auto backend: using rules (rule-based answers) because %s", reason)
                 return RulesBackend(reason=f"auto: {reason}"), None
+            log.info("auto backend: loading transformers (%s) because %s", wanted.name, reason)
             kind = "transformers"
+        else:
+            log.info("model backend: loading %s (%s), as configured", kind, wanted.name)
         try:
             return await _load_model_backend(kind, wanted, self._settings), None
         except BackendLoadError as exc:

@@ -168,6 +168,8 @@ async def test_sandbox_runs_again_and_again_on_one_database_answer_every_line(
         answers = _answers(output)
         assert len(answers) == 5, output
         assert all(answers), f"run {run + 1} left a line unanswered:\n{output}"
+        # The one start-up line the terminal shows: which backend, and why.
+        assert "model backend: rules (rule-based answers), as configured" in errors
     log = (tmp_path / "app.log").read_text(encoding="utf-8")
     assert "delivered again" not in log
 
