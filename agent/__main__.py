@@ -1,5 +1,6 @@
 """``python -m agent``: see :mod:`agent.cli`."""
 
 from agent.cli import main
+from core.cli import run_main
 
-raise SystemExit(main())
+run_main(main)

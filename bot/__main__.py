@@ -22,7 +22,7 @@ from bot.sandbox import (
     run_sandbox,
     serve_standin,
 )
-from core.cli import EXIT_REFUSED, ArgumentParser, port_or_any
+from core.cli import EXIT_REFUSED, ArgumentParser, port_or_any, run_main
 from core.config_loader import load_settings_or_exit
 from core.logs import configure_logging
 from db.database import DatabaseUnavailableError
@@ -85,4 +85,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_main(main)

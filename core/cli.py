@@ -8,7 +8,9 @@ error naming the problem (``python -m agent serve: error: argument --port:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
 from typing import NoReturn
 
 # Every refusal to start: a bad argument or setting, or something needed out of reach.
@@ -43,3 +45,24 @@ def _port(text: str, *, lowest: int) -> int:
     if not lowest <= port <= MAX_PORT:
         raise argparse.ArgumentTypeError(f"{port} is not a port number ({allowed})")
     return port
+
+
+# What a shell reports for a command ended by SIGPIPE (128 + 13).
+EXIT_BROKEN_PIPE = 141
+
+
+def run_main(main: Callable[[], int | None]) -> NoReturn:
+    """Exit with ``main()``'s status; a reader that closed the pipe (``| head``) ends it quietly.
+
+    Output cut short by the reader is not an error to report: no traceback,
+    just the shells' status for it.
+    """
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout once more at exit; a closed pipe would fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        status = EXIT_BROKEN_PIPE
+    raise SystemExit(status)

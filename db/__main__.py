@@ -22,7 +22,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.cli import EXIT_REFUSED, ArgumentParser
+from core.cli import EXIT_REFUSED, ArgumentParser, run_main
 from core.config_loader import load_settings_or_exit
 from core.logs import configure_logging
 from core.settings import Settings
@@ -60,6 +60,15 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "seed":
         async with open_database(settings, migrate_schema=True) as database:
             report = await seed_database(database.sessions, customers=args.customers)
+            if not report.changed and database.seeded_at_open is not None:
+                # An empty database is seeded as it is opened (database.seed_demo).
+                report = database.seeded_at_open
+                print(
+                    f"demo operator ready: the empty database was seeded as it was opened "
+                    f"(database.seed_demo): {report.customers_added} customers, "
+                    f"{report.bills_added} bills and {report.packages_added} packages added"
+                )
+                return 0
         print(
             f"demo operator ready: {report.customers_added} customers, {report.bills_added} bills "
             f"and {report.packages_added} packages added"
@@ -109,4 +118,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_main(main)

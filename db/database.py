@@ -11,7 +11,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import func, select, text
@@ -22,7 +22,7 @@ from core.settings import Settings
 from db import migrate
 from db.engine import engine_from_settings, session_factory
 from db.models import Customer
-from db.seed import seed_database
+from db.seed import SeedReport, seed_database
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ class DatabaseUnavailableError(RuntimeError):
 class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # What opening it built: the demo operator, seeded into an empty database.
+    seeded_at_open: SeedReport | None = None
 
     @property
     def dialect(self) -> str:
@@ -76,7 +78,8 @@ async def open_database(
                     raise DatabaseUnavailableError(_cannot_open(engine, exc)) from exc
                 if settings.database.seed_demo and await _is_empty(database):
                     log.info("empty database: building the demo operator (database.seed_demo)")
-                    await seed_database(database.sessions)
+                    report = await seed_database(database.sessions)
+                    database = replace(database, seeded_at_open=report)
         yield database
     finally:
         await engine.dispose()
