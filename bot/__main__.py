@@ -4,6 +4,7 @@ python -m bot [--config PATH]          # Telegram (sandbox without TELEGRAM_BOT_
 python -m bot --sandbox                # the sandbox, explicitly
 python -m bot --sandbox --customer 1004  # the sandbox as another demo customer
 python -m bot --sandbox-server PORT    # only the Telegram stand-in, on PORT
+python -m bot --sandbox-server PORT --first-update-id N  # numbering from N
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bot.sandbox import (
     run_sandbox,
     serve_standin,
 )
-from core.cli import EXIT_REFUSED, ArgumentParser, port_or_any, run_main
+from core.cli import EXIT_REFUSED, ArgumentParser, port_or_any, positive_int, run_main
 from core.config_loader import load_settings_or_exit
 from core.logs import configure_logging
 from db.database import DatabaseUnavailableError
@@ -50,6 +51,14 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         type=port_or_any,
         help="start only the Telegram stand-in on PORT",
     )
+    parser.add_argument(
+        "--first-update-id",
+        metavar="N",
+        type=positive_int,
+        default=1,
+        help="with --sandbox-server: the first update_id (above the last one a bot "
+        "restarted on its database has handled; default 1)",
+    )
     return parser.parse_args(argv)
 
 
@@ -57,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run what the command line asks for; returns the exit status."""
     arguments = parse_arguments(argv)
     if arguments.sandbox_server is not None:
-        return asyncio.run(serve_standin(arguments.sandbox_server))
+        return asyncio.run(
+            serve_standin(arguments.sandbox_server, first_update_id=arguments.first_update_id)
+        )
     settings = load_settings_or_exit(arguments.config)
     sandbox = arguments.sandbox or not settings.telegram.bot_token.get_secret_value()
     try:

@@ -227,9 +227,14 @@ async def run_sandbox(
     return 0
 
 
-async def serve_standin(port: int) -> int:
-    """``--sandbox-server PORT``: only the stand-in, until Ctrl-C."""
-    async with StandinServer(port=port) as server:
+async def serve_standin(port: int, *, first_update_id: int = 1) -> int:
+    """``--sandbox-server PORT``: only the stand-in, until Ctrl-C.
+
+    ``first_update_id``: for a bot restarted on a database that remembers the
+    updates it handled, number on above them, as Telegram does.
+    """
+    settings = StandinSettings(first_update_id=first_update_id)
+    async with StandinServer(settings, port=port) as server:
         print(STANDIN_NOTICE.format(base_url=server.base_url), flush=True)
         await wait_for_stop_signal()
     return 0

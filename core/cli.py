@@ -26,6 +26,17 @@ class ArgumentParser(argparse.ArgumentParser):
         raise SystemExit(EXIT_REFUSED)
 
 
+def positive_int(text: str) -> int:
+    """An argument that must be a whole number from 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 (got {text!r})")
+    return value
+
+
 def port_number(text: str) -> int:
     """An argparse ``type``: a TCP port, 1 to 65535."""
     return _port(text, lowest=1)

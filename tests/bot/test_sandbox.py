@@ -137,6 +137,8 @@ async def test_sandbox_server_serves_the_bot_api_until_interrupted(project_root:
         "bot",
         "--sandbox-server",
         "0",  # any free port; the notice names it
+        "--first-update-id",
+        "1000",
         cwd=project_root,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -191,3 +193,21 @@ async def test_sandbox_acts_as_the_customer_asked_for(
     assert errors.strip().endswith(
         "no customer 99 in the database (the demo customers start at 1001)"
     )
+
+
+async def test_sandbox_server_refuses_a_first_update_id_below_one(project_root: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "--sandbox-server",
+        "0",
+        "--first-update-id",
+        "0",
+        cwd=project_root,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2
+    assert "--first-update-id: must be a whole number from 1 (got '0')" in stderr.decode()

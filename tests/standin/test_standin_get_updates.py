@@ -14,7 +14,8 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Conflict
 
-from bot.standin import StandinDriver, StandinServer, UserView
+from bot.standin import StandinDriver, StandinServer, StandinSettings, UserView
+from bot.standin.state import StandinState
 
 
 async def test_a_waiting_poll_returns_as_soon_as_an_update_arrives(
@@ -149,3 +150,9 @@ async def test_update_ids_continue_past_the_last_one_the_bot_saw(
     second = driver.send_text(user, "tekrar")
     assert (first.update_id, second.update_id) == (42, 43)
     assert [update.update_id for update in await bot.get_updates()] == [42, 43]
+
+
+def test_a_stand_in_can_start_numbering_above_one() -> None:
+    state = StandinState(StandinSettings(first_update_id=7))
+    assert state.queue_update("message", {"text": "merhaba"}) == 7
+    assert state.queue_update("message", {"text": "tekrar"}) == 8
