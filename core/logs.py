@@ -61,12 +61,12 @@ def without_query_string(record: logging.LogRecord) -> bool:
     return True
 
 
-# Loggers whose INFO lines say what a slow start is doing.
-START_UP_PROGRESS_LOGGERS = ("agent.backends.manager",)
+# ``log.info(..., extra=START_UP_PROGRESS)``: a line saying what a slow start is doing.
+START_UP_PROGRESS = {"start_up_progress": True}
 
 
 def _is_start_up_progress(record: logging.LogRecord) -> bool:
-    return record.name in START_UP_PROGRESS_LOGGERS
+    return bool(getattr(record, "start_up_progress", False))
 
 
 def configure_logging(

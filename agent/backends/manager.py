@@ -18,6 +18,7 @@ from pathlib import Path
 from agent.backends.base import Backend, BackendStatus
 from agent.backends.model_source import ModelLoadError, is_cached, resolve_source
 from agent.backends.rules import RulesBackend
+from core.logs import START_UP_PROGRESS
 from core.settings import ModelSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -91,21 +92,38 @@ class BackendManager:
     async def _load(self, wanted: ModelSettings) -> tuple[Backend, str | None]:
         kind = wanted.backend
         if kind == "rules":
-            log.info("model backend: rules (rule-based answers), as configured")
+            log.info(
+                "model backend: rules (rule-based answers), as configured", extra=START_UP_PROGRESS
+            )
             return RulesBackend(), None
         if kind == "auto":
             log.info(
                 "choosing the model backend: looking for a CUDA GPU and the weights of %s...",
                 wanted.name,
+                extra=START_UP_PROGRESS,
             )
             ready, reason = await asyncio.to_thread(model_ready, wanted, self._settings.base_dir)
             if not ready:
-                log.info("auto backend: using rules (rule-based answers) because %s", reason)
+                log.info(
+                    "auto backend: using rules (rule-based answers) because %s",
+                    reason,
+                    extra=START_UP_PROGRESS,
+                )
                 return RulesBackend(reason=f"auto: {reason}"), None
-            log.info("auto backend: loading transformers (%s) because %s", wanted.name, reason)
+            log.info(
+                "auto backend: loading transformers (%s) because %s",
+                wanted.name,
+                reason,
+                extra=START_UP_PROGRESS,
+            )
             kind = "transformers"
         else:
-            log.info("model backend: loading %s (%s), as configured", kind, wanted.name)
+            log.info(
+                "model backend: loading %s (%s), as configured",
+                kind,
+                wanted.name,
+                extra=START_UP_PROGRESS,
+            )
         try:
             return await _load_model_backend(kind, wanted, self._settings), None
         except BackendLoadError as exc:
