@@ -23,7 +23,7 @@ from bot.context import SERVICES_KEY
 from bot.standin import FloodPolicy, StandinSettings, UserView
 from tests.bot.conftest import RunningBot
 
-WRITE_S = 0.5
+WRITE_S = 1.0
 ANSWER = "Yanıtınız hazır."
 QUESTIONS = 3
 FLOOD_MESSAGES = 300
