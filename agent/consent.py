@@ -169,11 +169,11 @@ _NO_PROBLEM = frozenset({"sorun", "problem", "fark", "mahsuru", "sakincasi"})
 # Hold on: the action keeps waiting ("lütfen bekleyin", "bir dakika", "düşüneyim").
 _HOLD_PREFIXES = ("bekle", "dakika", "saniye", "dusun", "bilmiyo", "karar")
 # Hedges: "sanırım evet" is not yet a yes.
-_HEDGES = _words("sanirim galiba herhalde belki sanki galiba bilmem")
+_HEDGES = _words("sanirim galiba herhalde belki sanki bilmem")
 # Question words and particles.
 _QUESTION_WORDS = _words(
     "ne neden niye nicin nasil kac kaca kaci hangi hangisi nerede nereden nereye kim "
-    "nedir mi mu misin misiniz musun musunuz miyim miyiz midir mudur mudur mi? emin"
+    "nedir mi mu misin misiniz musun musunuz miyim miyiz midir mudur emin"
 )
 _QUESTION_SUFFIXES = ("misiniz", "musunuz", "misin", "musun", "midir", "mudur", "mi", "mu")
 
