@@ -57,33 +57,53 @@ class SweepReport:
 class CardSweeper:
     """Runs :func:`sweep_cards` every ``telegram.card_sweep_interval_s`` until stopped."""
 
+    # How long stopping waits for a sweep under way to finish its cards.
+    STOP_GRACE_S = 5.0
+
     def __init__(self) -> None:
         # One sweep at a time: the periodic one and start-up recovery's.
         self.lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     def start(self, bot: ExtBot[None], services: BotServices) -> None:
         """Start sweeping in a task of its own (the first sweep after one interval)."""
         if self._task is None or self._task.done():
+            self._stopping.clear()
             self._task = asyncio.create_task(self._run(bot, services), name="card-sweep")
 
     async def stop(self) -> None:
-        """Stop sweeping; a sweep under way is cancelled (its edits are safe to repeat)."""
+        """Stop sweeping once a sweep under way has finished (cancelled after a grace time).
+
+        Letting the sweep finish keeps an edited card from staying open in the
+        database, which would make the next start edit it again and, after a
+        restart, tell the customer a result twice.
+        """
         task, self._task = self._task, None
         if task is None:
             return
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        self._stopping.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), self.STOP_GRACE_S)
+        except TimeoutError:
+            log.warning("card sweep still running after %.0f s; cancelled", self.STOP_GRACE_S)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def _run(self, bot: ExtBot[None], services: BotServices) -> None:
         interval_s = services.settings.telegram.card_sweep_interval_s
-        while True:
-            await asyncio.sleep(interval_s)
+        while not await self._stopped_within(interval_s):
             try:
                 await sweep_cards(bot, services)
             except Exception:
                 log.exception("card sweep failed; the next one in %.0f s", interval_s)
+
+    async def _stopped_within(self, seconds: float) -> bool:
+        """Wait ``seconds``; whether :meth:`stop` was called meanwhile."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        return self._stopping.is_set()
 
 
 async def sweep_cards(
