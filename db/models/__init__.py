@@ -6,6 +6,7 @@ from db.models.catalogue import Package
 from db.models.chat import (
     ChatMessage,
     ConfirmationCard,
+    DialogueStateRow,
     PendingConfirmation,
     ProcessedUpdate,
     TelegramLink,
@@ -24,6 +25,7 @@ __all__ = [
     "ConfirmationCard",
     "ContactChange",
     "Customer",
+    "DialogueStateRow",
     "FaultTicket",
     "IdSequence",
     "Outage",

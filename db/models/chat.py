@@ -1,4 +1,4 @@
-"""Telegram links, chat history, pending confirmations, their cards, processed updates."""
+"""Telegram links, chat history and dialogue state, confirmations and their cards, updates."""
 
 from __future__ import annotations
 
@@ -43,6 +43,20 @@ class ChatMessage(Base):
     status: Mapped[str | None] = mapped_column(String(16))  # user turns only
     telegram_update_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+
+class DialogueStateRow(Base):
+    """What a chat's conversation is about now (``agent.dialogue_state``), one row per chat.
+
+    Written in the same transaction as the turns that changed it, so it
+    always matches the stored history and survives a restart.
+    """
+
+    __tablename__ = "dialogue_states"
+
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[dict[str, Any]]
+    updated_at: Mapped[Timestamp] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class PendingConfirmation(Base):
