@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.client import AgentClient
+from agent.dialogue_eval import dialogue_command
 from agent.events import ChatRequest, ToolStarted
 from agent.runtime import AgentRuntime
 from agent.terminal_chat import BACKEND_CHOICES
@@ -159,7 +160,13 @@ def _ratio(part: int, whole: int) -> float:
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``python -m agent eval``."""
     parser = commands.add_parser("eval", help="score a backend on labelled messages (jsonl)")
-    parser.add_argument("file", type=Path, help='jsonl lines {"text", "tool", "args"}')
+    parser.add_argument("file", type=Path, nargs="?", help='jsonl lines {"text", "tool", "args"}')
+    parser.add_argument(
+        "--dialogues",
+        type=Path,
+        metavar="FILE",
+        help="score whole conversations instead (jsonl, one per line; agent/dialogue_eval.py)",
+    )
     parser.add_argument("--backend", choices=BACKEND_CHOICES, help="model backend to score")
     parser.add_argument("--model", help="model hub id, folder or GGUF file")
     parser.add_argument("--customer", type=int, default=1001, help="linked customer (1001)")
@@ -172,6 +179,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def eval_command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.dialogues is not None:
+        return dialogue_command(args, settings)
+    if args.file is None:
+        print("eval: give FILE (labelled messages) or --dialogues FILE", file=sys.stderr)
+        return 2
     try:
         cases = read_cases(args.file)
     except (OSError, EvalFileError) as exc:
