@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.settings import Settings
 from db import migrate
+from db.advisory_locks import schema_lock
 from db.engine import engine_from_settings, session_factory
 from db.models import Customer
 from db.seed import SeedReport, seed_database
@@ -66,20 +67,25 @@ async def open_database(
 
     The schema is migrated unless ``database.auto_migrate`` is off; an empty
     database then gets the demo operator when ``database.seed_demo`` is on.
+    Both run under the schema lock (``db.advisory_locks``), so any number of
+    processes may open one empty database at once.
     """
     engine = engine_from_settings(settings)
     database = Database(engine=engine, sessions=session_factory(engine))
     try:
         if settings.database.auto_migrate if migrate_schema is None else migrate_schema:
+            # One process at a time migrates and seeds; the others wait, then
+            # find the schema current and the demo data there.
             with open_failures(engine):
-                try:
-                    await migrate.upgrade(engine)
-                except migrate.MigrationError as exc:
-                    raise DatabaseUnavailableError(_cannot_open(engine, exc)) from exc
-                if settings.database.seed_demo and await _is_empty(database):
-                    log.info("empty database: building the demo operator (database.seed_demo)")
-                    report = await seed_database(database.sessions)
-                    database = replace(database, seeded_at_open=report)
+                async with schema_lock(engine):
+                    try:
+                        await migrate.upgrade(engine)
+                    except migrate.MigrationError as exc:
+                        raise DatabaseUnavailableError(_cannot_open(engine, exc)) from exc
+                    if settings.database.seed_demo and await _is_empty(database):
+                        log.info("empty database: building the demo operator (database.seed_demo)")
+                        report = await seed_database(database.sessions)
+                        database = replace(database, seeded_at_open=report)
         yield database
     finally:
         await engine.dispose()

@@ -1,4 +1,9 @@
-"""Schema migrations through Alembic, callable from a running event loop."""
+"""Schema migrations through Alembic, callable from a running event loop.
+
+Upgrades and downgrades run under the database's schema lock
+(:func:`db.advisory_locks.schema_lock`): processes started together on one
+database migrate it one after the other, the later ones finding it current.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db.advisory_locks import schema_lock
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +51,18 @@ async def current_revision(engine: AsyncEngine) -> str | None:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema up to ``revision`` (the newest by default)."""
-    before = await current_revision(engine)
-    async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: _alembic(command.upgrade, sync, revision))
-    after = await current_revision(engine)
+    """Bring the schema up to ``revision`` (the newest by default), under the schema lock."""
+    async with schema_lock(engine):
+        before = await current_revision(engine)
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda sync: _alembic(command.upgrade, sync, revision))
+        after = await current_revision(engine)
     if before != after:
         log.info("database migrated from %s to %s", before or "empty", after)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
-    async with engine.begin() as connection:
+    async with schema_lock(engine), engine.begin() as connection:
         await connection.run_sync(lambda sync: _alembic(command.downgrade, sync, revision))
     log.info("database downgraded to %s", revision)
 

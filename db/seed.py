@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.turkish import ISTANBUL, fold, quantize_money
+from db.advisory_locks import schema_lock
 from db.models import (
     Bill,
     BillItem,
@@ -241,9 +242,14 @@ async def seed_database(
     today: date | None = None,
     customers: int = DEFAULT_CUSTOMER_COUNT,
 ) -> SeedReport:
-    """Fill the demo operator; idempotent. Returns what was added."""
+    """Fill the demo operator; idempotent. Returns what was added.
+
+    Runs under the schema lock (``db.advisory_locks``): two processes seeding
+    at once add the data once, the second finding it there.
+    """
     today = today or istanbul_today()
-    async with sessions() as session, session.begin():
+    engine = sessions.kw["bind"]
+    async with schema_lock(engine), sessions() as session, session.begin():
         packages_added = await _seed_catalogue(session)
         await _seed_geography(session, today)
         packages = {p.name: p for p in (await session.scalars(select(Package))).all()}
