@@ -1,4 +1,9 @@
-"""Chat history between the database rows and the model's ``ChatTurn``s."""
+"""Chat history between the database rows and the model's ``ChatTurn``s.
+
+A turn's assistant and tool turns are stored with :func:`store_turns`, which
+also advances the chat's dialogue state (``agent.dialogue_state``) in the same
+transaction, so the state always matches the stored history.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,10 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from agent.dialogue_state import DialogueState, advance
 from agent.turns import ChatTurn, ToolCall
-from db.chat_history import NewTurn, StoredTurn, recent_turns
+from db.chat_history import NewTurn, StoredTurn, add_turns, recent_turns
+from db.dialogue_states import read_state, write_state
 
 # Rows read per turn before token-budget trimming; a bound on the query.
 HISTORY_ROWS = 60
@@ -40,3 +47,19 @@ def load_turns(connection: Connection, chat_id: str) -> list[ChatTurn]:
 
 def as_new_turns(turns: Sequence[ChatTurn]) -> list[NewTurn]:
     return [new_turn(turn) for turn in turns]
+
+
+def load_state(connection: Connection, chat_id: str) -> DialogueState:
+    """What the chat's conversation is about now (empty before its first answer)."""
+    return DialogueState.from_json(read_state(connection, chat_id))
+
+
+def store_turns(
+    connection: Connection, chat_id: str, turns: Sequence[ChatTurn], *, customer_id: int | None
+) -> None:
+    """Append a turn's assistant and tool ``turns`` and advance the chat's dialogue state."""
+    if not turns:
+        return
+    add_turns(connection, chat_id, as_new_turns(turns), customer_id=customer_id)
+    state = advance(load_state(connection, chat_id), turns)
+    write_state(connection, chat_id, state.to_json())

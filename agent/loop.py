@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from agent import texts
 from agent.backends.base import GenerationRequest
 from agent.backends.manager import BackendManager
+from agent.dialogue_state import DialogueState
 from agent.events import (
     AgentEvent,
     ConfirmationRequested,
@@ -34,7 +35,7 @@ from agent.events import (
     ToolFinished,
     ToolStarted,
 )
-from agent.history import as_new_turns, load_turns
+from agent.history import load_state, load_turns, store_turns
 from agent.metrics import RuntimeMetrics
 from agent.prompt import trim_to_budget
 from agent.protocol.render import render_tool_block, render_tool_result
@@ -45,7 +46,6 @@ from agent.tools.executor import execute
 from agent.tools.registry import Registry
 from agent.turns import ChatTurn
 from core.settings import Settings
-from db.chat_history import add_turns
 from db.retries import retry_policy, run_sync_in_transaction
 
 log = logging.getLogger(__name__)
@@ -87,9 +87,9 @@ class AgentLoop:
 
     async def run(self, context: ToolContext, chat_id: str) -> AsyncIterator[AgentEvent]:
         """The model/tool rounds of one turn; ends with exactly one ``FinalAnswer``."""
-        turns = await run_sync_in_transaction(
+        turns, dialogue = await run_sync_in_transaction(
             context.sessions,
-            lambda connection: load_turns(connection, chat_id),
+            lambda connection: (load_turns(connection, chat_id), load_state(connection, chat_id)),
             what=f"chat {chat_id}: load history",
             policy=retry_policy(self._settings),
         )
@@ -98,7 +98,7 @@ class AgentLoop:
         produced: list[ChatTurn] = []
         for _ in range(self._settings.agent.max_steps):
             step = _Step()
-            async for event in self._model_step([*turns, *produced], context, step):
+            async for event in self._model_step([*turns, *produced], dialogue, context, step):
                 yield event
             if step.block is None:
                 answer = step.text.strip() or texts.EMPTY_ANSWER
@@ -172,7 +172,7 @@ class AgentLoop:
         yield self._final(chat_id, texts.TOO_MANY_STEPS, state)
 
     async def _model_step(
-        self, turns: list[ChatTurn], context: ToolContext, step: _Step
+        self, turns: list[ChatTurn], dialogue: DialogueState, context: ToolContext, step: _Step
     ) -> AsyncIterator[AgentEvent]:
         """Run the backend once; stream text until a tool block closes or output ends."""
         backend = self._backends.active
@@ -189,6 +189,7 @@ class AgentLoop:
             customer_id=customer_id,
             max_new_tokens=self._settings.model.max_new_tokens,
             private=context.private,
+            dialogue=dialogue,
         )
         parser = ToolStreamParser()
         started = time.monotonic()
@@ -216,10 +217,9 @@ class AgentLoop:
 
     async def _store(self, context: ToolContext, chat_id: str, turns: list[ChatTurn]) -> None:
         """Append ``turns`` to the chat, retried while the database is locked or unreachable."""
-        new_turns = as_new_turns(turns)
 
         def store(connection: Connection) -> None:
-            add_turns(connection, chat_id, new_turns, customer_id=context.customer_id)
+            store_turns(connection, chat_id, turns, customer_id=context.customer_id)
 
         await run_sync_in_transaction(
             context.sessions,

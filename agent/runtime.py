@@ -27,7 +27,7 @@ from agent.events import (
     ChatRequest,
     FinalAnswer,
 )
-from agent.history import as_new_turns
+from agent.history import store_turns
 from agent.loop import AgentLoop
 from agent.metrics import RuntimeMetrics
 from agent.pending_actions import PendingActions, with_waiting_note
@@ -44,7 +44,6 @@ from core.settings import Settings
 from db.chat_history import (
     ANSWERED,
     FAILED,
-    add_turns,
     add_user_message,
     set_user_message_status,
 )
@@ -151,10 +150,8 @@ class AgentRuntime:
             )
 
     async def _store_turns(self, chat_id: str, customer_id: int, turns: Sequence[ChatTurn]) -> None:
-        new_turns = as_new_turns(turns)
-
         def store(connection: Connection) -> None:
-            add_turns(connection, chat_id, new_turns, customer_id=customer_id)
+            store_turns(connection, chat_id, turns, customer_id=customer_id)
 
         await self._write(store, what=f"chat {chat_id}: store action turns")
 

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from agent.dialogue_state import DialogueState
 from agent.turns import ChatTurn
 
 LoadState = Literal["not_loaded", "loading", "loaded", "failed"]
@@ -27,6 +28,9 @@ class GenerationRequest:
     max_new_tokens: int = 512
     # False in a group chat (account questions go to the private chat).
     private: bool = True
+    # What the conversation is about (the rules backend resolves follow-ups
+    # with it; model backends read the same conversation from ``turns``).
+    dialogue: DialogueState = field(default_factory=DialogueState)
 
 
 @dataclass

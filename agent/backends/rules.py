@@ -23,7 +23,9 @@ class RulesBackend:
         self._reason = reason
 
     async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
-        reply = self._engine.respond(request.turns, request.customer_id, private=request.private)
+        reply = self._engine.respond(
+            request.turns, request.customer_id, private=request.private, dialogue=request.dialogue
+        )
         if reply.text:
             # The text may quote what a customer typed (an address, a ticket
             # description): it must never become a tool call of its own.

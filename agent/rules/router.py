@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from agent.rules import texts
+from agent.dialogue_state import DialogueState
+from agent.rules import followups, texts
 from agent.rules.answers import compose_answer
 from agent.rules.dialogue import (
     CONFIRM,
@@ -81,7 +82,12 @@ class RulesEngine:
     """A deterministic Turkish intent router with slot filling."""
 
     def respond(
-        self, turns: Sequence[ChatTurn], customer_id: int | None, *, private: bool = True
+        self,
+        turns: Sequence[ChatTurn],
+        customer_id: int | None,
+        *,
+        private: bool = True,
+        dialogue: DialogueState | None = None,
     ) -> RulesReply:
         """The next step of the dialogue ``turns`` (oldest first) for ``customer_id``.
 
@@ -89,11 +95,13 @@ class RulesEngine:
         and in every group (``private`` False). An account question without a
         customer is answered with the link request in a private chat, and
         with a request to write privately in a group, where the sender may be
-        linked already. Never raises: an unexpected failure is logged and
+        linked already. ``dialogue`` is what the conversation is about
+        (``agent.dialogue_state``): follow-ups such as "ikincisine geçeyim"
+        resolve against it. Never raises: an unexpected failure is logged and
         answered politely.
         """
         try:
-            reply = self._respond(turns, customer_id)
+            reply = self._respond(turns, customer_id, dialogue or DialogueState())
             if reply is _LINK_REQUIRED and not private:
                 return RulesReply(texts.ACCOUNT_IN_PRIVATE)
             return reply
@@ -101,7 +109,9 @@ class RulesEngine:
             logger.exception("rules engine failed on a dialogue of %d turns", len(turns))
             return RulesReply(texts.ERROR_GENERIC)
 
-    def _respond(self, turns: Sequence[ChatTurn], customer_id: int | None) -> RulesReply:
+    def _respond(
+        self, turns: Sequence[ChatTurn], customer_id: int | None, dialogue: DialogueState
+    ) -> RulesReply:
         if not turns:
             return RulesReply(texts.GREETING)
         newest = turns[-1]
@@ -116,6 +126,9 @@ class RulesEngine:
             reply = _continue_question(question, turns, own, customer_id)
             if reply is not None:
                 return reply
+        followup = followups.resolve(newest.content, own, dialogue)
+        if followup is not None:
+            own = followup
         if own.tool is not None:
             return _plan(own.tool, own.args, customer_id)
         return _chat_reply(own.chat or ChatAct.OUT_OF_SCOPE)

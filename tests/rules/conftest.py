@@ -9,6 +9,7 @@ import pytest
 from agent.rules import RulesEngine, RulesReply
 from agent.turns import ChatTurn
 from tests.rules.dialogues import CUSTOMER
+from tests.service.conftest import database, runtime, service_settings  # noqa: F401
 
 
 @pytest.fixture

@@ -1,0 +1,136 @@
+"""Follow-ups: a message that refers to what earlier answers established.
+
+Customers do not repeat themselves. After the package list, "ikincisine
+geçeyim" means the second package shown; after a network status, "ya
+Bursa?" asks the same about Bursa; after a ticket was opened, "kaydım ne
+durumda" means that ticket; after a bill, "peki bir önceki ay?" asks for the
+month before. :func:`resolve` turns such a message into the request it
+stands for, using the chat's :class:`~agent.dialogue_state.DialogueState`.
+It only fills what the message leaves open: anything the message names
+itself (a package, a place, a ticket number) wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from agent.dialogue_state import DialogueState
+from agent.rules import cues
+from agent.rules.intents import Understanding, signals_of
+from agent.rules.normalize import Message
+
+# Folded ordinal words (prefixes: "ikincisine", "üçüncüsünün") and their index.
+_ORDINALS: tuple[tuple[str, int], ...] = (
+    ("birinci", 0),
+    ("ilk", 0),
+    ("ikinci", 1),
+    ("ucuncu", 2),
+    ("dorduncu", 3),
+    ("besinci", 4),
+    ("altinci", 5),
+    ("yedinci", 6),
+    ("sekizinci", 7),
+    ("dokuzuncu", 8),
+    ("onuncu", 9),
+    ("sonuncu", -1),
+    ("sondaki", -1),
+    ("en son", -1),
+    ("first", 0),
+    ("second", 1),
+    ("third", 2),
+    ("last", -1),
+)
+# "2. paket", "3'üncü", "2nci", "2.si"
+_NUMBERED = re.compile(
+    r"(?<![\d.,])(\d{1,2})(?:\.(?!\d)|'?(?:nci|ncı|ncu|ncü|inci|ıncı|uncu|üncü))"
+)
+# "o paket", "bu pakete", "onu", "ona geçeyim", "aynı paket"
+_THAT_PACKAGE = ("o paket", "bu paket", "o tarife", "bu tarife", "ayni paket", "onu$", "ona$")
+_THAT_PACKAGE_ALONE = ("onu$", "ona$", "onun$", "onda$", "bunu$", "buna$", "bunun$")
+# Words that make a package reference a change ("ikincisine geçeyim").
+_CHOOSE = ("gec", "degis", "istiyorum", "isterim", "olsun", "alayim", "alalim", "sec", "yap")
+# "ya X?", "peki X?", "X'te durum ne": an elliptic question about another value.
+_ELLIPSIS = ("ya$", "peki", "pekii", "ayni sey", "orada", "orasi", "orda", "what about")
+# Tools a package reference can stand for.
+_PACKAGE_TOOLS = frozenset({None, "change_package", "get_package_details"})
+_BILL_TOPICS = frozenset({"get_current_bill", "get_past_bills", "pay_bill"})
+_MONTH_WORDS = (*cues.MONTHS, "onceki ay", "gecen ay", "ondan once", "bir once", "evvelki")
+
+
+def resolve(text: str, own: Understanding, dialogue: DialogueState) -> Understanding | None:
+    """The request ``text`` stands for in this conversation; None when it is not a follow-up."""
+    signals = signals_of(text)
+    message = signals.message
+    package = _package_reference(message, own, dialogue)
+    if package is not None:
+        return package
+    if signals.place and dialogue.topic == "check_network_status" and own.tool is None:
+        return Understanding("check_network_status", {"region": signals.place}, 3)
+    if (
+        own.tool == "get_fault_ticket_status"
+        and not own.args.get("ticket_id")
+        and dialogue.ticket_id
+    ):
+        return replace(own, args={**own.args, "ticket_id": dialogue.ticket_id})
+    if own.tool is None and dialogue.topic in _BILL_TOPICS and message.has(*_MONTH_WORDS):
+        return Understanding("get_past_bills", {"limit": 12}, 3)
+    if (
+        own.tool is None
+        and signals.package is not None
+        and dialogue.topic in ("get_package_details", "get_available_packages")
+        and message.has(*_ELLIPSIS)
+    ):
+        return Understanding("get_package_details", {"package_name": signals.package.name}, 3)
+    return None
+
+
+def _package_reference(
+    message: Message, own: Understanding, dialogue: DialogueState
+) -> Understanding | None:
+    """ "ikincisine geçeyim", "o paketin taahhüt cezası": a package the chat showed."""
+    if own.tool not in _PACKAGE_TOOLS or own.args.get("new_package_name"):
+        return None
+    if own.args.get("package_name"):
+        return None
+    name = _ordinal_package(message, dialogue) or _that_package(message, dialogue)
+    if name is None:
+        return None
+    changing = own.tool == "change_package" or (
+        own.tool is None and message.has(*_CHOOSE) and not message.has(*cues.DETAILS)
+    )
+    if changing:
+        return Understanding("change_package", {"new_package_name": name}, 5)
+    return Understanding("get_package_details", {"package_name": name}, 4)
+
+
+def _ordinal_package(message: Message, dialogue: DialogueState) -> str | None:
+    if not dialogue.packages:
+        return None
+    index = _ordinal(message)
+    if index is None or index >= len(dialogue.packages):
+        return None
+    return dialogue.packages[index]
+
+
+def _ordinal(message: Message) -> int | None:
+    """The position a message names ("ikincisi" -> 1, "sonuncusu" -> -1), if any."""
+    for word, index in _ORDINALS:
+        if message.has(word):
+            return index
+    numbered = _NUMBERED.search(message.raw)
+    if numbered is not None and 0 < int(numbered.group(1)) <= 20:
+        return int(numbered.group(1)) - 1
+    return None
+
+
+def _that_package(message: Message, dialogue: DialogueState) -> str | None:
+    """ "o paket", "onu": the package the conversation is about."""
+    if dialogue.package is None:
+        return None
+    if message.has(*_THAT_PACKAGE):
+        return dialogue.package
+    about_packages = dialogue.topic in ("get_package_details", "get_available_packages")
+    if about_packages and message.has(*_THAT_PACKAGE_ALONE):
+        return dialogue.package
+    return None

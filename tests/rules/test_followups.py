@@ -1,0 +1,125 @@
+"""Follow-ups in a conversation: references resolved against the chat's dialogue state.
+
+The real runtime (rules backend) on the seeded demo database: each test holds
+a conversation as a customer would and checks what the customer notices (the
+tool that ran, the facts in the answer). The state is stored with the chat,
+so a new runtime on the same database (a restart) still understands.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.events import ChatRequest, ConfirmationRequested, FinalAnswer, ToolStarted
+from agent.runtime import AgentRuntime
+from core.settings import Settings
+from db.database import Database
+
+
+class Chat:
+    """One customer's chat with a runtime; each ``say`` returns (tools, answer)."""
+
+    def __init__(self, runtime: AgentRuntime, chat_id: str, customer: int = 1001) -> None:
+        self.runtime = runtime
+        self.chat_id = chat_id
+        self.customer = customer
+
+    async def say(self, text: str) -> tuple[list[ToolStarted], str]:
+        request = ChatRequest(message=text, chat_id=self.chat_id, customer_id=self.customer)
+        events = [event async for event in self.runtime.chat(request)]
+        final = events[-1]
+        assert isinstance(final, FinalAnswer)
+        return [e for e in events if isinstance(e, ToolStarted | ConfirmationRequested)], final.text
+
+
+def _calls(events: list) -> list[tuple[str, dict]]:
+    return [
+        (event.name, {k: v for k, v in event.arguments.items() if k != "user_id"})
+        for event in events
+        if isinstance(event, ToolStarted)
+    ]
+
+
+@pytest.fixture
+def chat(runtime: AgentRuntime) -> Chat:
+    return Chat(runtime, "followups")
+
+
+async def _shown_packages(chat: Chat) -> list[str]:
+    """Ask for the list and return the package names in the order the answer shows them."""
+    _, answer = await chat.say("hangi paketler var")
+    return [line[2:].split(":")[0] for line in answer.splitlines() if line.startswith("• ")]
+
+
+async def test_an_ordinal_after_the_list_means_the_package_shown_in_that_place(
+    chat: Chat,
+) -> None:
+    shown = await _shown_packages(chat)
+    assert len(shown) >= 3
+
+    events, answer = await chat.say("üçüncüsünün taahhüt cezası ne?")
+
+    assert _calls(events) == [("get_package_details", {"package_name": shown[2]})]
+    assert shown[2] in answer
+    assert "Cayma bedeli" in answer
+
+
+async def test_choosing_the_second_package_proposes_that_change(chat: Chat) -> None:
+    shown = await _shown_packages(chat)
+
+    events, _ = await chat.say("ikincisine geçeyim")
+
+    assert _calls(events) == [("change_package", {"new_package_name": shown[1]})]
+
+
+async def test_that_package_means_the_one_just_discussed(chat: Chat) -> None:
+    await chat.say("Süper Konuşma paketinin detayları neler")
+
+    events, _ = await chat.say("tamam o pakete geçmek istiyorum")
+
+    assert _calls(events) == [("change_package", {"new_package_name": "Süper Konuşma"})]
+
+
+async def test_ya_and_a_city_after_a_network_status_asks_the_same_there(chat: Chat) -> None:
+    await chat.say("İstanbul'da şebeke durumu nasıl")
+
+    events, answer = await chat.say("ya Bursa?")
+
+    assert _calls(events) == [("check_network_status", {"region": "Bursa"})]
+    assert "Bursa" in answer
+
+
+async def test_my_ticket_after_opening_one_is_that_ticket(chat: Chat) -> None:
+    _, proposal = await chat.say("internetim sürekli kopuyor arıza kaydı açın")
+    assert "Onaylıyor musunuz" in proposal or "onay" in proposal.lower()
+    _, opened = await chat.say("evet")
+    ticket = next(word.strip(".,") for word in opened.split() if word.startswith("T-"))
+
+    events, answer = await chat.say("kaydım ne durumda")
+
+    assert _calls(events) == [("get_fault_ticket_status", {"ticket_id": ticket})]
+    assert ticket in answer
+
+
+async def test_a_follow_up_is_understood_after_a_restart(
+    service_settings: Settings, database: Database
+) -> None:
+    first = AgentRuntime(service_settings, database)
+    await first.start()
+    shown = await _shown_packages(Chat(first, "restart"))
+    await first.close()
+
+    second = AgentRuntime(service_settings, database)
+    await second.start()
+    try:
+        events, _ = await Chat(second, "restart").say("ikincisinin detayları")
+    finally:
+        await second.close()
+
+    assert _calls(events) == [("get_package_details", {"package_name": shown[1]})]
+
+
+async def test_without_an_earlier_list_an_ordinal_is_not_guessed(chat: Chat) -> None:
+    events, _ = await chat.say("ikincisine geçeyim")
+
+    assert not any(name == "change_package" and args for name, args in _calls(events))
