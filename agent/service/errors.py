@@ -1,8 +1,9 @@
 """Every failure of the API as a JSON envelope with a Turkish message.
 
 Routes raise :class:`ApiError`; FastAPI's own failures (validation, unknown
-route, wrong method) are translated by the handlers installed with
-:func:`install_error_handlers`. Unexpected exceptions are handled by
+route, wrong method) and a database out of reach through every retry
+(``DatabaseBusyError``: 503 ``SERVICE_UNAVAILABLE``) are translated by the
+handlers installed with :func:`install_error_handlers`. Unexpected exceptions are handled by
 ``agent.service.middleware.UnexpectedErrorMiddleware``.
 """
 
@@ -19,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent.service import messages
 from agent.service.schemas import ErrorInfo, Failure
+from db.retries import DatabaseBusyError
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ NOT_FOUND = "NOT_FOUND"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 BAD_REQUEST = "BAD_REQUEST"
 INTERNAL_ERROR = "INTERNAL_ERROR"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 _HTTP_CODES = {
     400: (BAD_REQUEST, messages.BAD_REQUEST),
@@ -84,6 +87,12 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DatabaseBusyError, _database_unavailable)
+
+
+def database_unavailable() -> ApiError:
+    """503 ``SERVICE_UNAVAILABLE``: the database stayed out of reach through the retries."""
+    return ApiError(503, SERVICE_UNAVAILABLE, messages.SERVICE_UNAVAILABLE)
 
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
@@ -91,6 +100,11 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(
         exc.status_code, exc.code, exc.message, details=exc.details, headers=exc.headers
     )
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.error("%s: the database is out of reach: %s", request.url.path, exc)
+    return await _api_error(request, database_unavailable())
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

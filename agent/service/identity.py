@@ -23,7 +23,7 @@ from fastapi import Depends
 from sqlalchemy.engine import Connection
 
 from agent.service import messages
-from agent.service.errors import ApiError
+from agent.service.errors import ApiError, database_unavailable
 from agent.service.schemas import CancelPendingBody, ChatBody, ConfirmationBody, ToolBody
 from agent.service.state import ServiceState, service_state
 from db.chat_sessions import customer_exists, other_customer_of_chat
@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 CUSTOMER_NOT_FOUND = "CUSTOMER_NOT_FOUND"
 SESSION_MISMATCH = "SESSION_MISMATCH"
-SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 State = Annotated[ServiceState, Depends(service_state)]
 
@@ -92,6 +91,6 @@ async def check_caller(
         )
     except DatabaseBusyError as exc:
         log.error("cannot check the caller: the database is out of reach: %s", exc)
-        raise ApiError(503, SERVICE_UNAVAILABLE, messages.SERVICE_UNAVAILABLE) from None
+        raise database_unavailable() from None
     if refusal is not None:
         raise refusal

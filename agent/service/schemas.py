@@ -163,6 +163,11 @@ IDENTITY_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": Failure, "description": "No customer has that user_id"},
 }
 
+# ... and those that need the database.
+UNAVAILABLE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    503: {"model": Failure, "description": "The database is out of reach (Turkish message)"},
+}
+
 ChatResponse = Success[ChatData]
 OutcomeResponse = Success[ActionOutcome]
 StatesResponse = Success[dict[str, ActionOutcome]]

@@ -1,4 +1,10 @@
-"""Chat routes: one turn as JSON or as Server-Sent Events, and confirmations."""
+"""Chat routes: one turn as JSON or as Server-Sent Events, and confirmations.
+
+A turn the database's outage broke is a failure of the JSON route, as
+README's contract says: 503 ``SERVICE_UNAVAILABLE``, not a success carrying
+the runtime's apology. The stream has already sent its events by then; it
+ends with the ``final`` event, ``failed: true``, which the bot shows.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +16,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
+from agent import texts as agent_texts
 from agent.events import AgentEvent, ChatRequest, ConfirmationRequested, FinalAnswer
 from agent.service import messages
 from agent.service.auth import require_token
-from agent.service.errors import INTERNAL_ERROR, error_body
+from agent.service.errors import INTERNAL_ERROR, database_unavailable, error_body
 from agent.service.identity import checked_cancel_pending, checked_chat, checked_confirmation
 from agent.service.schemas import (
     ERROR_RESPONSES,
     IDENTITY_RESPONSES,
+    UNAVAILABLE_RESPONSES,
     CancelPendingBody,
     ChatBody,
     ChatData,
@@ -34,6 +42,11 @@ log = logging.getLogger(__name__)
 
 # The SSE event name of a turn that broke on the server; its data is a failure envelope.
 ERROR_EVENT = "error"
+# The runtime's answers to a turn the database's outage broke (``agent.runtime``):
+# the message could not be stored, or the turn could not be finished.
+DATABASE_OUTAGE_ANSWERS = frozenset(
+    {agent_texts.MESSAGE_NOT_STORED, agent_texts.DATABASE_UNAVAILABLE}
+)
 
 router = APIRouter(
     prefix="/api/v1/chat",
@@ -52,10 +65,14 @@ CheckedCancelPending = Annotated[CancelPendingBody, Depends(checked_cancel_pendi
     "/",
     summary="Run one chat turn and return the answer",
     response_model=ChatResponse,
-    responses=IDENTITY_RESPONSES,
+    responses={**IDENTITY_RESPONSES, **UNAVAILABLE_RESPONSES},
 )
 async def chat(body: CheckedChat, state: State) -> ChatResponse:
-    """The whole turn at once: the answer, its tool calls, and a proposed action if any."""
+    """The whole turn at once: the answer, its tool calls, and a proposed action if any.
+
+    A database out of reach (checking the caller, storing the message or
+    finishing the turn) answers 503 ``SERVICE_UNAVAILABLE``.
+    """
     request = chat_request(body)
     final: FinalAnswer | None = None
     offer: ConfirmationOffer | None = None
@@ -71,6 +88,8 @@ async def chat(body: CheckedChat, state: State) -> ChatResponse:
             final = event
     if final is None:
         raise RuntimeError(f"chat {request.chat_id}: the turn ended without a final answer")
+    if final.failed and final.text in DATABASE_OUTAGE_ANSWERS:
+        raise database_unavailable()
     data = ChatData(
         response=final.text,
         confidence=final.confidence,
