@@ -55,6 +55,18 @@ _ELLIPSIS = ("ya$", "peki", "pekii", "ayni sey", "orada", "orasi", "orda", "what
 # Tools a package reference can stand for.
 _PACKAGE_TOOLS = frozenset({None, "change_package", "get_package_details"})
 _BILL_TOPICS = frozenset({"get_current_bill", "get_past_bills", "pay_bill"})
+# Read-only tools without arguments that "peki ya SMS?" asks again about.
+_ASKED_AGAIN = frozenset(
+    {
+        "get_remaining_quotas",
+        "get_customer_package",
+        "get_customer_profile",
+        "get_payment_history",
+        "get_current_bill",
+    }
+)
+# An elliptic follow-up is short: "ya SMS?", "peki dakikam ne kadar?".
+_ELLIPSIS_MAX_WORDS = 5
 _MONTH_WORDS = (*cues.MONTHS, "onceki ay", "gecen ay", "ondan once", "bir once", "evvelki")
 
 
@@ -82,6 +94,13 @@ def resolve(text: str, own: Understanding, dialogue: DialogueState) -> Understan
         and message.has(*_ELLIPSIS)
     ):
         return Understanding("get_package_details", {"package_name": signals.package.name}, 3)
+    if (
+        own.tool is None
+        and dialogue.topic in _ASKED_AGAIN
+        and message.has(*_ELLIPSIS)
+        and len(message.tokens) <= _ELLIPSIS_MAX_WORDS
+    ):
+        return Understanding(dialogue.topic, {}, 2)
     return None
 
 

@@ -123,3 +123,12 @@ async def test_without_an_earlier_list_an_ordinal_is_not_guessed(chat: Chat) -> 
     events, _ = await chat.say("ikincisine geçeyim")
 
     assert not any(name == "change_package" and args for name, args in _calls(events))
+
+
+async def test_a_short_ya_after_the_quotas_asks_them_again(chat: Chat) -> None:
+    await chat.say("kalan kullanımım ne kadar")
+
+    events, answer = await chat.say("peki ya sms?")
+
+    assert _calls(events) == [("get_remaining_quotas", {})]
+    assert "SMS" in answer
