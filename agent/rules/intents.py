@@ -45,6 +45,8 @@ from functools import lru_cache
 from typing import Any
 
 from agent.rules import cues
+from agent.rules.bill_questions import BillPick, read_bill_question
+from agent.rules.line_check import asks_line_check
 from agent.rules.normalize import Message, analyse
 from agent.rules.slots import (
     PackageMention,
@@ -183,6 +185,8 @@ def _change_package(s: Signals) -> int:
     if s.package is not None:
         if changing and not _asks_how_it_works(s):
             return 5
+        if s.has(*cues.MY_PACKAGE, "paketimi", "tarifemi") and s.has(*_MAKE_IT):
+            return 5  # "tarifemi Süper Konuşma yapın", "paketim Premium olsun"
         if s.has(*cues.WANT) and not s.has(*cues.DETAILS):
             return 3
         return 0
@@ -191,6 +195,10 @@ def _change_package(s: Signals) -> int:
     if s.has(*cues.UPGRADE) and s.has(*cues.PACKAGE):
         return 4
     return 0
+
+
+# "X yapın", "X olsun", "X'e geçirin": the package named is the new one.
+_MAKE_IT = ("yap", "olsun", "olarak", "gecir", "cevir", "alin", "alir misin")
 
 
 def _pay(s: Signals) -> int:
@@ -248,6 +256,11 @@ def _payment_history(s: Signals) -> int:
 def _past_bills(s: Signals) -> int:
     if not s.has(*cues.BILL):
         return 0
+    question = read_bill_question(s.text)
+    if question is not None and question.pick in (BillPick.HIGHEST, BillPick.LOWEST):
+        return 5  # "en pahalı faturam": one of the past bills, not the current one
+    if question is not None and question.pick is BillPick.UNPAID and not _asks_amount(s):
+        return 5  # "borcum var mı", "ödenmemiş faturam var mı": every unpaid bill
     plural_mine = s.has("faturalarim", "faturalarimi", "faturalarimin")
     plural_shown = s.has("faturalar") and s.has(*cues.REQUEST)
     count = find_bill_count(s.rest)
@@ -257,6 +270,11 @@ def _past_bills(s: Signals) -> int:
     if count == 1 and not s.has("son faturam", "son fatura$"):
         return 4
     return 0
+
+
+def _asks_amount(s: Signals) -> bool:
+    """ "Borcum ne kadar?": the amount due now, answered from the current bill first."""
+    return s.has("ne kadar", "kac tl", "kac lira", "tutar", "guncel")
 
 
 def _network(s: Signals) -> int:
@@ -310,7 +328,24 @@ def _quotas(s: Signals) -> int:
     return 4 if s.has(*cues.QUOTA) else 0
 
 
+# "Bu ay neden bu kadar çok geldi?": a surprising bill, even when the word "fatura" is missing.
+_BILL_SURPRISE = (
+    "bu kadar cok gel",
+    "bu kadar yuksek gel",
+    "bu kadar fazla gel",
+    "neden artti",
+    "niye artti",
+    "neden yuksek gel",
+    "neden fazla gel",
+    "cok gelmis",
+    "yuksek gelmis",
+    "fazla gelmis",
+)
+
+
 def _current_bill(s: Signals) -> int:
+    if s.has(*_BILL_SURPRISE):
+        return 3
     if s.has(*cues.BILL_MINE) or (s.has(*cues.BILL) and s.has(*cues.REQUEST)):
         return 3
     if s.has_token(cues.PAY_VERB) and s.has("ne kadar", "kac tl", "kac lira"):
@@ -329,6 +364,8 @@ def _customer_package(s: Signals) -> int:
 
 
 def _profile(s: Signals) -> int:
+    if asks_line_check(s.rest):
+        return 6  # "hattım çekmiyor": the line's status is checked before anything else
     return 3 if s.has(*cues.PROFILE) and not s.has(*cues.BILL) else 0
 
 
