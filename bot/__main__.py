@@ -11,27 +11,32 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import signal
+import stat
 import sys
+from types import FrameType
+from typing import TYPE_CHECKING
 
-from telegram.error import InvalidToken, NetworkError
-
-from bot.runner import serve
-from bot.sandbox import (
-    DEMO_CUSTOMER_ID,
-    NO_TOKEN_NOTICE,
-    UnknownCustomerError,
-    run_sandbox,
-    serve_standin,
-)
 from core.cli import EXIT_REFUSED, ArgumentParser, port_or_any, positive_int, run_main
-from core.config_loader import load_settings_or_exit
-from core.logs import configure_logging
-from db.database import DatabaseUnavailableError
-from db.engine import DatabaseURLError
+
+if TYPE_CHECKING:
+    from core.settings import Settings
+
+# The imports that take seconds (telegram, SQLAlchemy, the agent) are made in
+# the functions below, once a stop signal ends the process cleanly (_stop_quietly).
+
+NO_INPUT_REFUSAL = (
+    "error: TELEGRAM_BOT_TOKEN is not set and standard input is neither a terminal nor "
+    "input to read (e.g. /dev/null, as under systemd): set the token to serve Telegram, "
+    "or run python -m bot --sandbox"
+)
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line of ``python -m bot``."""
+    from bot.sandbox import DEMO_CUSTOMER_ID
+
     parser = ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
     parser.add_argument("--config", metavar="PATH", help="config file (default: config.yaml)")
     modes = parser.add_mutually_exclusive_group()
@@ -64,23 +69,52 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Run what the command line asks for; returns the exit status."""
+    _stop_quietly_until_serving()
     arguments = parse_arguments(argv)
+    from bot.sandbox import serve_standin
+
     if arguments.sandbox_server is not None:
         return asyncio.run(
             serve_standin(arguments.sandbox_server, first_update_id=arguments.first_update_id)
         )
+    from core.config_loader import load_settings_or_exit
+
     settings = load_settings_or_exit(arguments.config)
     sandbox = arguments.sandbox or not settings.telegram.bot_token.get_secret_value()
+    if sandbox and not arguments.sandbox and not stdin_has_input():
+        # Under systemd or docker without a token: refuse rather than look alive serving no one.
+        print(NO_INPUT_REFUSAL, file=sys.stderr)
+        return EXIT_REFUSED
+    return _run(settings, arguments, sandbox=sandbox)
+
+
+def _run(settings: Settings, arguments: argparse.Namespace, *, sandbox: bool) -> int:
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.runner import serve
+    from bot.sandbox import NO_TOKEN_NOTICE, UnknownCustomerError, run_sandbox
+    from bot.start_up_checks import StartUpRefusedError
+    from core.logs import configure_logging
+    from db.database import DatabaseUnavailableError
+    from db.engine import DatabaseURLError
+
     try:
         if sandbox:
             if not arguments.sandbox:
                 print(NO_TOKEN_NOTICE, file=sys.stderr, flush=True)
             # The terminal is the chat: logs go to the log file, only start-up progress to stderr.
             configure_logging(settings, console=False, progress_on_console=True)
+            # Ctrl-C in the sandbox: asyncio's own handling (KeyboardInterrupt, status 130).
+            signal.signal(signal.SIGINT, signal.default_int_handler)
             return asyncio.run(run_sandbox(settings, customer_id=arguments.customer))
         configure_logging(settings)
         asyncio.run(serve(settings))
-    except (DatabaseUnavailableError, DatabaseURLError, UnknownCustomerError) as error:
+    except (
+        DatabaseUnavailableError,
+        DatabaseURLError,
+        UnknownCustomerError,
+        StartUpRefusedError,
+    ) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_REFUSED
     except (NetworkError, InvalidToken) as error:
@@ -93,6 +127,37 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def stdin_has_input() -> bool:
+    """Whether standard input can drive the sandbox: a terminal, a pipe, a non-empty file.
+
+    /dev/null (systemd's default), an empty file or a closed stdin cannot.
+    """
+    try:
+        descriptor = sys.stdin.fileno()
+        mode = os.fstat(descriptor).st_mode
+    except (AttributeError, OSError, ValueError):
+        return False
+    if os.isatty(descriptor) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        return True
+    if stat.S_ISREG(mode):
+        return os.fstat(descriptor).st_size > os.lseek(descriptor, 0, os.SEEK_CUR)
+    return False
+
+
+def _stop_quietly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def _stop_quietly_until_serving() -> None:
+    """SIGTERM or SIGINT before ``bot.runner.serve`` takes them over: exit 0 at once.
+
+    The imports and settings before it take seconds; a stop then (systemd
+    stopping a unit that just started) has nothing to finish.
+    """
+    signal.signal(signal.SIGTERM, _stop_quietly)
+    signal.signal(signal.SIGINT, _stop_quietly)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from bot.handlers import register_handlers
 from bot.handlers.cancel import is_cancel_command
 from bot.keyboards import CONFIRMATION_PREFIX
 from bot.services import BotServices
+from bot.start_up_retries import retry_at_start
 from bot.update_order import ChatOrderedUpdateProcessor
 from core.settings import Settings
 from db.confirmation_cards import forget_closed_cards_before
@@ -128,17 +129,31 @@ async def _on_stop(application: BotApplication) -> None:
 
 
 async def _publish_commands(application: BotApplication, services: BotServices) -> None:
-    """Menu commands for everyone, plus /admin for the admins."""
+    """Menu commands for everyone, plus /admin for the admins.
+
+    Transient errors are retried (``bot.start_up_retries``); a menu that still
+    fails is only a warning: the commands work without it.
+    """
+    bot = application.bot
+    retry_for_s = services.settings.telegram.start_retry_for_s
     commands = [BotCommand(name, text) for name, text in texts.COMMAND_DESCRIPTIONS.items()]
     try:
-        await application.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
+        await retry_at_start(
+            lambda: bot.set_my_commands(commands, scope=BotCommandScopeDefault()),
+            "setMyCommands",
+            retry_for_s,
+        )
     except TelegramError as error:
         log.warning("could not publish the command menu: %s", error)
     admin_commands = [*commands, BotCommand("admin", texts.ADMIN_COMMAND_DESCRIPTION)]
     for admin_id in services.settings.telegram.admin_ids:
         try:
-            await application.bot.set_my_commands(
-                admin_commands, scope=BotCommandScopeChat(admin_id)
+            await retry_at_start(
+                lambda chat=admin_id: bot.set_my_commands(
+                    admin_commands, scope=BotCommandScopeChat(chat)
+                ),
+                "setMyCommands (admin)",
+                retry_for_s,
             )
         except TelegramError as error:
             # Telegram knows the chat only once the admin has written to the bot.

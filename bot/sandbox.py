@@ -246,6 +246,8 @@ def _pointed_at(settings: Settings, base_url: str) -> Settings:
             "bot_token": SecretStr(SANDBOX_TOKEN),
             "api_base_url": base_url,
             "mode": "polling",
+            # The sandbox is a terminal tool: no health listener beside it.
+            "health_port": 0,
         }
     )
     return settings.model_copy(update={"telegram": telegram})

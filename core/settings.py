@@ -47,6 +47,17 @@ class TelegramSettings(_Section):
     max_messages_per_s: float = Field(30.0, gt=0)
     # Seconds between sweeps that close the cards of expired or elsewhere-settled actions.
     card_sweep_interval_s: float = Field(60.0, gt=0)
+    # A turn in flight is its instance's for this long, renewed every third of it;
+    # another instance takes over (answers or apologises) only once it lapsed.
+    turn_lease_s: float = Field(30.0, ge=1.0)
+    # Transient Telegram errors at start (5xx, network, flood control) are retried this long.
+    start_retry_for_s: float = Field(30.0, ge=0)
+    # SIGTERM/SIGINT: turns in flight may finish within this; the process is gone by then.
+    shutdown_timeout_s: float = Field(20.0, gt=0)
+    # Polling mode: /healthz and /readyz on this port (0: no health listener).
+    # Webhook mode serves them on the webhook listener instead.
+    health_port: int = Field(0, ge=0, le=65535)
+    health_listen: str = "127.0.0.1"
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -167,6 +178,11 @@ ENV_OVERRIDES: dict[str, str] = {
     "TELEGRAM_BOT_TOKEN": "telegram.bot_token",
     "TELEGRAM_API_BASE_URL": "telegram.api_base_url",
     "TELEGRAM_WEBHOOK_SECRET": "telegram.webhook.secret_token",
+    "TELEGRAM_MODE": "telegram.mode",
+    "TELEGRAM_WEBHOOK_URL": "telegram.webhook.url",
+    "TELEGRAM_WEBHOOK_LISTEN": "telegram.webhook.listen",
+    "TELEGRAM_WEBHOOK_PORT": "telegram.webhook.port",
+    "TELEGRAM_HEALTH_PORT": "telegram.health_port",
     "ADMIN_TELEGRAM_IDS": "telegram.admin_ids",
     "DATABASE_URL": "database.url",
     "AGENT_URL": "agent.url",

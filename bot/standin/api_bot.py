@@ -15,6 +15,7 @@ MAX_UPDATES_PER_CALL = 100
 MAX_COMMANDS = 100
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 COMMAND_DESCRIPTION_MAX = 256
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _CHAT_SCOPES = ("chat", "chat_administrators")
 _PLAIN_SCOPES = ("default", "all_private_chats", "all_group_chats", "all_chat_administrators")
 
@@ -73,10 +74,14 @@ async def set_webhook(state: StandinState, params: Params) -> bool:
     url = params.text("url") or ""
     if url and not url.lower().startswith("https://"):
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    secret_token = params.text("secret_token") or None
+    if secret_token is not None and not SECRET_TOKEN.fullmatch(secret_token):
+        # Telegram's rule: 1-256 characters of A-Z, a-z, 0-9, _ and -.
+        raise bad_request("secret token contains unallowed characters")
     if params.flag("drop_pending_updates"):
         state.updates.drop_all()
     state.webhook.url = url
-    state.webhook.secret_token = params.text("secret_token")
+    state.webhook.secret_token = secret_token
     state.webhook.max_connections = params.integer("max_connections") or 40
     allowed = params.json_value("allowed_updates")
     state.webhook.allowed_updates = allowed if isinstance(allowed, list) else None
