@@ -44,7 +44,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from agent.rules import cues
+from agent.rules import cues, english, spelling
 from agent.rules.bill_questions import BillPick, read_bill_question
 from agent.rules.line_check import asks_line_check
 from agent.rules.normalize import Message, analyse
@@ -437,6 +437,43 @@ def understand(text: str) -> Understanding:
 # A turn reads its message twice (to plan the call, then to word the answer).
 @lru_cache(maxsize=1024)
 def _understand(text: str) -> Understanding:
+    """The message as written, or as its English or misspelt words were meant.
+
+    An English message is read through its Turkish equivalent whenever that
+    says something; a message with typos is read corrected only when that
+    finds a request the message as written does not (or a stronger one), so
+    a message already understood never changes meaning by a correction.
+    """
+    written = _read_as_written(text)
+    if english.is_english(text):
+        meant = _read_as_written(english.to_turkish(text))
+        if meant.tool is not None or meant.chat not in (None, ChatAct.OUT_OF_SCOPE):
+            return _with_own_words(meant, text)
+        return written
+    fixed = spelling.corrected(text)
+    if fixed is None:
+        return written
+    meant = _read_as_written(fixed)
+    if meant.tool is not None and (written.tool is None or meant.score > written.score):
+        return _with_own_words(meant, text)
+    if written.tool is None and written.chat is ChatAct.OUT_OF_SCOPE:
+        return meant
+    return written
+
+
+def _with_own_words(meant: Understanding, text: str) -> Understanding:
+    """``meant`` with free-text arguments taken from what the customer typed."""
+    if meant.tool is None:
+        return meant
+    own = arguments_for(meant.tool, signals_of(text))
+    args = dict(meant.args)
+    for slot in ("issue_description", "new_value"):
+        if slot in args:
+            args[slot] = own.get(slot, " ".join(text.split()))
+    return replace(meant, args=args)
+
+
+def _read_as_written(text: str) -> Understanding:
     if not text or not text.strip():
         return Understanding(chat=ChatAct.EMPTY)
     signals = signals_of(text)
