@@ -87,9 +87,11 @@ async def answer_customer(
     stored_id = (
         message.stored_id if message.stored_id is not None else await _store(services, message)
     )
-    finished = await services.turns.run(
-        message.chat_id, _converse_in_turn_slot(bot, services, message, stored_id)
-    )
+    # The lease is renewed while the turn runs: no other instance takes it over.
+    with services.turn_leases.holding([stored_id]):
+        finished = await services.turns.run(
+            message.chat_id, _converse_in_turn_slot(bot, services, message, stored_id)
+        )
     if not finished:
         log.info("chat %s: turn cancelled by the customer", message.chat_id)
         await mark_message(services, stored_id, FAILED)
@@ -233,6 +235,7 @@ async def _store(services: BotServices, message: CustomerMessage) -> int:
             message.text,
             customer_id=message.customer_id,
             update_id=message.update_id,
+            lease=services.turn_leases.new_lease(),
         )
 
     return await run_sync_in_transaction(

@@ -1,9 +1,14 @@
-"""Start-up recovery: every message a crash left unanswered gets its answer or an apology.
+"""Recovery: every message a crash left unanswered gets its answer or an apology.
 
 The bot marks a customer's message ``answered`` or ``failed`` only after the
-reply has reached Telegram (``bot.conversation``). A message still
-``accepted`` when the bot starts was interrupted by a crash, a kill or a lost
-database. For each one, oldest first:
+reply has reached Telegram (``bot.conversation``). While its turn runs, the
+instance answering it renews its lease (``bot.turn_leases``). A message still
+``accepted`` whose lease lapsed was interrupted by a crash, a kill or a lost
+database; one whose lease is live is being answered by another instance (a
+replica, or one still stopping) and is left alone. Recovery runs at start-up
+and then every third of ``telegram.turn_lease_s``; it claims the lapsed
+messages in one conditional update (``db.turn_leases``), so one instance
+takes each over. For each one, oldest first:
 
 - the agent had finished (its final answer is in the chat history): that
   answer is sent now, or the confirmation card when it proposed an action
@@ -16,7 +21,9 @@ database. For each one, oldest first:
 The turn is not run again: the crash may have come from that very message,
 and the customer may have moved on. Messages older than ``RECOVERY_WINDOW``
 are only marked failed. Only messages the bot took from Telegram (they carry
-an update id) are touched; the HTTP API's callers own theirs.
+an update id) are touched; the HTTP API's callers own theirs. A message
+stored before leases existed, or whose instance stopped cleanly (releasing
+its leases), has no live lease and is taken over at once.
 """
 
 from __future__ import annotations
@@ -35,11 +42,12 @@ from bot.conversation import mark_message, send_confirmation_card
 from bot.delivery import UndeliverableError, send_html
 from bot.rendering import escape
 from bot.services import BotServices
-from db.chat_history import ANSWERED, FAILED, replies_to, unfinished_user_messages
+from db.chat_history import ANSWERED, FAILED, replies_to
 from db.confirmation_cards import shown_confirmations
 from db.engine import run_on_connection
 from db.models import ChatMessage, PendingConfirmation
 from db.retries import retry_policy, run_in_transaction
+from db.turn_leases import Lease, claim_lapsed_turns
 
 log = logging.getLogger(__name__)
 
@@ -82,13 +90,29 @@ class _Interrupted:
 
 
 async def recover_unfinished_turns(bot: ExtBot[None], services: BotServices) -> RecoveryReport:
-    """Answer or apologise for every message left ``accepted``; never raises for one message."""
+    """Answer or apologise for every message left ``accepted`` by an instance now gone.
+
+    Never raises for one message. A message whose lease is live is another
+    instance's turn in progress and is not touched.
+    """
+    leases = services.turn_leases
+
+    async def claim(session: AsyncSession) -> list[_Interrupted]:
+        return await _claim_interrupted(session, leases.new_lease())
+
     interrupted = await run_in_transaction(
         services.database.sessions,
-        _load_interrupted,
-        what="recovery: find interrupted messages",
+        claim,
+        what="recovery: claim interrupted messages",
         policy=retry_policy(services.settings),
     )
+    with leases.holding(item.message_id for item in interrupted):
+        return await _finish(bot, services, interrupted)
+
+
+async def _finish(
+    bot: ExtBot[None], services: BotServices, interrupted: list[_Interrupted]
+) -> RecoveryReport:
     report = RecoveryReport()
     oldest_kept = datetime.now(UTC) - RECOVERY_WINDOW
     for item in interrupted:
@@ -124,9 +148,16 @@ async def recover_unfinished_turns(bot: ExtBot[None], services: BotServices) -> 
     return report
 
 
-async def _load_interrupted(session: AsyncSession) -> list[_Interrupted]:
+async def _claim_interrupted(session: AsyncSession, lease: Lease) -> list[_Interrupted]:
+    """Claim the accepted messages whose lease lapsed, with what the agent stored for them."""
+    claimed = await run_on_connection(session, claim_lapsed_turns, lease, datetime.now(UTC))
+    if not claimed:
+        return []
+    messages = await session.scalars(
+        select(ChatMessage).where(ChatMessage.id.in_(claimed)).order_by(ChatMessage.id)
+    )
     found: list[_Interrupted] = []
-    for message in await unfinished_user_messages(session):
+    for message in messages.all():
         chat_id = _telegram_chat_id(message)
         if chat_id is None:
             continue

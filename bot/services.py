@@ -13,6 +13,7 @@ from agent.client import AgentClient
 from bot.active_turns import ActiveTurns
 from bot.card_sweep import CardSweeper
 from bot.rate_limit import UpdateAdmission, UserRateLimiter
+from bot.turn_leases import TurnLeases
 from core.settings import Settings
 from db.database import Database
 
@@ -53,6 +54,8 @@ class BotServices:
     confirmations: ConfirmationsInFlight = field(default_factory=ConfirmationsInFlight)
     # Closes the cards of actions settled elsewhere or expired (bot.card_sweep).
     card_sweeper: CardSweeper = field(default_factory=CardSweeper)
+    # This instance's leases on the turns it runs; takes over lapsed ones (bot.turn_leases).
+    turn_leases: TurnLeases = field(default_factory=lambda: TurnLeases(30.0))
 
     @classmethod
     def create(cls, settings: Settings, database: Database, agent: AgentClient) -> BotServices:
@@ -63,6 +66,7 @@ class BotServices:
             agent=agent,
             admission=UpdateAdmission(UserRateLimiter(limit.messages, limit.per_seconds)),
             turn_slots=asyncio.Semaphore(settings.telegram.max_concurrent_turns),
+            turn_leases=TurnLeases(settings.telegram.turn_lease_s),
         )
 
     def is_admin(self, telegram_user_id: int) -> bool:

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ChatMessage
+from db.turn_leases import Lease
 
 ACCEPTED, ANSWERED, FAILED = "accepted", "answered", "failed"
 
@@ -70,8 +71,12 @@ def add_user_message(
     *,
     customer_id: int | None,
     update_id: int | None = None,
+    lease: Lease | None = None,
 ) -> int:
-    """Store a customer's message as ``accepted``; its id."""
+    """Store a customer's message as ``accepted``; its id.
+
+    ``lease``: the bot instance that will answer it (``db.turn_leases``).
+    """
     stored = connection.execute(
         _ADD_USER_MESSAGE,
         {
@@ -79,6 +84,8 @@ def add_user_message(
             "customer_id": customer_id,
             "content": text,
             "telegram_update_id": update_id,
+            "lease_owner": lease.owner if lease is not None else None,
+            "lease_expires_at": lease.expires_at if lease is not None else None,
         },
     )
     return stored.scalar_one()  # RETURNING of the row just inserted

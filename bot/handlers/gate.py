@@ -68,6 +68,8 @@ async def screen_update(update: Update, context: BotContext) -> None:
             # Groups never get account data: the agent works there for no customer.
             customer_id=linked.customer_id if linked is not None and is_private(update) else None,
             update_id=update.update_id,
+            # This instance answers it (bot.turn_leases).
+            lease=services.turn_leases.new_lease(),
         )
         return _Accepted(True, linked, stored_id)
 

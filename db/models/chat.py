@@ -27,11 +27,17 @@ class ChatMessage(Base):
 
     A user message is stored before any model work (``status="accepted"``) and
     marked ``answered`` or ``failed`` afterwards, so a crash loses nothing.
+    While accepted, the bot instance running its turn holds a lease on it
+    (``lease_owner`` until ``lease_expires_at``, ``db.turn_leases``).
     """
 
     __tablename__ = "chat_messages"
-    # Hot path: the last N messages of one chat, whatever other chats hold.
-    __table_args__ = (Index("ix_chat_messages_chat_id_id", "chat_id", "id"),)
+    __table_args__ = (
+        # Hot path: the last N messages of one chat, whatever other chats hold.
+        Index("ix_chat_messages_chat_id_id", "chat_id", "id"),
+        # The lease sweep: accepted messages among all the answered ones.
+        Index("ix_chat_messages_status", "status"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     chat_id: Mapped[str] = mapped_column(String(64))
@@ -43,6 +49,10 @@ class ChatMessage(Base):
     status: Mapped[str | None] = mapped_column(String(16))  # user turns only
     telegram_update_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    # The bot instance answering an accepted message, and until when (renewed
+    # while the turn runs); None for messages no instance owns.
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class DialogueStateRow(Base):
