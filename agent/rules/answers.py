@@ -11,13 +11,28 @@ malformed result.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from agent.rules import result_fields as rf
 from agent.rules import texts
+from agent.rules.bill_questions import (
+    BillPick,
+    BillQuestion,
+    bill_month,
+    is_unpaid,
+    month_label,
+    pick_bills,
+    read_bill_question,
+    ties_of,
+    total_of,
+)
+from agent.rules.line_check import is_line_check, line_state
+from agent.rules.normalize import analyse
+from agent.rules.plans import cheaper_choice, wants_cheaper
 from agent.turns import ToolCall
-from core.turkish import fold
+from core.turkish import fold, format_money
 from db.reference_data import CATALOGUE
 
 logger = logging.getLogger(__name__)
@@ -507,3 +522,296 @@ _COMPOSERS: dict[str, Composer] = {
     "suspend_line": _suspended,
     "reactivate_line": _reactivated,
 }
+
+
+# --- answers that read several results or the question asked ---------------------------
+
+
+def compose_answers(
+    calls: Sequence[ToolCall],
+    contents: Sequence[str],
+    asked: str | None,
+    intended_tool: str | None = None,
+    *,
+    anchor: str | None = None,
+) -> str:
+    """The answer to the results ``contents`` of ``calls``, for the question ``asked``.
+
+    A question about a particular bill ("ekim ayı faturam", "borcum var mı",
+    "en pahalı faturam"), an explanation of the bill ("neden bu kadar yüksek
+    geldi"), a line that does not work, a cheaper package or a comparison of
+    packages gets one answer built from all of its results; anything else gets
+    each result's own answer, joined. ``anchor`` is the month (``"2026-11"``) of
+    the bill the conversation is about, for relative months.
+    """
+    results = [rf.parse_result(content) for content in contents]
+    readable = len(results) == len(calls) and all(
+        result is not None and rf.error_of(result) is None for result in results
+    )
+    if readable and asked:
+        by_tool = {call.name: result for call, result in zip(calls, results, strict=True)}
+        try:
+            joint = _joint_answer(list(calls), by_tool, asked, anchor)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            logger.exception("could not compose the joint answer of %s", [c.name for c in calls])
+            joint = None
+        if joint is not None:
+            return joint
+    answers = [
+        compose_answer(call, content, intended_tool)
+        for call, content in zip(calls, contents, strict=False)
+    ]
+    if len(calls) > 1 and all(call.name == "get_package_details" for call in calls):
+        return _comparison(answers, results)
+    return "\n\n".join(answers)
+
+
+def _joint_answer(
+    calls: list[ToolCall], by_tool: dict[str, Any], asked: str, anchor: str | None
+) -> str | None:
+    names = [call.name for call in calls]
+    if names == ["get_past_bills"]:
+        question = read_bill_question(asked, anchor)
+        if question is not None:
+            return _bill_question_answer(question, by_tool["get_past_bills"])
+        return None
+    if names == ["get_current_bill"] and _asks_why(asked):
+        return _bill_explained(by_tool["get_current_bill"])
+    if names == ["get_payment_history"]:
+        question = read_bill_question(asked, anchor)
+        if question is not None and question.pick is BillPick.MONTH and question.month:
+            return _payments_in_month(question.month, by_tool["get_payment_history"])
+        return None
+    if names == ["get_customer_profile"] and is_line_check(asked):
+        return _line_answer(by_tool["get_customer_profile"])
+    if names == ["check_network_status"] and is_line_check(asked):
+        return _line_network_answer(by_tool["check_network_status"], calls[0])
+    if set(names) == {"get_available_packages", "get_customer_package"} and wants_cheaper(asked):
+        return _cheaper_answer(
+            by_tool["get_available_packages"], by_tool["get_customer_package"], asked
+        )
+    return None
+
+
+# Words that ask why a bill is what it is: "neden bu kadar yüksek", "niye arttı".
+_WHY = ("neden", "niye", "nicin", "artt", "yuksek gel", "fazla gel", "cok gel", "why")
+
+
+def _asks_why(asked: str) -> bool:
+    return analyse(asked).has(*_WHY)
+
+
+def _bill_line(bill: dict[str, Any], template: str = texts.DEBT_LINE, **extra: Any) -> str:
+    return template.format(
+        **extra,
+        bill_date=rf.day(bill.get("bill_date")) or texts.UNKNOWN,
+        bill_id=rf.text(bill.get("bill_id")) or texts.UNKNOWN,
+        amount=rf.money(bill.get("amount")) or texts.UNKNOWN,
+        status=rf.label(bill.get("status"), texts.BILL_STATUS) or texts.UNKNOWN,
+    )
+
+
+def _bill_question_answer(question: BillQuestion, result: dict[str, Any]) -> str:
+    bills = [bill for bill in result.get("bills") or [] if isinstance(bill, dict)]
+    if not bills:
+        return texts.PAST_BILLS_NONE
+    picked = pick_bills(question, bills)
+    if question.pick is BillPick.UNPAID:
+        return _debt_answer(picked, len(bills))
+    if question.pick is BillPick.TOTAL:
+        return _lines(
+            _past_bills(result, ToolCall("get_past_bills", {}), None),
+            texts.BILLS_SUM.format(count=len(bills), total=format_money(total_of(bills))),
+        )
+    if not picked:
+        months = sorted(month for bill in bills if (month := bill_month(bill)))
+        label = month_label(question.month or "")
+        return _lines(
+            texts.BILL_MONTH_NONE.format(month=label),
+            texts.BILLS_RANGE.format(first=month_label(months[0]), last=month_label(months[-1]))
+            if months
+            else None,
+        )
+    bill = picked[0]
+    if question.pick is BillPick.MONTH:
+        month = bill_month(bill) or question.month or ""
+        paid_on = rf.day(bill.get("paid_date"))
+        return _lines(
+            texts.BILL_OF_MONTH.format(
+                month=month_label(month),
+                bill_id=rf.text(bill.get("bill_id")) or texts.UNKNOWN,
+                amount=rf.money(bill.get("amount")) or texts.UNKNOWN,
+                bill_date=rf.day(bill.get("bill_date")) or texts.UNKNOWN,
+                status=rf.label(bill.get("status"), texts.BILL_STATUS) or texts.UNKNOWN,
+            ),
+            texts.BILL_PAID_ON.format(paid_date=paid_on) if paid_on else None,
+            texts.CURRENT_BILL_PAY_HINT if is_unpaid(bill) else None,
+        )
+    template = texts.BILL_HIGHEST if question.pick is BillPick.HIGHEST else texts.BILL_LOWEST
+    ties = ties_of(bill, bills)
+    return _lines(
+        _bill_line(bill, template, count=len(bills)),
+        texts.BILL_SAME_AMOUNT.format(count=ties) if ties > 1 else None,
+    )
+
+
+def _debt_answer(unpaid: list[dict[str, Any]], count: int) -> str:
+    if not unpaid:
+        return texts.DEBT_NONE.format(count=count)
+    overdue = any(str(bill.get("status")).lower() == "overdue" for bill in unpaid)
+    return _lines(
+        texts.DEBT_HEADER.format(count=len(unpaid), total=format_money(total_of(unpaid))),
+        *(_item(_bill_line(bill)) for bill in unpaid),
+        texts.DEBT_OVERDUE if overdue else None,
+        texts.DEBT_PAY_HINT,
+    )
+
+
+def _bill_explained(result: dict[str, Any]) -> str:
+    services = [s for s in result.get("services") or [] if isinstance(s, dict)]
+    lines = [
+        _item(texts.SERVICE_LINE.format(name=name, amount=amount))
+        for service in services
+        if (name := rf.text(service.get("service_name")))
+        and (amount := rf.money(service.get("amount")))
+    ]
+    extras = [
+        texts.SERVICE_LINE.format(name=name, amount=rf.money(service.get("amount")))
+        for service in services
+        if (name := rf.text(service.get("service_name"))) and not _is_base_item(name)
+    ]
+    status = str(result.get("status") or "").lower()
+    return _lines(
+        texts.BILL_EXPLAINED.format(
+            bill_id=rf.text(result.get("bill_id")) or texts.UNKNOWN,
+            amount=rf.money(result.get("amount")) or texts.UNKNOWN,
+        ),
+        *lines,
+        texts.BILL_EXTRAS.format(extras=", ".join(extras)) if extras else texts.BILL_NO_EXTRAS,
+        texts.BILL_TAXES,
+        texts.CURRENT_BILL_PAY_HINT if status in ("unpaid", "overdue") else None,
+    )
+
+
+def _is_base_item(name: str) -> bool:
+    """The package's monthly fee and the taxes: what every bill holds."""
+    folded = fold(name)
+    return "aylik ucret" in folded or "kdv" in folded or "vergi" in folded
+
+
+def _payments_in_month(month: str, result: dict[str, Any]) -> str:
+    payments = [
+        p
+        for p in result.get("payments") or []
+        if isinstance(p, dict) and str(p.get("date") or "")[:7] == month
+    ]
+    label = month_label(month)
+    if not payments:
+        return texts.PAYMENTS_IN_MONTH_NONE.format(month=label)
+    total = sum((rf.decimal_of(p.get("amount")) or Decimal(0) for p in payments), Decimal(0))
+    lines = [
+        _item(
+            texts.PAYMENT_LINE.format(
+                date=rf.day(p.get("date")) or texts.UNKNOWN,
+                amount=rf.money(p.get("amount")) or texts.UNKNOWN,
+                method=rf.label(p.get("method"), texts.PAYMENT_METHODS) or texts.UNKNOWN,
+                bill_id=rf.text(p.get("bill_id")) or texts.UNKNOWN,
+            )
+        )
+        for p in payments
+    ]
+    header = texts.PAYMENTS_IN_MONTH.format(
+        month=label, count=len(payments), total=format_money(total)
+    )
+    return _lines(header, *lines)
+
+
+def _numbers(numbers: Sequence[str]) -> str:
+    return ", ".join(rf.phone(number) or number for number in numbers)
+
+
+def _line_answer(profile: dict[str, Any]) -> str:
+    state = line_state(profile)
+    if state.suspended:
+        return _lines(
+            texts.LINE_IS_SUSPENDED.format(numbers=_numbers(state.suspended)),
+            texts.OFFER_REACTIVATE,
+        )
+    if state.active:
+        return _lines(
+            texts.LINE_IS_ACTIVE.format(numbers=_numbers(state.active)),
+            texts.OFFER_LINE_FAULT_TICKET,
+        )
+    return _profile(profile, ToolCall("get_customer_profile", {}), None)
+
+
+def _line_network_answer(result: dict[str, Any], call: ToolCall) -> str:
+    """The line is active (checked first); what the network of the customer's city says."""
+    outages = [o for o in result.get("active_outages") or [] if isinstance(o, dict)]
+    status = rf.label(result.get("status"), texts.NETWORK_STATUSES) or texts.UNKNOWN
+    if outages:
+        return _lines(texts.LINE_ACTIVE, _network(result, call), texts.LINE_OUTAGE_CAUSE)
+    region = _network_place(result, call)
+    return _lines(
+        texts.LINE_ACTIVE,
+        texts.LINE_NO_OUTAGE.format(region=region, status=status),
+        texts.OFFER_LINE_FAULT_TICKET,
+    )
+
+
+def _cheaper_answer(available: dict[str, Any], current: dict[str, Any], asked: str) -> str:
+    choice = cheaper_choice(available, current, analyse(asked))
+    package = choice.current or texts.UNKNOWN
+    fee = rf.money(choice.current_fee) or texts.UNKNOWN
+    restricted = (
+        texts.CHEAPER_RESTRICTED.format(names=", ".join(choice.restricted))
+        if choice.restricted
+        else None
+    )
+    if not choice.cheaper:
+        return _lines(texts.CHEAPER_NONE.format(package=package, fee=fee), restricted)
+    lines = []
+    for option in choice.cheaper:
+        features = _features(option)
+        lines.append(
+            _item(
+                texts.AVAILABLE_PACKAGE_LINE.format(
+                    name=rf.text(option.get("name")) or texts.UNKNOWN,
+                    monthly_fee=rf.money(option.get("monthly_fee")) or texts.UNKNOWN,
+                    internet_gb=rf.number(features.get("internet_gb")) or texts.UNKNOWN,
+                    voice_minutes=rf.number(features.get("voice_minutes")) or texts.UNKNOWN,
+                    sms_count=rf.number(features.get("sms_count")) or texts.UNKNOWN,
+                )
+            )
+        )
+    return _lines(
+        texts.CHEAPER_HEADER.format(package=package, fee=fee),
+        *lines,
+        restricted,
+        texts.ASK_PACKAGE_CHANGE,
+    )
+
+
+def _comparison(answers: list[str], results: Sequence[dict[str, Any] | None]) -> str:
+    """Every package's details, then one line each side by side; the closing once."""
+    bodies = [answer.replace("\n" + texts.PACKAGE_DETAILS_CLOSING, "") for answer in answers]
+    rows = []
+    for result in results:
+        if result is None or rf.error_of(result) is not None:
+            continue
+        features = _features(result)
+        rows.append(
+            _item(
+                texts.COMPARISON_LINE.format(
+                    name=rf.text(result.get("name")) or texts.UNKNOWN,
+                    monthly_fee=rf.money(result.get("monthly_fee")) or texts.UNKNOWN,
+                    internet_gb=rf.number(features.get("internet_gb")) or texts.UNKNOWN,
+                    voice_minutes=rf.number(features.get("voice_minutes")) or texts.UNKNOWN,
+                    sms_count=rf.number(features.get("sms_count")) or texts.UNKNOWN,
+                )
+            )
+        )
+    comparison = _lines(texts.COMPARISON_HEADER, *rows) if len(rows) > 1 else None
+    return "\n\n".join([*bodies, *([comparison] if comparison else [])]) + (
+        "\n" + texts.PACKAGE_DETAILS_CLOSING
+    )

@@ -97,13 +97,16 @@ def read_bill_question(
         return BillQuestion(BillPick.HIGHEST)
     if message.has(*_LOWEST):
         return BillQuestion(BillPick.LOWEST)
-    base = _month_of(anchor) or _month_index(today or datetime.now(ISTANBUL).date())
+    today_month = _month_index(today or datetime.now(ISTANBUL).date())
+    base = _month_of(anchor) or today_month
     named = _named_month(message, base)
     if named is not None:
         return named
-    offset = _relative_offset(message, anchor is not None)
-    if offset is not None:
-        return BillQuestion(BillPick.MONTH, _month_text(base + offset), offset)
+    relative = _relative_offset(message, anchor is not None)
+    if relative is not None:
+        offset, anaphoric = relative
+        start = base if anaphoric else today_month
+        return BillQuestion(BillPick.MONTH, _month_text(start + offset), offset)
     if message.has(*_UNPAID):
         return BillQuestion(BillPick.UNPAID)
     if message.has(*_TOTAL):
@@ -157,6 +160,8 @@ def pick_bills(question: BillQuestion, bills: Sequence[dict[str, Any]]) -> list[
     """
     if question.pick is BillPick.MONTH:
         exact = [bill for bill in bills if bill_month(bill) == question.month]
+        if not exact and question.offset == 0:
+            return list(bills[:1])  # "bu ayki fatura" before this month's is issued: the newest
         if exact or question.year_given or question.offset is not None or not question.month:
             return exact[:1]
         same_name = [bill for bill in bills if (bill_month(bill) or "")[5:] == question.month[5:]]
@@ -215,8 +220,13 @@ def _year_near(words: tuple[str, ...], index: int) -> int | None:
     return None
 
 
-def _relative_offset(message: Message, anchored: bool) -> int | None:
-    """Months before (negative) or after the base month that the text counts."""
+def _relative_offset(message: Message, anchored: bool) -> tuple[int, bool] | None:
+    """Months before (negative) or after a base month that the text counts.
+
+    The flag says whether the count refers back to the bill in focus ("bir
+    önceki", "ondan sonraki": from the anchor) or to today ("geçen ay",
+    "iki ay önce", "bu ay").
+    """
     words = message.words
     for index in range(len(words)):
         number = number_at(words, index)
@@ -225,20 +235,22 @@ def _relative_offset(message: Message, anchored: bool) -> int | None:
         value, used = number
         rest = words[index + used : index + used + 2]
         if len(rest) == 2 and rest[0] == "ay" and rest[1].startswith("once") and 1 <= value <= 24:
-            return -value  # "iki ay önceki", "3 ay önce"
-    if message.has("gecen ay", "onceki ay", "gecen fatura", "gecen faturam"):
-        return -1
+            return -value, False  # "iki ay önceki", "3 ay önce"
     plural = any(word.startswith("faturalar") for word in words)
-    if message.has("bir onceki", "ondan onceki") or (message.has("onceki fatura") and not plural):
-        return -1
-    if anchored and not plural and message.has("onceki$", "oncesi"):
-        return -1
+    if message.has("bir onceki", "ondan onceki", "onceki ay") or (
+        anchored and not plural and message.has("onceki$", "oncesi")
+    ):
+        return -1, True
     if message.has("bir sonraki", "ondan sonraki", "sonraki ay") or (
         anchored and message.has("sonraki$")
     ):
-        return 1
+        return 1, True
+    if message.has("gecen ay", "gecen fatura", "gecen faturam") or (
+        message.has("onceki fatura") and not plural
+    ):
+        return -1, False
     if any(message.has(f"bu {word}") for word in _MONTH_WORD) or message.has("bu donem"):
-        return 0
+        return 0, False
     return None
 
 

@@ -67,6 +67,9 @@ QUESTIONS: tuple[Question, ...] = (
     Question(texts.OFFER_ROAMING, "enable_roaming", CONFIRM, {"status": True}),
     Question(texts.OFFER_AUTOPAY, "setup_autopay", CONFIRM, {"status": True}),
     Question(texts.OFFER_FAULT_TICKET, "create_fault_ticket", CONFIRM, {"category": "internet"}),
+    Question(texts.OFFER_REACTIVATE, "reactivate_line", CONFIRM),
+    # The tool reads the category from the customer's words ("arayamıyorum": voice).
+    Question(texts.OFFER_LINE_FAULT_TICKET, "create_fault_ticket", CONFIRM),
 )
 
 _NEW_VALUE_QUESTIONS = {

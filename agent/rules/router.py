@@ -17,7 +17,7 @@ from typing import Any
 
 from agent.dialogue_state import DialogueState
 from agent.rules import followups, texts
-from agent.rules.answers import compose_answer
+from agent.rules.answers import compose_answers
 from agent.rules.dialogue import (
     CONFIRM,
     Question,
@@ -28,6 +28,7 @@ from agent.rules.dialogue import (
     user_text_before,
 )
 from agent.rules.intents import ChatAct, Understanding, understand
+from agent.rules.plans import chained_calls, companion_calls
 from agent.rules.tool_contract import DEFAULTS, PARAMETERS, REQUIRED, needs_customer
 from agent.turns import ChatTurn, ToolCall
 from core.turkish import format_money
@@ -116,7 +117,10 @@ class RulesEngine:
             return RulesReply(texts.GREETING)
         newest = turns[-1]
         if newest.role == "tool":
-            return RulesReply(_answer_tool_results(turns))
+            chained = chained_calls(turns, customer_id)
+            if chained:
+                return RulesReply("", chained)  # the answer needs one more look-up
+            return RulesReply(_answer_tool_results(turns, dialogue))
         if newest.role != "user":
             logger.warning("rules engine asked to continue after an assistant turn")
             return RulesReply("")
@@ -130,7 +134,8 @@ class RulesEngine:
         if followup is not None:
             own = followup
         if own.tool is not None:
-            return _plan(own.tool, own.args, customer_id)
+            planned = _plan(own.tool, own.args, customer_id)
+            return _with_companions(planned, newest.content, customer_id)
         return _chat_reply(own.chat or ChatAct.OUT_OF_SCOPE)
 
 
@@ -150,6 +155,14 @@ def _plan(tool: str, args: Mapping[str, Any], customer_id: int | None) -> RulesR
     if missing:
         return RulesReply(question_for(tool, missing[0], args).text)
     return RulesReply("", (_tool_call(tool, args, customer_id),))
+
+
+def _with_companions(reply: RulesReply, text: str, customer_id: int | None) -> RulesReply:
+    """``reply`` with the calls its answer also needs (every package of a comparison)."""
+    if not reply.tool_calls:
+        return reply
+    extra = companion_calls(reply.tool_calls, text, customer_id)
+    return RulesReply(reply.text, reply.tool_calls + extra) if extra else reply
 
 
 def _tool_call(tool: str, args: Mapping[str, Any], customer_id: int | None) -> ToolCall:
@@ -213,7 +226,7 @@ def _chat_reply(act: ChatAct) -> RulesReply:
 # --- tool turns ---------------------------------------------------------------------
 
 
-def _answer_tool_results(turns: Sequence[ChatTurn]) -> str:
+def _answer_tool_results(turns: Sequence[ChatTurn], dialogue: DialogueState) -> str:
     """Compose the answer from the tool turns that follow the last tool-call turn."""
     call_index = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].is_tool_call), None)
     if call_index is None:
@@ -223,8 +236,7 @@ def _answer_tool_results(turns: Sequence[ChatTurn]) -> str:
     results = [turn for turn in turns[call_index + 1 :] if turn.role == "tool"]
     asked = user_text_before(turns, call_index)
     intended = understand(asked).tool if asked else None
-    answers = [
-        compose_answer(call, result.content, intended)
-        for call, result in zip(calls, results, strict=False)
-    ]
-    return "\n\n".join(answers)
+    # "Peki bir önceki ay?" counts from the bill the conversation is about.
+    anchor = dialogue.bill.month if dialogue.bill else None
+    contents = [result.content for result in results]
+    return compose_answers(calls, contents, asked, intended, anchor=anchor)

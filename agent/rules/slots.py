@@ -139,6 +139,22 @@ def find_package(message: Message) -> PackageMention | None:
     return _find_by_first_word(message) or _find_unknown_package(message)
 
 
+def find_packages(message: Message, limit: int = 3) -> list[str]:
+    """Every catalogue package the text names, in the order written ("Mega İnternet ile
+    Süper Konuşma arasındaki fark": both)."""
+    found: list[tuple[int, str]] = []
+    rest = message
+    for _ in range(limit):
+        mention = find_package(rest)
+        if mention is None or mention.start < 0:
+            break
+        position = message.tokens.index(rest.tokens[mention.start])
+        if all(package_match_key(mention.name) != package_match_key(n) for _, n in found):
+            found.append((position, mention.name))
+        rest = rest.without([(mention.start, mention.end)])
+    return [name for _, name in sorted(found)]
+
+
 def _find_by_first_word(message: Message) -> PackageMention | None:
     """ "Öğrenci paketine", "memur tarifesi": the first word of one catalogue name + "paket"."""
     words = message.words

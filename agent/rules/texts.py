@@ -115,6 +115,10 @@ ASK_ROAMING_STATUS: Final = "Roaming'i açmamı mı, yoksa kapatmamı mı isters
 OFFER_ROAMING: Final = "Roaming'i şimdi açmamı ister misiniz?"
 OFFER_AUTOPAY: Final = "Otomatik ödeme talimatınızı şimdi açmamı ister misiniz?"
 OFFER_FAULT_TICKET: Final = "İsterseniz bu sorun için arıza kaydı açabilirim; açayım mı?"
+OFFER_REACTIVATE: Final = "Hattınızı şimdi yeniden açmamı ister misiniz?"
+OFFER_LINE_FAULT_TICKET: Final = (
+    "İsterseniz hattınızdaki sorun için arıza kaydı açabilirim; açayım mı?"
+)
 
 # Values the engine writes into tool arguments.
 SUSPENSION_REASONS: Final[dict[str, str]] = {
@@ -302,6 +306,72 @@ REACTIVATED_AT: Final = "Açılma zamanı: {reactivated_at}"
 SUSPENSION_DURATION: Final = "Askıda kaldığı süre: {days} gün"
 FREE_OF_CHARGE: Final = "ücretsiz"
 
+# --- bill questions: a month, the highest or lowest bill, debt, an explanation -------
+
+BILL_OF_MONTH: Final = (
+    "{month} faturanız ({bill_id}): {amount}\nFatura tarihi: {bill_date}\nDurum: {status}"
+)
+BILL_PAID_ON: Final = "Ödeme tarihi: {paid_date}"
+BILL_MONTH_NONE: Final = "{month} dönemine ait bir faturanız bulunmuyor."
+BILLS_RANGE: Final = "Kayıtlı faturalarınız {first} ile {last} arasını kapsıyor."
+BILL_HIGHEST: Final = (
+    "Son {count} faturanız içinde en yüksek tutarlı olanı {bill_date} tarihli {bill_id} "
+    "numaralı fatura: {amount} ({status})."
+)
+BILL_LOWEST: Final = (
+    "Son {count} faturanız içinde en düşük tutarlı olanı {bill_date} tarihli {bill_id} "
+    "numaralı fatura: {amount} ({status})."
+)
+BILL_SAME_AMOUNT: Final = "Bu tutarda {count} faturanız var; en yenisini yazdım."
+BILLS_SUM: Final = "Bu {count} faturanın toplamı: {total}"
+DEBT_NONE: Final = (
+    "Ödenmemiş faturanız bulunmuyor; son {count} faturanızın tamamı ödenmiş, borcunuz yok."
+)
+DEBT_HEADER: Final = "Ödenmemiş {count} faturanız var; toplam borcunuz {total}:"
+DEBT_LINE: Final = "{bill_date} · {bill_id}: {amount} ({status})"
+DEBT_OVERDUE: Final = (
+    "Son ödeme tarihi geçmiş faturanızı gecikme bedeli oluşmaması için önce ödemenizi öneririm."
+)
+DEBT_PAY_HINT: Final = (
+    "Ödemek isterseniz “faturamı öde” yazmanız yeterli; en eski ödenmemiş faturanızdan başlanır."
+)
+BILL_EXPLAINED: Final = "{bill_id} numaralı faturanız {amount}. Faturanızın kalemleri:"
+BILL_EXTRAS: Final = "Paket ücretinizin dışındaki kalemler faturanızı artırdı: {extras}."
+BILL_NO_EXTRAS: Final = (
+    "Faturanızda paket ücretiniz ve vergiler dışında ek bir kalem yok; tutar paket "
+    "ücretinizden ve vergilerden oluşuyor."
+)
+BILL_TAXES: Final = (
+    "KDV ve Özel İletişim Vergisi, paket ücreti ve ek kalemlerin üzerinden hesaplanır."
+)
+
+PAYMENTS_IN_MONTH: Final = "{month} içinde {count} ödeme yaptınız, toplam {total}:"
+PAYMENTS_IN_MONTH_NONE: Final = "{month} içinde kayıtlı bir ödemeniz bulunmuyor."
+
+# --- a line that does not work --------------------------------------------------------
+
+LINE_IS_SUSPENDED: Final = (
+    "{numbers} numaralı hattınız şu anda askıda (dondurulmuş); bu yüzden arama yapamıyor, "
+    "aranamıyor ve mobil veri kullanamıyorsunuz."
+)
+LINE_IS_ACTIVE: Final = "{numbers} numaralı hattınız aktif; hattınızda bir kısıtlama yok."
+LINE_ACTIVE: Final = "Hattınız aktif; hattınızda bir kısıtlama yok."
+LINE_OUTAGE_CAUSE: Final = (
+    "Bölgenizdeki bu kesinti yaşadığınız sorunun nedeni olabilir; kesinti giderildiğinde "
+    "hattınız normale dönecektir."
+)
+LINE_NO_OUTAGE: Final = "{region} için şebeke durumu: {status}; bilinen bir kesinti yok."
+
+# --- a cheaper package ----------------------------------------------------------------
+
+CHEAPER_HEADER: Final = "Mevcut paketiniz {package} (aylık {fee}). Size açık daha uygun paketler:"
+CHEAPER_NONE: Final = "Mevcut paketiniz {package} (aylık {fee}) size açık paketlerimizin en uygunu."
+CHEAPER_RESTRICTED: Final = "Daha düşük ücretli {names} yalnızca belirli müşteri gruplarına açık."
+COMPARISON_HEADER: Final = "Karşılaştırma:"
+COMPARISON_LINE: Final = (
+    "{name}: aylık {monthly_fee} · {internet_gb} GB, {voice_minutes} dk, {sms_count} SMS"
+)
+
 # --- value labels ------------------------------------------------------------------
 
 BILL_STATUS: Final = {"paid": "ödendi", "unpaid": "ödenmedi", "overdue": "gecikmiş"}
@@ -417,3 +487,31 @@ ERROR_NEXT_STEPS: Final = {
 }
 ERROR_GENERIC: Final = "İşleminizi şu anda tamamlayamadım. Lütfen biraz sonra yeniden deneyin."
 ERROR_UNREADABLE: Final = "Sistemden gelen yanıtı okuyamadım. Lütfen biraz sonra yeniden deneyin."
+
+# --- understanding and tone (typos, English, several requests, other people, upset) ----
+
+# Another person's account: never shown, never changed.
+OTHER_PERSON_DATA: Final = (
+    "Güvenliğiniz için yalnızca bu sohbete bağlı hesabın, yani kendi hesabınızın "
+    "bilgilerini paylaşabiliyor ve yalnızca onunla işlem yapabiliyorum; başka birinin "
+    "faturası, hattı ya da paketi hakkında bilgi veremem. Hesap sahibi bana kendi Telegram "
+    "hesabından yazıp /start ile kendi numarasını paylaşarak bilgilerine ulaşabilir. "
+    "Kendi hesabınızla ilgili her konuda yardımcı olabilirim."
+)
+# Before the answer to an angry or exasperated message (once in a while, not every turn).
+UPSET_ACKNOWLEDGED: Final = "Yaşadığınız sorun için üzgünüm; hemen bakıyorum."
+# Before the answer to a message written in English.
+ANSWERING_IN_TURKISH: Final = "(Yanıtlarımı Türkçe veriyorum.)"
+# After answering the read-only part of a message that also asked for an action.
+OFFER_NEXT_REQUEST: Final = "İsterseniz {request} için de yardımcı olabilirim; başlatayım mı?"
+# What each action is called in that offer.
+REQUEST_NAMES: Final = {
+    "pay_bill": "faturanızı ödemek",
+    "setup_autopay": "otomatik ödeme talimatı",
+    "change_package": "paket değişikliği",
+    "enable_roaming": "roaming ayarınız",
+    "create_fault_ticket": "arıza kaydı açmak",
+    "update_customer_contact": "iletişim bilgilerinizi güncellemek",
+    "suspend_line": "hattınızı dondurmak",
+    "reactivate_line": "hattınızı yeniden açmak",
+}

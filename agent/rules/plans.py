@@ -1,0 +1,153 @@
+"""Calls a request needs beyond its main tool: in the same step, or after a result.
+
+Some answers are only complete with a second call:
+
+* in the same step (``companion_calls``): a comparison needs the details of
+  every package named ("Mega İnternet ile Süper Konuşma arasındaki fark"); a
+  cheaper package is chosen against the customer's own package;
+* after a result, in the same turn (``chained_calls``): a line that does not
+  work is checked for an outage in the customer's city once the line proves
+  active; "ne kadar borcum var" reads every unpaid bill after the current one;
+  "en ucuz pakete geç" proposes the change once the cheapest package the
+  customer can take is known.
+
+Both return nothing when the request needs no more; the engine then answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from agent.rules import result_fields as rf
+from agent.rules.bill_questions import is_debt_question
+from agent.rules.dialogue import user_text_before
+from agent.rules.intents import understand
+from agent.rules.line_check import is_line_check, line_state
+from agent.rules.normalize import Message, analyse
+from agent.rules.slots import find_packages
+from agent.turns import ChatTurn, ToolCall
+from db.reference_data import CATALOGUE, package_match_key
+
+# "Daha uygun / daha ucuz / en ucuz bir pakete geç": a cheaper package is wanted.
+_CHEAPER = ("daha uygun", "daha ucuz", "en ucuz", "en uygun", "ucuz bir", "uygun bir", "cheaper")
+# "En ucuz pakete geç": the cheapest one, no need to ask which.
+_CHEAPEST = ("en ucuz", "en uygun", "cheapest")
+
+
+def wants_cheaper(text: str) -> bool:
+    """ "Daha uygun bir pakete geçmek istiyorum": a switch to a cheaper, unnamed package."""
+    understood = understand(text)
+    return (
+        understood.tool == "change_package"
+        and not understood.args.get("new_package_name")
+        and analyse(text).has(*_CHEAPER)
+    )
+
+
+def companion_calls(
+    calls: Sequence[ToolCall], text: str, customer_id: int | None
+) -> tuple[ToolCall, ...]:
+    """Calls to make together with ``calls`` (the step planned for ``text``)."""
+    if not calls:
+        return ()
+    first = calls[0]
+    message = analyse(text)
+    if first.name == "get_package_details":
+        shown = package_match_key(str(first.arguments.get("package_name") or ""))
+        return tuple(
+            ToolCall("get_package_details", {"package_name": name})
+            for name in find_packages(message)
+            if package_match_key(name) != shown
+        )
+    if first.name == "get_available_packages" and customer_id is not None and wants_cheaper(text):
+        return (ToolCall("get_customer_package", {"user_id": customer_id}),)
+    return ()
+
+
+def chained_calls(turns: Sequence[ChatTurn], customer_id: int | None) -> tuple[ToolCall, ...]:
+    """The next calls of this turn once the newest results are in; () when the answer is due."""
+    call_index = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].is_tool_call), None)
+    if call_index is None or customer_id is None:
+        return ()
+    calls = turns[call_index].tool_calls
+    results = [rf.parse_result(turn.content) for turn in turns[call_index + 1 :]]
+    if len(results) != len(calls) or any(
+        result is None or rf.error_of(result) is not None for result in results
+    ):
+        return ()
+    asked = user_text_before(turns, call_index) or ""
+    by_tool: dict[str, dict[str, Any]] = {
+        call.name: result for call, result in zip(calls, results, strict=True) if result
+    }
+    names = [call.name for call in calls]
+    if names == ["get_customer_profile"] and is_line_check(asked):
+        state = line_state(by_tool["get_customer_profile"])
+        if not state.suspended and state.active and state.city:
+            return (ToolCall("check_network_status", {"region": state.city}),)
+        return ()
+    if names == ["get_current_bill"] and is_debt_question(asked):
+        return (ToolCall("get_past_bills", {"user_id": customer_id, "limit": 12}),)
+    if set(names) == {"get_available_packages", "get_customer_package"} and wants_cheaper(asked):
+        choice = cheaper_choice(
+            by_tool["get_available_packages"], by_tool["get_customer_package"], analyse(asked)
+        )
+        if choice.proposal is not None:
+            return (
+                ToolCall(
+                    "change_package", {"user_id": customer_id, "new_package_name": choice.proposal}
+                ),
+            )
+    return ()
+
+
+@dataclass(frozen=True)
+class CheaperChoice:
+    """Packages cheaper than the customer's, among those the customer can take."""
+
+    current: str | None
+    current_fee: Decimal | None
+    cheaper: tuple[dict[str, Any], ...]  # cheapest first
+    restricted: tuple[str, ...]  # cheaper ones open only to a group (students, ...)
+    proposal: str | None  # the package to propose at once, when the choice is clear
+
+
+def cheaper_choice(
+    available: Mapping[str, Any], current: Mapping[str, Any], asked: Message
+) -> CheaperChoice:
+    """Which cheaper package to propose for "en ucuz / daha uygun bir pakete geç"."""
+    current_name = rf.text(current.get("package_name"))
+    current_fee = rf.decimal_of(current.get("monthly_fee"))
+    own_group = _eligibility(current_name)
+    cheaper: list[dict[str, Any]] = []
+    restricted: list[str] = []
+    for package in available.get("packages") or []:
+        if not isinstance(package, dict):
+            continue
+        fee = rf.decimal_of(package.get("monthly_fee"))
+        name = rf.text(package.get("name"))
+        if fee is None or name is None or current_fee is None or fee >= current_fee:
+            continue
+        group = _eligibility(name)
+        if group is not None and group != own_group:
+            restricted.append(name)
+        else:
+            cheaper.append(package)
+    cheaper.sort(key=lambda package: rf.decimal_of(package.get("monthly_fee")) or Decimal(0))
+    proposal = None
+    if cheaper and (len(cheaper) == 1 or asked.has(*_CHEAPEST)):
+        proposal = rf.text(cheaper[0].get("name"))
+    return CheaperChoice(current_name, current_fee, tuple(cheaper), tuple(restricted), proposal)
+
+
+def _eligibility(name: str | None) -> str | None:
+    """The customer group a catalogue package is reserved for (None: open to all)."""
+    if not name:
+        return None
+    key = package_match_key(name)
+    for spec in CATALOGUE:
+        if package_match_key(spec.name) == key:
+            return spec.eligibility
+    return None
