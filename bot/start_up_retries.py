@@ -59,7 +59,7 @@ async def retry_at_start(call: Callable[[], Awaitable[T]], what: str, retry_for_
                 raise
             pause = pause_before_retry(error, attempt)
             if loop.time() + pause > deadline:
-                log.error("%s failed %d times, giving up: %s", what, attempt, error)
-                raise
-            log.warning("%s failed (%s); try %d in %.1f s", what, error, attempt + 1, pause)
+                raise  # the caller says it, in one line
+            # INFO: expected now and then; a refusal at the end is what an operator acts on.
+            log.info("%s failed (%s); try %d in %.1f s", what, error, attempt + 1, pause)
             await asyncio.sleep(pause)

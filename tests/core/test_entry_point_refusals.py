@@ -24,9 +24,14 @@ BOT_TOKEN = "123456:test-token-never-printed"
 
 @pytest.fixture
 def config_file(tmp_path: Path) -> Path:
-    """A config whose log file stays in the test's folder; the rest is the defaults."""
+    """A config whose log file stays in the test's folder; the rest is the defaults.
+
+    Telegram out of reach at start is retried for 2 s instead of 30.
+    """
     path = tmp_path / "config.yaml"
-    path.write_text("logging:\n  file: logs/app.log\n", encoding="utf-8")
+    path.write_text(
+        "logging:\n  file: logs/app.log\ntelegram:\n  start_retry_for_s: 2\n", encoding="utf-8"
+    )
     return path
 
 
