@@ -542,3 +542,27 @@ COMPLAINT = (
     "kotu bir hizmet",
     "saka gibi",
 )
+# Exasperation without a complaint word: "üç gündür arıyorum kimse ilgilenmiyor".
+EXASPERATION = (
+    "kimse ilgilen",
+    "kimse donmuyor",
+    "kimse cevap",
+    "gundur ariyorum",
+    "gundur bekliyorum",
+    "haftadir",
+    "aydir ariyorum",
+    "aydir bekliyorum",
+    "yeter artik",
+    "artik yeter",
+    "hala cozulmedi",
+    "hala cozmediniz",
+    "hala duzelmedi",
+    "insaf",
+    "skandal",
+    "rezil",
+    "sinir oldum",
+    "sinirlendim",
+    "delirmek",
+    "ciddi misiniz",
+    "dalga mi geciyorsunuz",
+)

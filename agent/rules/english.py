@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from agent.rules.spelling import is_cue_word
+
 # English phrases (longest first wins) and the Turkish words they stand for.
 _PHRASES: Final[dict[str, str]] = {
     # bills and payments
@@ -179,6 +181,8 @@ def is_english(text: str) -> bool:
     if len(words) < 2:
         return False
     english = [word for word in words if word in _FILLER or _starts_phrase(word)]
+    if any(is_cue_word(word) for word in words if word not in english):
+        return False  # "past bills nedir?": a Turkish question about English words
     distinct = [word for word in english if word not in _SHARED]
     return len(distinct) >= 2 and len(english) >= 0.6 * len(words)
 

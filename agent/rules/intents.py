@@ -551,7 +551,7 @@ def chat_act(message: Message) -> ChatAct:
         return ChatAct.HOW_ARE_YOU
     if message.has(*cues.GREETING, *cues.GREETING_MORE):
         return ChatAct.GREETING
-    if message.has(*cues.COMPLAINT):
+    if message.has(*cues.COMPLAINT, *cues.EXASPERATION):
         return ChatAct.COMPLAINT
     if message.has(*cues.CANCEL):
         return ChatAct.CANCEL

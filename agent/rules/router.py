@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from agent.dialogue_state import DialogueState
-from agent.rules import followups, texts
+from agent.rules import finishing, followups, requests, texts, third_party, tone
 from agent.rules.answers import compose_answers
 from agent.rules.dialogue import (
     CONFIRM,
@@ -105,6 +105,8 @@ class RulesEngine:
             reply = self._respond(turns, customer_id, dialogue or DialogueState())
             if reply is _LINK_REQUIRED and not private:
                 return RulesReply(texts.ACCOUNT_IN_PRIVATE)
+            if reply.text and not reply.tool_calls:
+                reply = RulesReply(finishing.finish(reply.text, turns))
             return reply
         except Exception:
             logger.exception("rules engine failed on a dialogue of %d turns", len(turns))
@@ -130,6 +132,13 @@ class RulesEngine:
             reply = _continue_question(question, turns, own, customer_id)
             if reply is not None:
                 return reply
+        if third_party.asks_about_someone_else(newest.content) and (
+            own.tool is None or needs_customer(own.tool)
+        ):
+            return RulesReply(texts.OTHER_PERSON_DATA)
+        several = requests.plan(turns, lambda tool, args: _plan(tool, args, customer_id))
+        if several is not None:
+            return RulesReply(several.text, several.calls)
         followup = followups.resolve(newest.content, own, dialogue)
         if followup is not None:
             own = followup
@@ -169,6 +178,8 @@ def _tool_call(tool: str, args: Mapping[str, Any], customer_id: int | None) -> T
     """The call in the contract's parameter order, with defaults and the customer's id."""
     values = {**DEFAULTS.get(tool, {}), **args, "user_id": customer_id}
     arguments = {name: values[name] for name in PARAMETERS[tool] if values.get(name) is not None}
+    if isinstance(arguments.get("issue_description"), str):
+        arguments["issue_description"] = tone.calm(arguments["issue_description"])  # no shouting
     return ToolCall(tool, arguments)
 
 

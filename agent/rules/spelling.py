@@ -92,6 +92,11 @@ _TARGETS_BY_LETTER = _by_first_letter(DOMAIN_WORDS)
 _TARGETS_BY_SKELETON = _by_skeleton(DOMAIN_WORDS)
 
 
+def is_cue_word(word: str) -> bool:
+    """Whether the folded ``word`` is a word of some cue."""
+    return word in _CUE_WORDS
+
+
 def is_known(word: str) -> bool:
     """Whether the folded ``word`` is left as typed."""
     return (
