@@ -25,10 +25,11 @@ from agent.rules.bill_questions import (
     month_label,
     pick_bills,
     read_bill_question,
+    resolve_month,
     ties_of,
     total_of,
 )
-from agent.rules.line_check import is_line_check, line_state
+from agent.rules.line_check import asks_state_only, is_line_check, line_state
 from agent.rules.normalize import analyse
 from agent.rules.plans import cheaper_choice, wants_cheaper
 from agent.turns import ToolCall
@@ -583,7 +584,7 @@ def _joint_answer(
             return _payments_in_month(question.month, by_tool["get_payment_history"])
         return None
     if names == ["get_customer_profile"] and is_line_check(asked):
-        return _line_answer(by_tool["get_customer_profile"])
+        return _line_answer(by_tool["get_customer_profile"], offer=not asks_state_only(asked))
     if names == ["check_network_status"] and is_line_check(asked):
         return _line_network_answer(by_tool["check_network_status"], calls[0])
     if set(names) == {"get_available_packages", "get_customer_package"} and wants_cheaper(asked):
@@ -625,7 +626,7 @@ def _bill_question_answer(question: BillQuestion, result: dict[str, Any]) -> str
         )
     if not picked:
         months = sorted(month for bill in bills if (month := bill_month(bill)))
-        label = month_label(question.month or "")
+        label = month_label(resolve_month(question, bills) or "")
         return _lines(
             texts.BILL_MONTH_NONE.format(month=label),
             texts.BILLS_RANGE.format(first=month_label(months[0]), last=month_label(months[-1]))
@@ -730,7 +731,7 @@ def _numbers(numbers: Sequence[str]) -> str:
     return ", ".join(rf.phone(number) or number for number in numbers)
 
 
-def _line_answer(profile: dict[str, Any]) -> str:
+def _line_answer(profile: dict[str, Any], *, offer: bool) -> str:
     state = line_state(profile)
     if state.suspended:
         return _lines(
@@ -740,7 +741,7 @@ def _line_answer(profile: dict[str, Any]) -> str:
     if state.active:
         return _lines(
             texts.LINE_IS_ACTIVE.format(numbers=_numbers(state.active)),
-            texts.OFFER_LINE_FAULT_TICKET,
+            texts.OFFER_LINE_FAULT_TICKET if offer else None,
         )
     return _profile(profile, ToolCall("get_customer_profile", {}), None)
 

@@ -7,10 +7,13 @@ a :class:`BillQuestion`; ``pick_bills`` applies it to the bills a tool result
 listed.
 
 Months are counted by the bill date: the bill issued on 27 October 2026 is the
-October bill. A relative month ("geçen ay", "iki ay önceki", "bir önceki ay")
-counts from ``anchor`` when the conversation is about a bill already (the
-dialogue state passes its month, ``"2026-11"``), else from today's month.
-A month name without a year is the newest such month up to that base month.
+October bill. A month that refers back ("bir önceki ay", "ondan önceki")
+counts from ``anchor``, the month of the bill the conversation is about (the
+dialogue state passes it, ``"2026-11"``). Otherwise a relative month counts
+from the customer's newest bill, which customers call "this month's bill"
+whatever day it was issued: "geçen ayki fatura" is the one before it, "iki ay
+önceki" the one before that. A month name without a year is the newest such
+month up to the anchor's month, or today's.
 """
 
 from __future__ import annotations
@@ -42,9 +45,10 @@ class BillPick(StrEnum):
 class BillQuestion:
     """A bill question read from the text.
 
-    For ``MONTH``: ``month`` is the month asked for (``"2026-10"``); ``offset``
-    is set when the text counted it ("geçen ay" -1, "bu ay" 0) and
-    ``year_given`` when the text named the year.
+    For ``MONTH``: ``month`` is the month asked for (``"2026-10"``), None
+    when it counts from the newest bill (see ``resolve_month``); ``offset`` is
+    set when the text counted it ("geçen ay" -1, "bu ay" 0) and ``year_given``
+    when the text named the year.
     """
 
     pick: BillPick
@@ -97,16 +101,16 @@ def read_bill_question(
         return BillQuestion(BillPick.HIGHEST)
     if message.has(*_LOWEST):
         return BillQuestion(BillPick.LOWEST)
-    today_month = _month_index(today or datetime.now(ISTANBUL).date())
-    base = _month_of(anchor) or today_month
+    base = _month_of(anchor) or _month_index(today or datetime.now(ISTANBUL).date())
     named = _named_month(message, base)
     if named is not None:
         return named
     relative = _relative_offset(message, anchor is not None)
     if relative is not None:
         offset, anaphoric = relative
-        start = base if anaphoric else today_month
-        return BillQuestion(BillPick.MONTH, _month_text(start + offset), offset)
+        if anaphoric and anchor is not None:
+            return BillQuestion(BillPick.MONTH, _month_text(base + offset), offset)
+        return BillQuestion(BillPick.MONTH, None, offset)
     if message.has(*_UNPAID):
         return BillQuestion(BillPick.UNPAID)
     if message.has(*_TOTAL):
@@ -159,12 +163,11 @@ def pick_bills(question: BillQuestion, bills: Sequence[dict[str, Any]]) -> list[
     status. ``TOTAL``: all of them.
     """
     if question.pick is BillPick.MONTH:
-        exact = [bill for bill in bills if bill_month(bill) == question.month]
-        if not exact and question.offset == 0:
-            return list(bills[:1])  # "bu ayki fatura" before this month's is issued: the newest
-        if exact or question.year_given or question.offset is not None or not question.month:
+        month = resolve_month(question, bills)
+        exact = [bill for bill in bills if bill_month(bill) == month]
+        if exact or question.year_given or question.offset is not None or not month:
             return exact[:1]
-        same_name = [bill for bill in bills if (bill_month(bill) or "")[5:] == question.month[5:]]
+        same_name = [bill for bill in bills if (bill_month(bill) or "")[5:] == month[5:]]
         return same_name[:1]
     if question.pick in (BillPick.HIGHEST, BillPick.LOWEST) and bills:
         extreme = max if question.pick is BillPick.HIGHEST else min
@@ -176,6 +179,15 @@ def pick_bills(question: BillQuestion, bills: Sequence[dict[str, Any]]) -> list[
         rest = [bill for bill in unpaid if bill not in overdue]
         return _oldest_first(overdue) + _oldest_first(rest)
     return list(bills)
+
+
+def resolve_month(question: BillQuestion, bills: Sequence[dict[str, Any]]) -> str | None:
+    """The month ``question`` asks for, a count from the newest bill resolved against ``bills``."""
+    if question.month is not None or question.offset is None:
+        return question.month
+    newest = max((month for bill in bills if (month := bill_month(bill))), default=None)
+    index = _month_of(newest)
+    return _month_text(index + question.offset) if index is not None else None
 
 
 def total_of(bills: Iterable[dict[str, Any]]) -> Decimal:

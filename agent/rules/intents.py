@@ -187,6 +187,8 @@ def _change_package(s: Signals) -> int:
             return 5
         if s.has(*cues.MY_PACKAGE, "paketimi", "tarifemi") and s.has(*_MAKE_IT):
             return 5  # "tarifemi Süper Konuşma yapın", "paketim Premium olsun"
+        if s.has(*_MAKE_IT_NOW) and not s.has(*cues.DETAILS):
+            return 5  # "bunu Premium yapalım"
         if s.has(*cues.WANT) and not s.has(*cues.DETAILS):
             return 3
         return 0
@@ -199,6 +201,7 @@ def _change_package(s: Signals) -> int:
 
 # "X yapın", "X olsun", "X'e geçirin": the package named is the new one.
 _MAKE_IT = ("yap", "olsun", "olarak", "gecir", "cevir", "alin", "alir misin")
+_MAKE_IT_NOW = ("yapalim", "yapin", "yapiniz", "yapar misin", "yapabilir misin", "yap$", "yapsana")
 
 
 def _pay(s: Signals) -> int:
@@ -512,13 +515,21 @@ def _contact_args(s: Signals) -> dict[str, Any]:
     return {"contact_type": kind, "new_value": value}
 
 
+def _bill_count(s: Signals) -> int | None:
+    """The bills to fetch: all (the default) when one of them is picked by month or amount."""
+    question = read_bill_question(s.text)
+    if question is not None and question.pick is not BillPick.TOTAL:
+        return None  # "geçen ayki faturam" needs the bill before the newest one too
+    return find_bill_count(s.rest)
+
+
 def _package_name(s: Signals) -> str | None:
     return s.package.name if s.package else None
 
 
 _ARGUMENT_BUILDERS: dict[str, Callable[[Signals], dict[str, Any]]] = {
     "pay_bill": lambda s: {"bill_id": s.bill_id, "method": find_payment_method(s.rest)},
-    "get_past_bills": lambda s: {"limit": find_bill_count(s.rest)},
+    "get_past_bills": lambda s: {"limit": _bill_count(s)},
     "setup_autopay": lambda s: {"status": find_on_off(s.rest)},
     "enable_roaming": lambda s: {"status": find_on_off(s.rest)},
     "change_package": lambda s: {"new_package_name": _package_name(s)},

@@ -54,7 +54,27 @@ _DOWN = (
     "is down",
 )
 # A question about the line's state: "hattım aktif mi", "numaram açık mı".
-_STATE = ("aktif mi", "aktifmi", "acik mi", "acikmi", "calisiyor mu", "kapali mi", "kapalimi")
+_STATE = (
+    "aktif mi",
+    "aktifmi",
+    "acik mi",
+    "acikmi",
+    "calisiyor mu",
+    "kapali mi",
+    "kapalimi",
+    "durum",
+    "status",
+)
+# Everything down at once: "internet yok arama yok", "hiçbir şey çalışmıyor".
+_NOTHING_WORKS = (
+    "hicbir sey calismiyor",
+    "hicbir sey yok",
+    "hic bir sey calismiyor",
+    "hepsi gitti",
+)
+_DATA = ("internet", "mobil veri", "data")
+_CALLS = ("arama", "arayam", "aranam", "konusam", "telefon")
+_GONE = ("yok$", "calismiyor", "gitti", "kesildi", "cekmiyor")
 # Calls that do not go through at all.
 _CALLS_FAIL = (
     "arayamiyorum",
@@ -110,7 +130,13 @@ _ELSEWHERE = (
 
 def asks_line_check(message: Message) -> bool:
     """Whether the message says the customer's line itself does not work (or asks if it does)."""
-    if message.has(*_REPORTS_FAULT, *_ELSEWHERE, *_OTHER_SUBJECT):
+    if message.has(*_REPORTS_FAULT, *_ELSEWHERE):
+        return False
+    if message.has(*_NOTHING_WORKS) or (
+        message.has(*_DATA) and message.has(*_CALLS) and message.has(*_GONE)
+    ):
+        return find_place(message) is None
+    if message.has(*_OTHER_SUBJECT):
         return False
     if find_place(message) is not None:
         return False  # "Bursa'da hattım çekmiyor": the network there
@@ -122,6 +148,16 @@ def asks_line_check(message: Message) -> bool:
 def is_line_check(text: str | None) -> bool:
     """``asks_line_check`` for a raw text (the question an answer replies to)."""
     return bool(text) and asks_line_check(analyse(text or ""))
+
+
+def asks_state_only(text: str | None) -> bool:
+    """ "Hattımın durumu ne", "hattım aktif mi": the status is the whole answer, no fault."""
+    message = analyse(text or "")
+    return (
+        message.has(*_STATE)
+        and not message.has(*_DOWN, *_CALLS_FAIL, *_NOTHING_WORKS)
+        and not (message.has("neden", "niye") and message.has("kapali"))
+    )
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from agent.rules import result_fields as rf
 from agent.rules.bill_questions import is_debt_question
 from agent.rules.dialogue import user_text_before
 from agent.rules.intents import understand
-from agent.rules.line_check import is_line_check, line_state
+from agent.rules.line_check import asks_state_only, is_line_check, line_state
 from agent.rules.normalize import Message, analyse
 from agent.rules.slots import find_packages
 from agent.turns import ChatTurn, ToolCall
@@ -85,7 +85,7 @@ def chained_calls(turns: Sequence[ChatTurn], customer_id: int | None) -> tuple[T
     names = [call.name for call in calls]
     if names == ["get_customer_profile"] and is_line_check(asked):
         state = line_state(by_tool["get_customer_profile"])
-        if not state.suspended and state.active and state.city:
+        if not state.suspended and state.active and state.city and not asks_state_only(asked):
             return (ToolCall("check_network_status", {"region": state.city}),)
         return ()
     if names == ["get_current_bill"] and is_debt_question(asked):

@@ -331,7 +331,10 @@ _ADDRESS_AS = re.compile(
     r"adres\w*\s+(?:olarak\s+)?(?P<value>.+?)\s+(?:olarak|diye|şeklinde|seklinde)\b",
     re.IGNORECASE,
 )
-_ADDRESS_COLON = re.compile(r"adres\w*\s*:\s*(?P<value>.+)$", re.IGNORECASE | re.DOTALL)
+# "yeni adresim: X", "adresim değişti: X": up to two words between the noun and the colon.
+_ADDRESS_COLON = re.compile(
+    r"adres\w*(?:\s+\w+){0,2}\s*:\s*(?P<value>.+)$", re.IGNORECASE | re.DOTALL
+)
 _ADDRESS_TRAILER = re.compile(
     r"[\s,.;]*(?:lütfen|lutfen)?[\s,]*(?:güncelle\w*|guncelle\w*|değiştir\w*|degistir\w*|"
     r"kaydet\w*|yap\w*)?[\s,.;!]*$",

@@ -21,7 +21,8 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("Son faturamı görebilir miyim?", "get_current_bill", {}),
     ("son 4 faturamı göster", "get_past_bills", {"limit": 4}),
     ("son beş ayın faturaları", "get_past_bills", {"limit": 5}),
-    ("geçen ayki faturam ne kadardı", "get_past_bills", {"limit": 1}),
+    # All bills: last month's is the one before the newest, which a limit of 1 would miss.
+    ("geçen ayki faturam ne kadardı", "get_past_bills", {"limit": 12}),
     ("önceki faturalarımı listele", "get_past_bills", {"limit": 12}),
     ("faturayı ödeyelim", "pay_bill", {"method": "credit_card"}),
     ("Borcumu kartımla ödemek istiyorum", "pay_bill", {"method": "credit_card"}),
