@@ -1,0 +1,121 @@
+"""Two requests in one message: both answered, or the second offered, never dropped."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from agent.rules import RulesEngine, RulesReply, texts
+from agent.turns import ChatTurn, ToolCall
+from tests.rules.dialogues import CUSTOMER, only_call
+
+Ask = Callable[..., RulesReply]
+
+BILL = {
+    "success": True,
+    "data": {
+        "bill_id": "F-2026-000112",
+        "amount": 129.22,
+        "due_date": "2026-12-17",
+        "status": "unpaid",
+    },
+}
+QUOTAS = {
+    "success": True,
+    "data": {
+        "internet_remaining_gb": 31.5,
+        "internet_total_gb": 50,
+        "minutes_remaining": 590,
+        "minutes_total": 1000,
+        "sms_remaining": 390,
+        "sms_total": 500,
+        "period_end": "2026-12-20",
+    },
+}
+
+
+def _names(reply: RulesReply) -> list[str]:
+    return [call.name for call in reply.tool_calls]
+
+
+def _answered(
+    engine: RulesEngine, asked: str, calls: tuple[ToolCall, ...], results: list[dict[str, Any]]
+) -> tuple[list[ChatTurn], str]:
+    turns = [ChatTurn("user", asked), ChatTurn("assistant", "<tool>", calls)]
+    turns += [ChatTurn("tool", json.dumps(result, ensure_ascii=False)) for result in results]
+    answer = engine.respond(turns, CUSTOMER).text
+    return [*turns, ChatTurn("assistant", answer)], answer
+
+
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        (
+            "faturamı göster bir de kalan internetim ne kadar",
+            ["get_current_bill", "get_remaining_quotas"],
+        ),
+        ("kalan dakikam ve paketim", ["get_remaining_quotas", "get_customer_package"]),
+        (
+            "faturam ne kadar, kalan internetim ne kadar",
+            ["get_current_bill", "get_remaining_quotas"],
+        ),
+        ("faturamı ve kalan internetimi göster", ["get_current_bill", "get_remaining_quotas"]),
+    ],
+)
+def test_two_questions_are_looked_up_together(ask: Ask, text: str, tools: list[str]) -> None:
+    assert _names(ask(text)) == tools
+
+
+def test_both_answers_reach_the_customer(engine: RulesEngine) -> None:
+    asked = "faturamı göster bir de kalan internetim ne kadar"
+    calls = engine.respond([ChatTurn("user", asked)], CUSTOMER).tool_calls
+    _, answer = _answered(engine, asked, calls, [BILL, QUOTAS])
+    assert "129,22 TL" in answer
+    assert "31,5 GB" in answer
+
+
+def test_two_actions_are_both_proposed(ask: Ask) -> None:
+    assert _names(ask("roaming aç ve faturamı öde")) == ["enable_roaming", "pay_bill"]
+
+
+def test_a_question_and_an_action_answer_the_question_and_offer_the_action(
+    engine: RulesEngine,
+) -> None:
+    asked = "kalan internetim ne kadar ve roaming aç"
+    reply = engine.respond([ChatTurn("user", asked)], CUSTOMER)
+    assert _names(reply) == ["get_remaining_quotas"]
+    turns, answer = _answered(engine, asked, reply.tool_calls, [QUOTAS])
+    assert "31,5 GB" in answer
+    assert "roaming" in answer
+    assert "başlatayım mı?" in answer
+    # A yes proposes the action that waited.
+    yes = engine.respond([*turns, ChatTurn("user", "evet")], CUSTOMER)
+    assert only_call(yes).name == "enable_roaming"
+    assert only_call(yes).arguments["status"] is True
+    # A no leaves the account as it is.
+    no = engine.respond([*turns, ChatTurn("user", "hayır gerek yok")], CUSTOMER)
+    assert no.tool_calls == ()
+    assert no.text == texts.DECLINED
+
+
+def test_an_answer_to_one_request_offers_nothing(engine: RulesEngine) -> None:
+    asked = "faturam ne kadar"
+    reply = engine.respond([ChatTurn("user", asked)], CUSTOMER)
+    _, answer = _answered(engine, asked, reply.tool_calls, [BILL])
+    assert "başlatayım mı" not in answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "internetim yavaş ve sürekli kopuyor",
+        "Şu anki paketim ne, kaç GB veriyordu?",
+        "Arama yapamıyorum, hattımda sorun var",
+        "telefonum kayıp ve çalıntı, hattımı dondurun",
+    ],
+)
+def test_one_request_told_in_two_parts_stays_one(ask: Ask, text: str) -> None:
+    assert len(ask(text).tool_calls) <= 1
