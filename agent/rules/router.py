@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from agent.dialogue_state import DialogueState
-from agent.rules import finishing, followups, requests, texts, third_party, tone
+from agent.rules import finishing, followups, last_answer, requests, texts, third_party, tone
 from agent.rules.answers import compose_answers
 from agent.rules.dialogue import (
     CONFIRM,
@@ -142,6 +142,9 @@ class RulesEngine:
         followup = followups.resolve(newest.content, own, dialogue)
         if followup is not None:
             own = followup
+        asked_about = last_answer.find_result_asked_about(turns, own, dialogue)
+        if asked_about is not None:
+            return RulesReply(_answer_again(asked_about, newest.content, dialogue))
         if own.tool is not None:
             planned = _plan(own.tool, own.args, customer_id)
             return _with_companions(planned, newest.content, customer_id)
@@ -235,6 +238,12 @@ def _chat_reply(act: ChatAct) -> RulesReply:
 
 
 # --- tool turns ---------------------------------------------------------------------
+
+
+def _answer_again(last: last_answer.LastResult, asked: str, dialogue: DialogueState) -> str:
+    """The newest results worded again for a question about them ("kdv ne kadar?")."""
+    anchor = dialogue.bill.month if dialogue.bill else None
+    return compose_answers(last.calls, last.contents, asked, last.calls[0].name, anchor=anchor)
 
 
 def _answer_tool_results(turns: Sequence[ChatTurn], dialogue: DialogueState) -> str:

@@ -1,0 +1,169 @@
+"""A question about the answer just given: "kdv ne kadar?", "ping kaç çıktı?", "o ödendi mi?".
+
+After a bill, a package, a network status or a ticket, customers ask about
+one detail of it. The facts are already in the chat: the newest tool result.
+:func:`find_result_asked_about` finds that result when the message asks about
+one of its details (a word of that topic's vocabulary in a question, or a
+one- or two-word question such as "adresim?"), so the engine answers again
+from it, worded for the new question (``answers.compose_answers`` reads the
+question: "en düşük?" after the bills picks the lowest one). Nothing is
+looked up again, so the figures stay the ones the customer just read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from agent.dialogue_state import DialogueState
+from agent.rules.intents import ChatAct, Understanding
+from agent.rules.normalize import analyse
+from agent.turns import ChatTurn, ToolCall
+
+# Folded words that ask about a detail of each topic's result.
+_DETAIL_WORDS: dict[str, tuple[str, ...]] = {
+    "bill": (
+        "kalem",
+        "kdv",
+        "vergi",
+        "oiv",
+        "tutar",
+        "odendi",
+        "odenmis",
+        "odemis",
+        "son odeme",
+        "tarih",
+        "hangi ay",
+        "gecikmis",
+        "en dusuk",
+        "en yuksek",
+        "en az",
+        "en cok",
+        "ucret",
+        "lira",
+        "tl$",
+        "toplam",
+    ),
+    "package": (
+        "yenilen",
+        "kurulum",
+        "cayma",
+        "taahhut",
+        "ceza",
+        "gb$",
+        "internet",
+        "dakika",
+        "sms",
+        "kimler",
+        "alabilir",
+        "ucret",
+        "fiyat",
+        "tl$",
+        "lira",
+        "yurt disi",
+        "roaming",
+        "fark",
+    ),
+    "quotas": ("sms", "dakika", "internet", "gb$", "gecerli", "donem", "yuzde", "bitiyor"),
+    "network": ("duzel", "sebep", "neden", "bitecek", "biter", "kesinti", "kapsama", "nerede"),
+    "ticket": ("yapilmis", "cozul", "teknisyen", "not$", "notu", "bekliyor", "ne zaman", "durum"),
+    "speed": ("ping", "upload", "download", "yukleme", "indirme", "hiz", "mbps", "sonuc"),
+    "profile": ("adres", "posta", "mail", "hat", "numara", "seviye", "musteri", "kayit"),
+    "payments": ("yontem", "kart", "havale", "kac odeme", "toplam", "en son", "ne zaman", "tarih"),
+    "roaming": ("ucret", "gunluk", "gb$", "fiyat", "tl$", "lira", "ne zaman"),
+}
+_TOPIC_OF_TOOL: dict[str, str] = {
+    "get_current_bill": "bill",
+    "get_past_bills": "bill",
+    "pay_bill": "bill",
+    "get_customer_package": "package",
+    "get_package_details": "package",
+    "get_available_packages": "package",
+    "change_package": "package",
+    "get_remaining_quotas": "quotas",
+    "check_network_status": "network",
+    "create_fault_ticket": "ticket",
+    "get_fault_ticket_status": "ticket",
+    "test_internet_speed": "speed",
+    "get_customer_profile": "profile",
+    "get_payment_history": "payments",
+    "enable_roaming": "roaming",
+}
+_QUESTION_WORDS = (
+    "ne$",
+    "neler",
+    "nedir",
+    "ne zaman",
+    "kac",
+    "hangi",
+    "nasil",
+    "nerede",
+    "neden",
+    "niye",
+    "mi$",
+    "mu$",
+    "var mi",
+    "what",
+    "how",
+    "when",
+)
+# "adresim?", "kdv?": a bare detail word with a question mark.
+_SHORT_QUESTION_WORDS = 3
+# Acts that are never a question about the answer ("teşekkürler", "merhaba").
+_ANSWERABLE_ACTS = frozenset({None, ChatAct.OUT_OF_SCOPE, ChatAct.ACKNOWLEDGED})
+
+
+@dataclass(frozen=True)
+class LastResult:
+    """The newest tool-call turn of the chat whose results were all real answers."""
+
+    calls: tuple[ToolCall, ...]
+    contents: tuple[str, ...]
+
+
+def find_result_asked_about(
+    turns: Sequence[ChatTurn], own: Understanding, dialogue: DialogueState
+) -> LastResult | None:
+    """The result the newest message asks a detail of, or None."""
+    if own.tool is not None or own.chat not in _ANSWERABLE_ACTS or dialogue.topic is None:
+        return None
+    last = _newest_result(turns[:-1])
+    if last is None:
+        return None
+    topic = _TOPIC_OF_TOOL.get(last.calls[0].name)
+    if topic is None:
+        return None
+    message = analyse(turns[-1].content)
+    if not message.has(*_DETAIL_WORDS[topic]):
+        return None
+    asks = message.has(*_QUESTION_WORDS) or "?" in message.raw
+    if asks or len(message.tokens) <= _SHORT_QUESTION_WORDS:
+        return last
+    return None
+
+
+def _newest_result(turns: Sequence[ChatTurn]) -> LastResult | None:
+    """The newest tool-call turn whose results are data (not errors, not proposals)."""
+    for index in range(len(turns) - 1, -1, -1):
+        turn = turns[index]
+        if not turn.is_tool_call:
+            continue
+        results = turns[index + 1 : index + 1 + len(turn.tool_calls)]
+        if len(results) == len(turn.tool_calls) and all(
+            result.role == "tool" and _is_data(result.content) for result in results
+        ):
+            return LastResult(turn.tool_calls, tuple(result.content for result in results))
+        return None
+    return None
+
+
+def _is_data(content: str) -> bool:
+    try:
+        value: Any = json.loads(content)
+    except ValueError:
+        return False
+    if not isinstance(value, dict):
+        return False
+    return not (value.get("success") is False or value.get("confirmation_required"))
