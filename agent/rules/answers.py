@@ -751,7 +751,7 @@ def _line_network_answer(result: dict[str, Any], call: ToolCall) -> str:
     outages = [o for o in result.get("active_outages") or [] if isinstance(o, dict)]
     status = rf.label(result.get("status"), texts.NETWORK_STATUSES) or texts.UNKNOWN
     if outages:
-        return _lines(texts.LINE_ACTIVE, _network(result, call), texts.LINE_OUTAGE_CAUSE)
+        return _lines(texts.LINE_ACTIVE, _network(result, call, None), texts.LINE_OUTAGE_CAUSE)
     region = _network_place(result, call)
     return _lines(
         texts.LINE_ACTIVE,
