@@ -464,6 +464,13 @@ def _understand(text: str) -> Understanding:
     return written
 
 
+def meant_text(text: str) -> str:
+    """``text`` in the words it was meant in: an English message in Turkish, typos corrected."""
+    if english.is_english(text):
+        return english.to_turkish(text)
+    return spelling.corrected(text) or text
+
+
 def _with_own_words(meant: Understanding, text: str) -> Understanding:
     """``meant`` with free-text arguments taken from what the customer typed."""
     if meant.tool is None:

@@ -27,7 +27,7 @@ from agent.rules.dialogue import (
     read_answer,
     user_text_before,
 )
-from agent.rules.intents import ChatAct, Understanding, understand
+from agent.rules.intents import ChatAct, Understanding, meant_text, understand
 from agent.rules.plans import chained_calls, companion_calls
 from agent.rules.tool_contract import DEFAULTS, PARAMETERS, REQUIRED, needs_customer
 from agent.turns import ChatTurn, ToolCall
@@ -132,14 +132,14 @@ class RulesEngine:
             reply = _continue_question(question, turns, own, customer_id)
             if reply is not None:
                 return reply
-        if third_party.asks_about_someone_else(newest.content) and (
-            own.tool is None or needs_customer(own.tool)
-        ):
-            return RulesReply(texts.OTHER_PERSON_DATA)
+        guarded = third_party.guard(turns, own)
+        if isinstance(guarded, str):
+            return RulesReply(guarded)  # another person's account
+        own = guarded or own
         several = requests.plan(turns, lambda tool, args: _plan(tool, args, customer_id))
         if several is not None:
             return RulesReply(several.text, several.calls)
-        followup = followups.resolve(newest.content, own, dialogue)
+        followup = followups.resolve(meant_text(newest.content), own, dialogue)
         if followup is not None:
             own = followup
         asked_about = last_answer.find_result_asked_about(turns, own, dialogue)

@@ -10,10 +10,16 @@ shown their own data as if it were the other person's.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
+from agent.rules import texts
+from agent.rules.dialogue import user_text_before
+from agent.rules.intents import Understanding, understand
 from agent.rules.normalize import Message, analyse
 from agent.rules.slots import find_phone
+from agent.rules.tool_contract import needs_customer
+from agent.turns import ChatTurn
 
 # People a customer asks on behalf of, with the first-person possessive
 # ("eşim", "annem", "kardeşim"), folded.
@@ -97,6 +103,28 @@ _ENGLISH: Final = re.compile(
 _CUSTOMER_NUMBER: Final = re.compile(
     r"\b\d{3,8}\s*(?:numaral[ıi]|nolu|no'?lu)\s+m[üu][şs]teri", re.I
 )
+
+
+# "benimkini söyle", "o zaman kendi faturam": the same question about the customer's own.
+_MINE_INSTEAD: Final = ("benimki", "benimkini", "kendiminki", "kendiminkini", "bende", "benim$")
+
+
+def guard(turns: Sequence[ChatTurn], own: Understanding) -> str | Understanding | None:
+    """The refusal when the newest message asks about someone else's account.
+
+    After a refusal, "tamam benimkini söyle" asks the refused question about
+    the customer's own account: that request is returned instead. None when
+    the message is neither.
+    """
+    text = turns[-1].content
+    if asks_about_someone_else(text) and (own.tool is None or needs_customer(own.tool)):
+        return texts.OTHER_PERSON_DATA
+    refused = len(turns) >= 3 and turns[-2].content == texts.OTHER_PERSON_DATA
+    if not refused or own.tool is not None or not analyse(text).has(*_MINE_INSTEAD):
+        return None
+    asked = user_text_before(turns, len(turns) - 2)
+    earlier = understand(asked) if asked else None
+    return earlier if earlier is not None and earlier.tool is not None else None
 
 
 def asks_about_someone_else(text: str) -> bool:

@@ -66,6 +66,14 @@ def test_after_the_refusal_the_customers_own_bill_is_shown(engine: RulesEngine) 
     assert only_call(chat.say("peki benim faturam")).name == "get_current_bill"
 
 
+def test_after_the_refusal_mine_instead_asks_the_same_about_the_own_account(
+    engine: RulesEngine,
+) -> None:
+    chat = Conversation(engine)
+    assert texts.OTHER_PERSON_DATA in chat.say("eşimin faturası ne kadar").text
+    assert only_call(chat.say("tamam benimkini söyle")).name == "get_current_bill"
+
+
 @pytest.mark.parametrize(
     "text",
     ["rezalet!!", "üç gündür arıyorum kimse ilgilenmiyor", "yeter artık, hala çözülmedi"],
@@ -86,6 +94,12 @@ def test_an_upset_question_is_acknowledged_once_then_answered(engine: RulesEngin
     second = chat.give(BILL).text
     assert texts.UPSET_ACKNOWLEDGED not in second
     assert "129,22 TL" in second
+
+
+def test_an_indignant_question_is_acknowledged(engine: RulesEngine) -> None:
+    chat = Conversation(engine)
+    chat.say("faturam 232 lira mı olur ya saçmalık")
+    assert chat.give(BILL).text.startswith(texts.UPSET_ACKNOWLEDGED)
 
 
 def test_a_calm_question_gets_no_apology(engine: RulesEngine) -> None:
