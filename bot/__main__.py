@@ -31,6 +31,10 @@ NO_INPUT_REFUSAL = (
     "input to read (e.g. /dev/null, as under systemd): set the token to serve Telegram, "
     "or run python -m bot --sandbox"
 )
+NO_TOKEN_FOR_WEBHOOK = (
+    "error: telegram.mode is webhook but TELEGRAM_BOT_TOKEN is not set "
+    "(the sandbox runs only with python -m bot --sandbox or in polling mode)"
+)
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -81,10 +85,14 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = load_settings_or_exit(arguments.config)
     sandbox = arguments.sandbox or not settings.telegram.bot_token.get_secret_value()
-    if sandbox and not arguments.sandbox and not stdin_has_input():
+    if sandbox and not arguments.sandbox:
         # Under systemd or docker without a token: refuse rather than look alive serving no one.
-        print(NO_INPUT_REFUSAL, file=sys.stderr)
-        return EXIT_REFUSED
+        if settings.telegram.mode == "webhook":
+            print(NO_TOKEN_FOR_WEBHOOK, file=sys.stderr)
+            return EXIT_REFUSED
+        if not stdin_has_input():
+            print(NO_INPUT_REFUSAL, file=sys.stderr)
+            return EXIT_REFUSED
     return _run(settings, arguments, sandbox=sandbox)
 
 

@@ -26,8 +26,10 @@ class StartUpRefusedError(RuntimeError):
 
 
 def check_receiving_settings(settings: Settings) -> None:
-    """Refuse a webhook configuration Telegram could not use; polling needs nothing here."""
+    """Refuse a missing token, or a webhook configuration Telegram could not use."""
     telegram = settings.telegram
+    if not telegram.bot_token.get_secret_value():
+        raise StartUpRefusedError("telegram.bot_token (TELEGRAM_BOT_TOKEN) is not set")
     if telegram.mode != "webhook":
         return
     url = telegram.webhook.url.strip()

@@ -169,6 +169,27 @@ async def test_no_token_and_no_input_refuses_instead_of_running_the_sandbox(
     one_line_refusal(done, "TELEGRAM_BOT_TOKEN is not set", "standard input")
 
 
+async def test_webhook_mode_without_a_token_refuses_even_with_input(
+    tmp_path: Path, database_url: str
+) -> None:
+    environment = bot_environment(tmp_path, database_url, None, **webhook_overrides())
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=environment,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(b"/start\n"), RUN_TIMEOUT_S)
+    assert process.returncode is not None
+
+    done = Finished(process.returncode, stderr.decode())
+    one_line_refusal(done, "telegram.mode is webhook", "TELEGRAM_BOT_TOKEN is not set")
+
+
 # -- stop signals during start-up ------------------------------------------------------------------
 
 
