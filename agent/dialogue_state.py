@@ -13,7 +13,10 @@ keeps those entities per chat:
   ``package``, the one the conversation is about;
 - ``region``: the region or city last asked about;
 - ``ticket_id``: the customer's newest ticket in the chat;
-- ``last_action``: the side-effecting tool that last ran, and its arguments.
+- ``last_action``: the side-effecting tool that last ran, and its arguments;
+- ``customer_city`` and ``customer_ticket_id``: the customer's own city and
+  newest fault ticket, read from the operator's database for each turn
+  (``agent.history.load_state``) and never stored with the chat.
 
 The state is derived, turn by turn, from what the runtime already stores:
 the tool calls, their real results, and the final answer's own words (a
@@ -86,6 +89,8 @@ class DialogueState(BaseModel):
     ticket_id: str | None = None
     last_action: str | None = None
     last_action_arguments: dict[str, Any] = Field(default_factory=dict)
+    customer_city: str | None = Field(default=None, exclude=True)
+    customer_ticket_id: str | None = Field(default=None, exclude=True)
 
     @property
     def bill(self) -> BillFact | None:

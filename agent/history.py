@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from agent.dialogue_state import DialogueState, advance
 from agent.turns import ChatTurn, ToolCall
 from db.chat_history import NewTurn, StoredTurn, add_turns, recent_turns
+from db.customer_facts import customer_facts
 from db.dialogue_states import read_state, write_state
 
 # Rows read per turn before token-budget trimming; a bound on the query.
@@ -49,9 +50,21 @@ def as_new_turns(turns: Sequence[ChatTurn]) -> list[NewTurn]:
     return [new_turn(turn) for turn in turns]
 
 
-def load_state(connection: Connection, chat_id: str) -> DialogueState:
-    """What the chat's conversation is about now (empty before its first answer)."""
-    return DialogueState.from_json(read_state(connection, chat_id))
+def load_state(
+    connection: Connection, chat_id: str, customer_id: int | None = None
+) -> DialogueState:
+    """What the chat's conversation is about now (empty before its first answer).
+
+    With ``customer_id``, the customer's own city and newest ticket are added
+    for this turn ("bölgemde sorun var mı", "kaydım ne durumda").
+    """
+    state = DialogueState.from_json(read_state(connection, chat_id))
+    if customer_id is None:
+        return state
+    facts = customer_facts(connection, customer_id)
+    return state.model_copy(
+        update={"customer_city": facts.city, "customer_ticket_id": facts.newest_ticket_id}
+    )
 
 
 def store_turns(

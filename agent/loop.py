@@ -89,7 +89,10 @@ class AgentLoop:
         """The model/tool rounds of one turn; ends with exactly one ``FinalAnswer``."""
         turns, dialogue = await run_sync_in_transaction(
             context.sessions,
-            lambda connection: (load_turns(connection, chat_id), load_state(connection, chat_id)),
+            lambda connection: (
+                load_turns(connection, chat_id),
+                load_state(connection, chat_id, context.customer_id),
+            ),
             what=f"chat {chat_id}: load history",
             policy=retry_policy(self._settings),
         )

@@ -52,6 +52,11 @@ _THAT_PACKAGE_ALONE = ("onu$", "ona$", "onun$", "onda$", "bunu$", "buna$", "bunu
 _CHOOSE = ("gec", "degis", "istiyorum", "isterim", "olsun", "alayim", "alalim", "sec", "yap")
 # "ya X?", "peki X?", "X'te durum ne": an elliptic question about another value.
 _ELLIPSIS = ("ya$", "peki", "pekii", "ayni sey", "orada", "orasi", "orda", "what about")
+# "kaydım", "son arıza kaydım", "talebim": the customer's own ticket, already open.
+_MY_TICKET = ("kaydim", "kaydimin", "kaydimi", "kaydima", "talebim", "basvurum", "son kayd")
+_OPEN_TICKET = ("ac", "olustur", "yeni kayit", "kayit ac", "kaydi ac")
+# "bölgemde", "burada", "evde": the customer's own city.
+_MY_AREA = ("bolgem", "bolgede", "bolgesinde", "burada", "burda", "evde", "evim", "oturdugum")
 # Tools a package reference can stand for.
 _PACKAGE_TOOLS = frozenset({None, "change_package", "get_package_details"})
 _BILL_TOPICS = frozenset({"get_current_bill", "get_past_bills", "pay_bill"})
@@ -79,12 +84,16 @@ def resolve(text: str, own: Understanding, dialogue: DialogueState) -> Understan
         return package
     if signals.place and dialogue.topic == "check_network_status" and own.tool is None:
         return Understanding("check_network_status", {"region": signals.place}, 3)
+    ticket = _ticket_reference(message, own, dialogue)
+    if ticket is not None:
+        return ticket
     if (
-        own.tool == "get_fault_ticket_status"
-        and not own.args.get("ticket_id")
-        and dialogue.ticket_id
+        own.tool in (None, "check_network_status")
+        and not signals.place
+        and dialogue.customer_city
+        and message.has(*_MY_AREA)
     ):
-        return replace(own, args={**own.args, "ticket_id": dialogue.ticket_id})
+        return Understanding("check_network_status", {"region": dialogue.customer_city}, 3)
     if own.tool is None and dialogue.topic in _BILL_TOPICS and message.has(*_MONTH_WORDS):
         return Understanding("get_past_bills", {"limit": 12}, 3)
     if (
@@ -102,6 +111,25 @@ def resolve(text: str, own: Understanding, dialogue: DialogueState) -> Understan
     ):
         return Understanding(dialogue.topic, {}, 2)
     return None
+
+
+def _ticket_reference(
+    message: Message, own: Understanding, dialogue: DialogueState
+) -> Understanding | None:
+    """ "kaydım ne durumda", "son arıza kaydım": the chat's ticket, else the customer's newest."""
+    ticket_id = dialogue.ticket_id or dialogue.customer_ticket_id
+    if ticket_id is None or own.args.get("ticket_id"):
+        return None
+    if own.tool == "get_fault_ticket_status":
+        return replace(own, args={**own.args, "ticket_id": ticket_id})
+    about_my_ticket = message.has(*_MY_TICKET) and not message.has(*_OPEN_TICKET)
+    if about_my_ticket and (own.tool is None or _asks_to_open_without_problem(own)):
+        return Understanding("get_fault_ticket_status", {"ticket_id": ticket_id}, 3)
+    return None
+
+
+def _asks_to_open_without_problem(own: Understanding) -> bool:
+    return own.tool == "create_fault_ticket" and not own.args.get("issue_description")
 
 
 def _package_reference(

@@ -9,11 +9,13 @@ so a new runtime on the same database (a restart) still understands.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from agent.events import ChatRequest, ConfirmationRequested, FinalAnswer, ToolStarted
 from agent.runtime import AgentRuntime
 from core.settings import Settings
 from db.database import Database
+from db.models import Customer, FaultTicket
 
 
 class Chat:
@@ -132,3 +134,33 @@ async def test_a_short_ya_after_the_quotas_asks_them_again(chat: Chat) -> None:
 
     assert _calls(events) == [("get_remaining_quotas", {})]
     assert "SMS" in answer
+
+
+async def test_my_ticket_without_one_in_the_chat_is_the_customers_open_ticket(
+    runtime: AgentRuntime, database: Database
+) -> None:
+    async with database.sessions() as session:
+        tickets = (
+            await session.scalars(
+                select(FaultTicket)
+                .where(FaultTicket.customer_id == 1002)
+                .order_by(FaultTicket.created_at.desc())
+            )
+        ).all()
+    still_open = [t for t in tickets if t.status in ("open", "in_progress")]
+    expected = (still_open or tickets)[0].id
+
+    events, answer = await Chat(runtime, "my-ticket", customer=1002).say("arıza kaydım ne durumda")
+
+    assert _calls(events) == [("get_fault_ticket_status", {"ticket_id": expected})]
+    assert expected in answer
+
+
+async def test_my_area_is_the_customers_own_city(runtime: AgentRuntime, database: Database) -> None:
+    async with database.sessions() as session:
+        city = await session.scalar(select(Customer.city).where(Customer.id == 1001))
+
+    events, answer = await Chat(runtime, "my-area").say("bölgemde kesinti var mı")
+
+    assert _calls(events) == [("check_network_status", {"region": city})]
+    assert str(city) in answer
