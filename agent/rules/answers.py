@@ -28,6 +28,7 @@ from agent.rules.bill_questions import (
     resolve_month,
     ties_of,
     total_of,
+    typical_amount,
 )
 from agent.rules.line_check import asks_state_only, is_line_check, line_state
 from agent.rules.normalize import analyse
@@ -618,7 +619,9 @@ def _bill_question_answer(question: BillQuestion, result: dict[str, Any]) -> str
         return texts.PAST_BILLS_NONE
     picked = pick_bills(question, bills)
     if question.pick is BillPick.UNPAID:
-        return _debt_answer(picked, len(bills))
+        return _debt_answer(picked, len(bills), overdue_only=question.overdue_only)
+    if question.pick is BillPick.TYPICAL:
+        return _typical_answer(bills)
     if question.pick is BillPick.TOTAL:
         return _lines(
             _past_bills(result, ToolCall("get_past_bills", {}), None),
@@ -656,15 +659,30 @@ def _bill_question_answer(question: BillQuestion, result: dict[str, Any]) -> str
     )
 
 
-def _debt_answer(unpaid: list[dict[str, Any]], count: int) -> str:
+def _debt_answer(unpaid: list[dict[str, Any]], count: int, *, overdue_only: bool) -> str:
     if not unpaid:
         return texts.DEBT_NONE.format(count=count)
     overdue = any(str(bill.get("status")).lower() == "overdue" for bill in unpaid)
     return _lines(
+        texts.DEBT_NO_OVERDUE if overdue_only and not overdue else None,
         texts.DEBT_HEADER.format(count=len(unpaid), total=format_money(total_of(unpaid))),
         *(_item(_bill_line(bill)) for bill in unpaid),
         texts.DEBT_OVERDUE if overdue else None,
         texts.DEBT_PAY_HINT,
+    )
+
+
+def _typical_answer(bills: list[dict[str, Any]]) -> str:
+    typical = typical_amount(bills)
+    if typical is None:
+        return texts.PAST_BILLS_NONE
+    amount, same = typical
+    average = total_of(bills) / len(bills)
+    return texts.BILL_TYPICAL.format(
+        amount=format_money(amount),
+        count=len(bills),
+        same=same,
+        average=format_money(average),
     )
 
 

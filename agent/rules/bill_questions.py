@@ -39,6 +39,7 @@ class BillPick(StrEnum):
     LOWEST = "lowest"  # the bill with the lowest amount
     UNPAID = "unpaid"  # every unpaid bill, overdue first, with their total (debt)
     TOTAL = "total"  # the sum of the bills listed
+    TYPICAL = "typical"  # what a bill usually comes to ("normalde ne kadar geliyor")
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class BillQuestion:
     month: str | None = None
     offset: int | None = None
     year_given: bool = False
+    overdue_only: bool = False  # UNPAID: the question is about overdue bills ("gecikmiş")
 
 
 # Folded Turkish month names from the locale: {"ocak": 1, ..., "aralik": 12}.
@@ -65,6 +67,8 @@ _MONTH_NAMES: dict[int, str] = dict(get_month_names("wide", locale=LOCALE).items
 
 _HIGHEST = ("en pahali", "en yuksek", "en fazla", "en cok", "en buyuk", "highest")
 _LOWEST = ("en dusuk", "en ucuz", "en az", "en kucuk", "lowest")
+_OVERDUE = ("gecikmis", "geciken", "gecikme", "vadesi gec", "son odeme tarihi gec", "overdue")
+TYPICAL_CUES = ("normalde", "genelde", "genellikle", "ortalama", "her ay ne kadar", "usually")
 _UNPAID = (
     "borc",
     "odenmemis",
@@ -101,6 +105,8 @@ def read_bill_question(
         return BillQuestion(BillPick.HIGHEST)
     if message.has(*_LOWEST):
         return BillQuestion(BillPick.LOWEST)
+    if message.has(*TYPICAL_CUES):
+        return BillQuestion(BillPick.TYPICAL)
     base = _month_of(anchor) or _month_index(today or datetime.now(ISTANBUL).date())
     named = _named_month(message, base)
     if named is not None:
@@ -112,7 +118,7 @@ def read_bill_question(
             return BillQuestion(BillPick.MONTH, _month_text(base + offset), offset)
         return BillQuestion(BillPick.MONTH, None, offset)
     if message.has(*_UNPAID):
-        return BillQuestion(BillPick.UNPAID)
+        return BillQuestion(BillPick.UNPAID, overdue_only=message.has(*_OVERDUE))
     if message.has(*_TOTAL):
         return BillQuestion(BillPick.TOTAL)
     return None
@@ -190,6 +196,17 @@ def resolve_month(question: BillQuestion, bills: Sequence[dict[str, Any]]) -> st
     return _month_text(index + question.offset) if index is not None else None
 
 
+def typical_amount(bills: Sequence[dict[str, Any]]) -> tuple[Decimal, int] | None:
+    """The amount most bills came to, and how many did (the newest such amount on a tie)."""
+    counts: dict[Decimal, int] = {}
+    for bill in bills:
+        counts[amount_of(bill)] = counts.get(amount_of(bill), 0) + 1
+    if not counts:
+        return None
+    amount = max(counts, key=lambda value: counts[value])  # dicts keep the newest first
+    return amount, counts[amount]
+
+
 def total_of(bills: Iterable[dict[str, Any]]) -> Decimal:
     return sum((amount_of(bill) for bill in bills), Decimal(0))
 
@@ -257,6 +274,10 @@ def _relative_offset(message: Message, anchored: bool) -> tuple[int, bool] | Non
         anchored and message.has("sonraki$")
     ):
         return 1, True
+    if message.has("son faturam$", "son faturami$", "son faturamin", "son fatura$") and not any(
+        number_at(words, index) for index in range(len(words))
+    ):
+        return 0, False  # "son faturam ne zaman ödenmiş": the newest bill
     if message.has("gecen ay", "gecen fatura", "gecen faturam") or (
         message.has("onceki fatura") and not plural
     ):

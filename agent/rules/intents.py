@@ -45,7 +45,7 @@ from functools import lru_cache
 from typing import Any
 
 from agent.rules import cues, english, spelling
-from agent.rules.bill_questions import BillPick, read_bill_question
+from agent.rules.bill_questions import TYPICAL_CUES, BillPick, read_bill_question
 from agent.rules.line_check import asks_line_check
 from agent.rules.normalize import Message, analyse
 from agent.rules.slots import (
@@ -257,9 +257,15 @@ def _payment_history(s: Signals) -> int:
 
 
 def _past_bills(s: Signals) -> int:
+    if s.has(*TYPICAL_CUES) and s.has("gel", "ne kadar", "tutar") and not s.has(*_USAGE):
+        return 5  # "normalde ne kadar geliyordu": the bill, even unnamed
     if not s.has(*cues.BILL):
         return 0
+    if s.has("ne zaman") and s.has("odenmis", "odendi", "odenmisti"):
+        return 5  # "son faturam ne zaman ödenmiş": the paid date is on the past bills
     question = read_bill_question(s.text)
+    if question is not None and question.pick is BillPick.TYPICAL:
+        return 5  # "normalde ne kadar geliyordu": what most bills came to
     if question is not None and question.pick in (BillPick.HIGHEST, BillPick.LOWEST):
         return 5  # "en pahalı faturam": one of the past bills, not the current one
     if question is not None and question.pick is BillPick.UNPAID and not _asks_amount(s):
@@ -273,6 +279,10 @@ def _past_bills(s: Signals) -> int:
     if count == 1 and not s.has("son faturam", "son fatura$"):
         return 4
     return 0
+
+
+# Words of usage, not of money: "normalde ne kadar internet kullanıyorum".
+_USAGE = ("internet", "dakika", "sms", "gb", "paket", "tarife", "kullan")
 
 
 def _asks_amount(s: Signals) -> bool:

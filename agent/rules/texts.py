@@ -324,6 +324,11 @@ BILL_LOWEST: Final = (
 )
 BILL_SAME_AMOUNT: Final = "Bu tutarda {count} faturanız var; en yenisini yazdım."
 BILLS_SUM: Final = "Bu {count} faturanın toplamı: {total}"
+BILL_TYPICAL: Final = (
+    "Faturanız genellikle {amount} geliyor: son {count} faturanızın {same} tanesi bu tutarda. "
+    "Ortalaması {average}."
+)
+DEBT_NO_OVERDUE: Final = "Son ödeme tarihi geçmiş (gecikmiş) faturanız yok."
 DEBT_NONE: Final = (
     "Ödenmemiş faturanız bulunmuyor; son {count} faturanızın tamamı ödenmiş, borcunuz yok."
 )

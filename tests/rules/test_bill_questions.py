@@ -181,3 +181,32 @@ def test_the_anchor_month_resolves_a_reference_back() -> None:
 def names_a_past_bill(answer: str) -> bool:
     """The answer names a past bill, not customer 1003's current one."""
     return "F-2026-000312" not in answer
+
+
+def test_the_usual_amount_is_the_most_common_one(mehmet: Chat) -> None:
+    answer = mehmet.say("normalde ne kadar geliyordu")
+    assert mehmet.tools == ["get_past_bills"]
+    assert answer.startswith("Faturanız genellikle 77,87 TL geliyor")
+    assert "12 faturanızın 7 tanesi" in answer
+
+
+def test_when_the_newest_bill_was_paid(fatma: Chat) -> None:
+    answer = fatma.say("son faturam ne zaman ödenmiş")
+    assert fatma.tools == ["get_past_bills"]
+    assert "Ödeme tarihi: 2 Aralık 2026" in answer
+
+
+def test_overdue_asks_for_overdue_bills_and_names_the_unpaid_rest() -> None:
+    bills = [
+        {
+            "bill_id": "F-2026-000112",
+            "amount": 129.22,
+            "bill_date": "2026-11-27",
+            "status": "unpaid",
+        },
+        {"bill_id": "F-2026-000111", "amount": 90.35, "bill_date": "2026-10-27", "status": "paid"},
+    ]
+    call = ToolCall("get_past_bills", {"user_id": 1001, "limit": 12})
+    answer = compose_answers([call], [json.dumps({"bills": bills})], "gecikmiş faturam var mı")
+    assert answer.startswith(texts.DEBT_NO_OVERDUE)
+    assert "F-2026-000112: 129,22 TL (ödenmedi)" in answer
