@@ -19,6 +19,7 @@ from bot.services import BotServices
 from bot.start_up_retries import retry_at_start
 from bot.update_order import ChatOrderedUpdateProcessor
 from core.settings import Settings
+from db.advisory_locks import chat_locks_for
 from db.confirmation_cards import forget_closed_cards_before
 from db.database import Database
 from db.engine import run_on_connection, transaction
@@ -57,6 +58,12 @@ def build_application(settings: Settings, database: Database, agent: AgentClient
                 MAX_CONCURRENT_UPDATES,
                 passes_lane=passes_chat_lane,
                 admit=services.admission.admit,
+                # PostgreSQL: a chat's updates in order across instances too.
+                chat_locks=chat_locks_for(
+                    database.engine,
+                    pool_size=settings.database.pool_size,
+                    max_overflow=2 * settings.telegram.max_concurrent_turns,
+                ),
             )
         )
         # Proactive pacing (telegram.max_messages_per_s overall, 20/min per group).

@@ -13,18 +13,33 @@ in its lane held slots that every other chat needed.
 
 Ordering holds because the application hands updates to the processor in
 arrival order and a free lane is taken without yielding to the event loop.
+
+Across instances (webhook replicas on one PostgreSQL database), the chat's
+lane is followed by the chat's database lock (``db.advisory_locks.ChatLocks``),
+held while the update is handled: a contact handled by one replica and
+``/fatura`` posted to another right after are answered in that order. Only
+the chat's own updates wait for it. On SQLite (one bot process by design)
+there are no such locks and the lanes alone order a chat's updates. A lock
+that cannot be taken (the database out of reach) is logged and the update
+handled without it: the handler meets the outage itself and says so.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from db.advisory_locks import ChatLocks
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -37,6 +52,8 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
     """Serialises updates per chat; ``passes_lane(update)`` exempts an update.
 
     ``admit(update)`` False sheds the update before it waits anywhere.
+    ``chat_locks`` (PostgreSQL) orders a chat's updates across instances too;
+    the processor closes them at shutdown.
     """
 
     def __init__(
@@ -45,10 +62,12 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         *,
         passes_lane: Callable[[Update], bool],
         admit: Callable[[Update], bool] = lambda update: True,
+        chat_locks: ChatLocks | None = None,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self._passes_lane = passes_lane
         self._admit = admit
+        self._chat_locks = chat_locks
         self._slots = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._lanes: dict[int, _Lane] = {}
 
@@ -68,7 +87,7 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         lane = self._lanes.setdefault(chat_id, _Lane())
         lane.holders += 1
         try:
-            async with lane.lock, self._slots:
+            async with lane.lock, self._across_instances(chat_id), self._slots:
                 await coroutine
         finally:
             lane.holders -= 1
@@ -81,11 +100,28 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         lane = self._lanes.get(chat_id)
         return lane.holders if lane else 0
 
+    @asynccontextmanager
+    async def _across_instances(self, chat_id: int) -> AsyncIterator[None]:
+        """The chat's database lock for the block, when there are such locks."""
+        async with AsyncExitStack() as stack:
+            if self._chat_locks is not None:
+                try:
+                    await stack.enter_async_context(self._chat_locks.hold(chat_id))
+                except Exception as error:
+                    log.warning(
+                        "chat %s: handled without its database lock, which could not be taken: %s",
+                        chat_id,
+                        error,
+                    )
+            yield
+
     async def initialize(self) -> None:
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
-        """Nothing to free."""
+        """Close the chat locks' connections."""
+        if self._chat_locks is not None:
+            await self._chat_locks.close()
 
 
 def _chat_id(update: object) -> int | None:

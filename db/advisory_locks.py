@@ -14,8 +14,15 @@ seeds, the others wait, then find the schema current and the data there.
 The lock is re-entrant within one task (and the tasks it starts): a block that
 holds it may call code that takes it again.
 
-:func:`chat_lock_key` maps a chat to the advisory-lock key of its updates
-(``bot.update_order``).
+:class:`ChatLocks` orders one chat's updates across bot instances
+(``bot.update_order``): on PostgreSQL, a session-level advisory lock per chat
+(:func:`chat_lock_key`), held on a connection of its own while the chat's
+update is handled, so a replica handling the next update of that chat waits
+for it. Other chats never wait: the key is the chat's. The connections come
+from a pool of their own, never the one the handlers' work needs. On SQLite
+(one bot process by design: the file is not for several hosts) there is
+nothing to order across processes, and the in-process per-chat lanes suffice:
+:func:`chat_locks_for` gives None.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 log = logging.getLogger(__name__)
 
@@ -120,3 +127,51 @@ async def _sqlite_file_lock(engine: AsyncEngine) -> AsyncIterator[None]:
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)
+
+
+class ChatLocks:
+    """Per-chat PostgreSQL advisory locks on a connection pool of their own."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    @asynccontextmanager
+    async def hold(self, chat_id: int | str) -> AsyncIterator[None]:
+        """Hold ``chat_id``'s lock for the block, waiting while another instance holds it."""
+        key = chat_lock_key(chat_id)
+        async with self._engine.connect() as connection:
+            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            try:
+                yield
+            finally:
+                await _unlock(connection, key)
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+
+async def _unlock(connection: AsyncConnection, key: int) -> None:
+    """Let go of ``key``; a connection that cannot say so is closed, which lets go too."""
+    try:
+        await asyncio.shield(
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+        )
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await connection.invalidate()
+        raise
+    except Exception as error:
+        log.warning("could not release a chat lock (%s); its connection is closed", error)
+        with contextlib.suppress(Exception):
+            await connection.invalidate()
+
+
+def chat_locks_for(engine: AsyncEngine, *, pool_size: int, max_overflow: int) -> ChatLocks | None:
+    """Per-chat locks for the database of ``engine``; None on SQLite (one process)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    own = create_async_engine(
+        engine.url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
+    )
+    return ChatLocks(own)
