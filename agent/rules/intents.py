@@ -253,19 +253,30 @@ def _asks_how_it_works(s: Signals) -> bool:
 
 
 def _payment_history(s: Signals) -> int:
+    if s.has(*cues.BILL) and _picks_by_amount(s):
+        return 0  # "en az ödediğim fatura": a bill picked by its amount
     return 5 if s.has(*cues.HISTORY) and not s.has(*cues.AUTOPAY) else 0
+
+
+def _picks_by_amount(s: Signals) -> bool:
+    question = read_bill_question(s.text)
+    return question is not None and question.pick in (BillPick.HIGHEST, BillPick.LOWEST)
 
 
 def _past_bills(s: Signals) -> int:
     if s.has(*TYPICAL_CUES) and s.has("gel", "ne kadar", "tutar") and not s.has(*_USAGE):
         return 5  # "normalde ne kadar geliyordu": the bill, even unnamed
     if not s.has(*cues.BILL):
-        return 0
+        question = read_bill_question(s.text)
+        overdue = question is not None and question.overdue_only
+        return 5 if overdue and s.has("odeme", "odenecek") else 0  # "geciken ödemem var mı"
     if s.has("ne zaman") and s.has("odenmis", "odendi", "odenmisti"):
         return 5  # "son faturam ne zaman ödenmiş": the paid date is on the past bills
     question = read_bill_question(s.text)
     if question is not None and question.pick is BillPick.TYPICAL:
         return 5  # "normalde ne kadar geliyordu": what most bills came to
+    if question is not None and question.pick is BillPick.MONTH and question.offset != 0:
+        return 5  # "ekimde ne kadar fatura geldi": that month's bill, not the current one
     if question is not None and question.pick in (BillPick.HIGHEST, BillPick.LOWEST):
         return 5  # "en pahalı faturam": one of the past bills, not the current one
     if question is not None and question.pick is BillPick.UNPAID and not _asks_amount(s):
