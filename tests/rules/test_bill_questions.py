@@ -15,7 +15,7 @@ import pytest
 from agent.rules import RulesEngine, texts
 from agent.rules.answers import compose_answers
 from agent.rules.bill_questions import BillPick, pick_bills, read_bill_question
-from agent.turns import ToolCall
+from agent.turns import ChatTurn, ToolCall
 from tests.rules import demo_results as demo
 from tests.rules.tool_runs import Chat
 
@@ -210,3 +210,23 @@ def test_overdue_asks_for_overdue_bills_and_names_the_unpaid_rest() -> None:
     answer = compose_answers([call], [json.dumps({"bills": bills})], "gecikmiş faturam var mı")
     assert answer.startswith(texts.DEBT_NO_OVERDUE)
     assert "F-2026-000112: 129,22 TL (ödenmedi)" in answer
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("geciken ödemem var mı", "get_past_bills"),
+        ("en az ödediğim fatura hangisi", "get_past_bills"),
+        ("ekimde ne kadar fatura geldi", "get_past_bills"),
+        ("şubat faturam", "get_past_bills"),
+        ("normalde ne kadar geliyordu", "get_past_bills"),
+        ("Bu ayki faturam ne kadar?", "get_current_bill"),
+        ("Mart ayında ne kadar ödedim", "get_payment_history"),
+        ("normalde ne kadar internet kullanıyorum", "get_remaining_quotas"),
+    ],
+)
+def test_bill_questions_route_to_the_bills_that_answer_them(
+    engine: RulesEngine, text: str, tool: str
+) -> None:
+    reply = engine.respond([ChatTurn("user", text)], 1004)
+    assert [call.name for call in reply.tool_calls] == [tool]
