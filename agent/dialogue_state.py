@@ -126,7 +126,7 @@ def advance(state: DialogueState, turns: Sequence[ChatTurn]) -> DialogueState:
         bills = {bill.id: bill for bill in newest[:MAX_BILLS]}
     answer = _final_answer(turns)
     if answer:
-        _learn_from_answer(answer, updates, bills)
+        _learn_from_answer(answer, updates, bills, state.packages)
     if calls:
         updates.setdefault("topic", calls[-1].name)
     updates["bills"] = bills
@@ -219,7 +219,9 @@ def _final_answer(turns: Sequence[ChatTurn]) -> str:
     return ""
 
 
-def _learn_from_answer(answer: str, updates: dict[str, Any], bills: dict[str, BillFact]) -> None:
+def _learn_from_answer(
+    answer: str, updates: dict[str, Any], bills: dict[str, BillFact], known_packages: Sequence[str]
+) -> None:
     """What the answer's own words put in focus: the one bill, ticket or package it names."""
     bill_ids = list(dict.fromkeys(_BILL_ID.findall(answer)))
     if len(bill_ids) == 1 and bill_ids[0] in bills:
@@ -232,6 +234,11 @@ def _learn_from_answer(answer: str, updates: dict[str, Any], bills: dict[str, Bi
         shown = _names_in_order(answer, listed)
         if len(shown) >= 2:
             updates["packages"] = tuple(shown)
+    elif "package" not in updates:
+        # "En ucuzu Öğrenci Dostu Tarife": one package of the list named alone.
+        named = _names_in_order(answer, known_packages)
+        if len(named) == 1:
+            updates["package"] = named[0]
 
 
 def _names_in_order(text: str, names: Sequence[str]) -> list[str]:

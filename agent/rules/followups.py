@@ -13,12 +13,15 @@ itself (a package, a place, a ticket number) wins.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from agent.dialogue_state import DialogueState
 from agent.rules import cues
-from agent.rules.intents import Understanding, signals_of
+from agent.rules.intents import Understanding, arguments_for, signals_of, understand
 from agent.rules.normalize import Message
+from agent.rules.slots import find_on_off
+from agent.turns import ChatTurn
 
 # Folded ordinal words (prefixes: "ikincisine", "üçüncüsünün") and their index.
 _ORDINALS: tuple[tuple[str, int], ...] = (
@@ -57,6 +60,8 @@ _MY_TICKET = ("kaydim", "kaydimin", "kaydimi", "kaydima", "talebim", "basvurum",
 _OPEN_TICKET = ("ac", "olustur", "yeni kayit", "kayit ac", "kaydi ac")
 # "bölgemde", "burada", "evde": the customer's own city.
 _MY_AREA = ("bolgem", "bolgede", "bolgesinde", "burada", "burda", "evde", "evim", "oturdugum")
+# Requests whose message describes a fault.
+_FAULT_TOOLS = frozenset({"create_fault_ticket", "test_internet_speed", "check_network_status"})
 # Tools a package reference can stand for.
 _PACKAGE_TOOLS = frozenset({None, "change_package", "get_package_details"})
 _BILL_TOPICS = frozenset({"get_current_bill", "get_past_bills", "pay_bill"})
@@ -72,11 +77,21 @@ _ASKED_AGAIN = frozenset(
 )
 # An elliptic follow-up is short: "ya SMS?", "peki dakikam ne kadar?".
 _ELLIPSIS_MAX_WORDS = 5
+_THIS_MONTH = ("bu ay", "bu ayki", "bu ayin", "guncel", "this month")
+# Services switched on and off: "tamam şimdi kapatın" after roaming was switched on.
+_SWITCHES = frozenset({"enable_roaming", "setup_autopay"})
+# How far back a problem the customer described still counts for a new ticket.
+_PROBLEM_LOOKBACK_MESSAGES = 6
 _MONTH_WORDS = (*cues.MONTHS, "onceki ay", "gecen ay", "ondan once", "bir once", "evvelki")
 
 
-def resolve(text: str, own: Understanding, dialogue: DialogueState) -> Understanding | None:
-    """The request ``text`` stands for in this conversation; None when it is not a follow-up."""
+def resolve(
+    text: str, turns: Sequence[ChatTurn], own: Understanding, dialogue: DialogueState
+) -> Understanding | None:
+    """The request ``text`` (the newest message of ``turns``, as meant) stands for.
+
+    None when it is not a follow-up.
+    """
     signals = signals_of(text)
     message = signals.message
     package = _package_reference(message, own, dialogue)
@@ -94,8 +109,17 @@ def resolve(text: str, own: Understanding, dialogue: DialogueState) -> Understan
         and message.has(*_MY_AREA)
     ):
         return Understanding("check_network_status", {"region": dialogue.customer_city}, 3)
+    if own.tool is None and dialogue.topic in _BILL_TOPICS and message.has(*_THIS_MONTH):
+        return Understanding("get_current_bill", {}, 3)
     if own.tool is None and dialogue.topic in _BILL_TOPICS and message.has(*_MONTH_WORDS):
         return Understanding("get_past_bills", {"limit": 12}, 3)
+    switched = find_on_off(message)
+    if own.tool is None and switched is not None and dialogue.topic in _SWITCHES:
+        return Understanding(dialogue.topic, {"status": switched}, 3)
+    if _asks_to_open_without_problem(own):
+        described = _problem_described_earlier(turns)
+        if described is not None:
+            return replace(own, args={**own.args, "issue_description": described})
     if (
         own.tool is None
         and signals.package is not None
@@ -110,6 +134,18 @@ def resolve(text: str, own: Understanding, dialogue: DialogueState) -> Understan
         and len(message.tokens) <= _ELLIPSIS_MAX_WORDS
     ):
         return Understanding(dialogue.topic, {}, 2)
+    return None
+
+
+def _problem_described_earlier(turns: Sequence[ChatTurn]) -> str | None:
+    """The customer's recent message that described a fault ("internetim çok yavaş ...")."""
+    earlier = [turn.content for turn in turns[:-1] if turn.role == "user"]
+    for text in reversed(earlier[-_PROBLEM_LOOKBACK_MESSAGES:]):
+        understood = understand(text)
+        if understood.tool in _FAULT_TOOLS:
+            described = arguments_for("create_fault_ticket", signals_of(text))
+            if described.get("issue_description"):
+                return str(described["issue_description"])
     return None
 
 

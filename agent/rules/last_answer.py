@@ -145,7 +145,7 @@ def find_result_asked_about(
 
 
 def _newest_result(turns: Sequence[ChatTurn]) -> LastResult | None:
-    """The newest tool-call turn whose results are data (not errors, not proposals)."""
+    """The newest tool-call turn whose results are all data (not errors, not proposals)."""
     for index in range(len(turns) - 1, -1, -1):
         turn = turns[index]
         if not turn.is_tool_call:
@@ -155,7 +155,7 @@ def _newest_result(turns: Sequence[ChatTurn]) -> LastResult | None:
             result.role == "tool" and _is_data(result.content) for result in results
         ):
             return LastResult(turn.tool_calls, tuple(result.content for result in results))
-        return None
+        # A proposal or an error answered nothing: the facts shown are older.
     return None
 
 

@@ -139,7 +139,7 @@ class RulesEngine:
         several = requests.plan(turns, lambda tool, args: _plan(tool, args, customer_id))
         if several is not None:
             return RulesReply(several.text, several.calls)
-        followup = followups.resolve(meant_text(newest.content), own, dialogue)
+        followup = followups.resolve(meant_text(newest.content), turns, own, dialogue)
         if followup is not None:
             own = followup
         asked_about = last_answer.find_result_asked_about(turns, own, dialogue)

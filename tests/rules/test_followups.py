@@ -164,3 +164,36 @@ async def test_my_area_is_the_customers_own_city(runtime: AgentRuntime, database
 
     assert _calls(events) == [("check_network_status", {"region": city})]
     assert str(city) in answer
+
+
+async def test_this_month_after_past_bills_is_the_current_bill(chat: Chat) -> None:
+    await chat.say("geçmiş faturalarımı göster")
+
+    events, _ = await chat.say("peki bu ayki")
+
+    assert _calls(events) == [("get_current_bill", {})]
+
+
+async def test_switch_it_off_after_roaming_was_switched_on_proposes_switching_it_off(
+    chat: Chat,
+) -> None:
+    await chat.say("roaming açar mısınız")
+    await chat.say("evet")
+
+    events, _ = await chat.say("tamam şimdi kapatın")
+
+    assert _calls(events) == [("enable_roaming", {"status": False})]
+
+
+async def test_a_ticket_asked_for_later_carries_the_problem_described_earlier(
+    chat: Chat,
+) -> None:
+    await chat.say("internetim çok yavaş hız testi yapar mısın")
+
+    events, answer = await chat.say("tamam yine de arıza kaydı açın")
+
+    ((name, args),) = _calls(events)
+    assert name == "create_fault_ticket"
+    assert "yavaş" in args["issue_description"]
+    assert "anlatır mısınız" not in answer
+
