@@ -467,6 +467,7 @@ CANCEL = ("vazgec", "iptal", "bosver", "bos ver", "gerek yok", "kalsin")
 
 PAY_VERB = re.compile(
     r"^(?:ode(?:mek|mem|meyi|yebil|yece|yeyim|yelim|yim|yin|sene|rmisin|r$|nsin|$)"
+    r"|odi(?:y?c[ae][mkz]|yim|yelim)"  # spoken future and wish: "ödicem", "ödiyim"
     r"|yatir(?:mak|mam|abil|acag|ayim|alim|in|$)|pay$)"
 )
 

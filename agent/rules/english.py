@@ -83,6 +83,8 @@ _PHRASES: Final[dict[str, str]] = {
     "deactivate": "kapat",
     "roaming": "roaming",
     "abroad": "yurt disinda",
+    "cancel my line": "hattimi iptal",
+    "close my line": "hattimi kapat",
     "suspend my line": "hattimi dondur",
     "freeze my line": "hattimi dondur",
     "suspend": "dondur",
@@ -141,6 +143,7 @@ _PHRASES: Final[dict[str, str]] = {
     "goodbye": "gorusuruz",
     "bye": "gorusuruz",
     "help": "yardim",
+    "what can you do": "neler yapabilirsin",
     # question and request words
     "what is": "nedir",
     "what's": "nedir",
@@ -175,7 +178,9 @@ _WORDS: Final = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _TURKISH_LETTERS: Final = re.compile(r"[çğıöşüÇĞİÖŞÜ]")
 _LONGEST_PHRASE: Final = max(len(phrase.split()) for phrase in _PHRASES)
 # Words that are the same in both languages: they make no message English.
-_SHARED: Final = frozenset({"internet", "roaming", "sms", "data", "email", "e-mail", "hi"})
+_SHARED: Final = frozenset(
+    {"internet", "roaming", "sms", "data", "email", "e-mail", "hi", "gb", "mb", "modem"}
+)
 
 
 def is_english(text: str) -> bool:
@@ -186,7 +191,7 @@ def is_english(text: str) -> bool:
     if len(words) < 2:
         return False
     english = [word for word in words if word in _FILLER or _starts_phrase(word)]
-    if any(is_cue_word(word) for word in words if word not in english):
+    if any(is_cue_word(w) for w in words if w not in english and w not in _SHARED):
         return False  # "past bills nedir?": a Turkish question about English words
     distinct = [word for word in english if word not in _SHARED]
     return len(distinct) >= 2 and len(english) >= 0.6 * len(words)

@@ -89,6 +89,10 @@ def _by_skeleton(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 
 _TARGETS_BY_LETTER = _by_first_letter(DOMAIN_WORDS)
+# Stems ending in a consonant, longest first, for endings typed without their vowel.
+_CONSONANT_STEMS = tuple(
+    sorted((stem for stem in KNOWN_STEMS if stem[-1] not in "aeiou"), key=len, reverse=True)
+)
 _TARGETS_BY_SKELETON = _by_skeleton(DOMAIN_WORDS)
 
 
@@ -112,7 +116,12 @@ def correct_word(word: str) -> str | None:
     """The domain word the folded ``word`` was meant to be, or None to keep it."""
     if word in ABBREVIATIONS:
         return ABBREVIATIONS[word]
-    if len(word) < _MIN_SKELETON_LENGTH or not word.isalpha() or is_known(word):
+    if len(word) < _MIN_SKELETON_LENGTH or not word.isalpha():
+        return None
+    vowel_dropped = _ending_without_vowel(word)
+    if vowel_dropped is not None:
+        return vowel_dropped
+    if is_known(word):
         return None
     if len(word) >= _MIN_LENGTH:
         edits = 1 if len(word) < _LONG_WORD else 2
@@ -134,6 +143,17 @@ def correct_word(word: str) -> str | None:
     )
     found = process.extractOne(word, alike, scorer=fuzz.ratio, score_cutoff=_SKELETON_RATIO)
     return str(found[0]) if found is not None else None
+
+
+def _ending_without_vowel(word: str) -> str | None:
+    """ "paketm" -> "paketim", "hattm" -> "hattim": a possessive typed without its vowel."""
+    for stem in _CONSONANT_STEMS:
+        ending = word[len(stem) :]
+        if word.startswith(stem) and ending and not _VOWELS.search(ending):
+            for vowel in "iu":
+                if stem + vowel + ending in _TARGETS:
+                    return stem + vowel + ending
+    return None
 
 
 def corrected(text: str) -> str | None:

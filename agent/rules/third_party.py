@@ -101,7 +101,7 @@ _ENGLISH: Final = re.compile(
 )
 # "1002 numaralı müşteri", "müşteri no 1002": another customer by number.
 _CUSTOMER_NUMBER: Final = re.compile(
-    r"\b\d{3,8}\s*(?:numaral[ıi]|nolu|no'?lu)\s+m[üu][şs]teri", re.I
+    r"\b\d{3,8}\s*(?:numaral[ıi]|nolu|no'?lu)\s+m[üu][şs]teri(?:nin|ye ait)", re.IGNORECASE
 )
 
 

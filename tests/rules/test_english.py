@@ -37,6 +37,7 @@ BILL = {
         ("what is my current plan", "get_customer_package"),
         ("is there an outage in Izmir", "check_network_status"),
         ("show my payment history", "get_payment_history"),
+        ("how many sms left", "get_remaining_quotas"),
     ],
 )
 def test_an_english_request_runs_the_tool_of_its_turkish_form(
@@ -47,6 +48,12 @@ def test_an_english_request_runs_the_tool_of_its_turkish_form(
 
 def test_turn_on_roaming_proposes_switching_it_on(ask: Ask) -> None:
     assert args_of(ask("turn on roaming")) == {"status": True}
+
+
+def test_closing_the_line_in_english_asks_the_reason_in_turkish(ask: Ask) -> None:
+    reply = ask("I want to cancel my line")
+    assert reply.tool_calls == ()
+    assert texts.ASK_SUSPEND_REASON in reply.text
 
 
 def test_asking_for_a_human_gets_the_turkish_answer_about_agents(ask: Ask) -> None:

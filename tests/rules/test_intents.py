@@ -136,7 +136,7 @@ def test_message_routes_to_tool(ask: Ask, text: str, tool: str, expected: dict[s
 
 
 def test_customer_tools_carry_the_linked_customer_not_the_number_in_the_text(ask: Ask) -> None:
-    call = only_call(ask("7306 nolu müşterinin paket bilgisi nedir?"))
+    call = only_call(ask("7306 nolu müşteriyim, paket bilgim nedir?"))
     assert call.name == "get_customer_package"
     assert call.arguments == {"user_id": CUSTOMER}
     call = only_call(ask("Faturamı ödemek istiyorum. ID: 4609, Tutar: 202.06 TL."))

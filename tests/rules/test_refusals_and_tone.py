@@ -35,6 +35,7 @@ BILL = {
         "annemin hattı 05320001003 onun borcu var mı",
         "0532 000 10 05 numaralı hattın faturası",
         "1002 numaralı müşterinin ödemelerini göster",
+        "7306 nolu müşterinin paket bilgisi nedir?",
         "oğlumun kalan internetini öğrenebilir miyim",
         "what is my wife's bill",
     ],

@@ -27,6 +27,8 @@ Ask = Callable[..., RulesReply]
         ("odeme gecmsim", "get_payment_history"),
         ("internetm cok yavs", "test_internet_speed"),
         ("gecmis faturalrim", "get_past_bills"),
+        ("paketm ne", "get_customer_package"),
+        ("faturamı ödicem", "pay_bill"),
     ],
 )
 def test_a_misspelt_request_runs_the_tool_it_meant(ask: Ask, text: str, tool: str) -> None:
