@@ -328,7 +328,7 @@ BILL_TYPICAL: Final = (
     "Faturanız genellikle {amount} geliyor: son {count} faturanızın {same} tanesi bu tutarda. "
     "Ortalaması {average}."
 )
-DEBT_NO_OVERDUE: Final = "Son ödeme tarihi geçmiş (gecikmiş) faturanız yok."
+DEBT_NO_OVERDUE: Final = "Gecikmiş faturanız yok; son ödeme tarihi geçmiş bir faturanız bulunmuyor."
 DEBT_NONE: Final = (
     "Ödenmemiş faturanız bulunmuyor; son {count} faturanızın tamamı ödenmiş, borcunuz yok."
 )
