@@ -111,6 +111,23 @@ _QUESTION_WORDS = (
 )
 # "adresim?", "kdv?": a bare detail word with a question mark.
 _SHORT_QUESTION_WORDS = 3
+# "emin misin?": the customer doubts the answer just given.
+_RECHECK = ("emin mis", "emin mi", "gercekten mi", "kesin mi", "dogru mu", "are you sure")
+# "içinde", "onda": pointing at what was just shown.
+_DEICTIC = ("icinde", "icerisinde", "onda$", "bunda$", "onun$", "bunun$", "ondaki", "bundaki")
+# Actions are never answered from an old result.
+_SIDE_EFFECTS = frozenset(
+    {
+        "pay_bill",
+        "setup_autopay",
+        "change_package",
+        "enable_roaming",
+        "create_fault_ticket",
+        "update_customer_contact",
+        "suspend_line",
+        "reactivate_line",
+    }
+)
 # Acts that are never a question about the answer ("teşekkürler", "merhaba").
 _ANSWERABLE_ACTS = frozenset({None, ChatAct.OUT_OF_SCOPE, ChatAct.ACKNOWLEDGED})
 
@@ -127,43 +144,52 @@ def find_result_asked_about(
     turns: Sequence[ChatTurn], own: Understanding, dialogue: DialogueState
 ) -> LastResult | None:
     """The result the newest message asks a detail of, or None."""
-    if own.tool is not None or own.chat not in _ANSWERABLE_ACTS or dialogue.topic is None:
+    if dialogue.topic is None or own.tool in _SIDE_EFFECTS:
+        return None
+    message = analyse(turns[-1].content)
+    if own.tool is None and message.has(*_RECHECK):
+        return _newest_result(turns[:-1], errors_too=True)
+    # "içinde kaç GB var" after a package: about that package, not the quotas.
+    pointing = message.has(*_DEICTIC)
+    if own.tool is not None and not pointing:
+        return None
+    if own.chat not in _ANSWERABLE_ACTS:
         return None
     last = _newest_result(turns[:-1])
     if last is None:
         return None
     topic = _TOPIC_OF_TOOL.get(last.calls[0].name)
-    if topic is None:
-        return None
-    message = analyse(turns[-1].content)
-    if not message.has(*_DETAIL_WORDS[topic]):
+    if topic is None or not message.has(*_DETAIL_WORDS[topic]):
         return None
     asks = message.has(*_QUESTION_WORDS) or "?" in message.raw
-    if asks or len(message.tokens) <= _SHORT_QUESTION_WORDS:
+    if asks or pointing or len(message.tokens) <= _SHORT_QUESTION_WORDS:
         return last
     return None
 
 
-def _newest_result(turns: Sequence[ChatTurn]) -> LastResult | None:
-    """The newest tool-call turn whose results are all data (not errors, not proposals)."""
+def _newest_result(turns: Sequence[ChatTurn], *, errors_too: bool = False) -> LastResult | None:
+    """The newest tool-call turn whose results are all data (not errors, not proposals).
+
+    ``errors_too``: an error answered too ("Bu fatura zaten ödenmiş"), for "emin misin".
+    """
     for index in range(len(turns) - 1, -1, -1):
         turn = turns[index]
         if not turn.is_tool_call:
             continue
         results = turns[index + 1 : index + 1 + len(turn.tool_calls)]
         if len(results) == len(turn.tool_calls) and all(
-            result.role == "tool" and _is_data(result.content) for result in results
+            result.role == "tool" and _is_data(result.content, errors_too) for result in results
         ):
             return LastResult(turn.tool_calls, tuple(result.content for result in results))
         # A proposal or an error answered nothing: the facts shown are older.
     return None
 
 
-def _is_data(content: str) -> bool:
+def _is_data(content: str, errors_too: bool) -> bool:
     try:
         value: Any = json.loads(content)
     except ValueError:
         return False
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or value.get("confirmation_required"):
         return False
-    return not (value.get("success") is False or value.get("confirmation_required"))
+    return errors_too or value.get("success") is not False
