@@ -38,6 +38,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from agent.tools.telekom import default_registry
 from agent.turns import ChatTurn, ToolCall
 from core.turkish import fold
 
@@ -48,20 +49,6 @@ MAX_BILLS = 24
 
 _BILL_ID = re.compile(r"\bF-\d{4}-\d{6}\b")
 _TICKET_ID = re.compile(r"\bT-\d{4}-\d{6}\b")
-
-# Tools whose success changes the customer's account (their run is an action).
-_ACTIONS = frozenset(
-    {
-        "pay_bill",
-        "setup_autopay",
-        "change_package",
-        "enable_roaming",
-        "create_fault_ticket",
-        "update_customer_contact",
-        "suspend_line",
-        "reactivate_line",
-    }
-)
 
 
 class BillFact(BaseModel):
@@ -188,11 +175,17 @@ def _learn(
         updates["region"] = str(call.arguments.get("region") or result["region"])
     elif name in ("create_fault_ticket", "get_fault_ticket_status") and result.get("ticket_id"):
         updates["ticket_id"] = str(result["ticket_id"])
-    if name in _ACTIONS and not _is_proposal(result):
+    if _is_action(name) and not _is_proposal(result):
         updates["last_action"] = name
         updates["last_action_arguments"] = {
             key: value for key, value in call.arguments.items() if key != "user_id"
         }
+
+
+def _is_action(name: str) -> bool:
+    """Whether the tool ``name`` changes the customer's account (it runs only on consent)."""
+    found = default_registry().get(name)
+    return found is not None and found.side_effect
 
 
 def _is_proposal(result: dict[str, Any]) -> bool:

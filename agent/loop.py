@@ -159,11 +159,13 @@ class AgentLoop:
                 new_turns.append(ChatTurn("tool", render_tool_result(problem.to_error_result())))
             produced.extend(new_turns)
             if proposals:
-                answer = "\n\n".join([*(p.summary for p in proposals), texts.CONFIRM_QUESTION])
+                preface = step.text.strip()
+                summaries = [p.summary for p in proposals]
+                answer = "\n\n".join([*filter(None, [preface]), *summaries, texts.CONFIRM_QUESTION])
                 await self._store(context, chat_id, [*produced, ChatTurn("assistant", answer)])
                 for proposal in proposals:
                     yield proposal
-                yield self._final(chat_id, answer, state)
+                yield self._final(chat_id, answer, state, preface=preface)
                 return
         log.warning(
             "chat %s: no answer after %d model steps", chat_id, self._settings.agent.max_steps
@@ -232,10 +234,14 @@ class AgentLoop:
         )
 
     @staticmethod
-    def _final(chat_id: str, text: str, state: TurnState) -> FinalAnswer:
+    def _final(chat_id: str, text: str, state: TurnState, *, preface: str = "") -> FinalAnswer:
         confidence = 0.9 if not state.records else (0.95 if state.errors == 0 else 0.6)
         return FinalAnswer(
-            text=text, chat_id=chat_id, tool_calls=state.records, confidence=confidence
+            text=text,
+            chat_id=chat_id,
+            tool_calls=state.records,
+            confidence=confidence,
+            preface=preface,
         )
 
 

@@ -69,6 +69,8 @@ class _TurnResult:
     confirmations: list[ConfirmationRequested] = field(default_factory=list)
     # The agent apologised instead of answering.
     failed: bool = False
+    # Sent before the cards: what the assistant said before proposing (an acknowledgement).
+    preface_html: str = ""
 
 
 async def answer_customer(
@@ -185,6 +187,7 @@ async def _run_agent(
         answer_html=escape(answer) if answer else texts.EMPTY_ANSWER,
         confirmations=confirmations,
         failed=final is None or final.failed,
+        preface_html=escape(final.preface.strip()) if final is not None else "",
     )
 
 
@@ -197,6 +200,8 @@ async def _deliver(
         if not result.confirmations:
             await send_html(bot, message.chat_id, result.answer_html, reply_to=reply_to)
             return True
+        if result.preface_html:
+            await send_html(bot, message.chat_id, result.preface_html, reply_to=reply_to)
         for confirmation in result.confirmations:
             await send_confirmation_card(
                 bot, services, message.chat_id, confirmation, reply_to=reply_to

@@ -20,6 +20,7 @@ from typing import Any
 from agent.dialogue_state import DialogueState
 from agent.rules.intents import ChatAct, Understanding
 from agent.rules.normalize import analyse
+from agent.rules.tool_contract import ACTIONS
 from agent.turns import ChatTurn, ToolCall
 
 # Folded words that ask about a detail of each topic's result.
@@ -115,19 +116,6 @@ _SHORT_QUESTION_WORDS = 3
 _RECHECK = ("emin mis", "emin mi", "gercekten mi", "kesin mi", "dogru mu", "are you sure")
 # "içinde", "onda": pointing at what was just shown.
 _DEICTIC = ("icinde", "icerisinde", "onda$", "bunda$", "onun$", "bunun$", "ondaki", "bundaki")
-# Actions are never answered from an old result.
-_SIDE_EFFECTS = frozenset(
-    {
-        "pay_bill",
-        "setup_autopay",
-        "change_package",
-        "enable_roaming",
-        "create_fault_ticket",
-        "update_customer_contact",
-        "suspend_line",
-        "reactivate_line",
-    }
-)
 # Acts that are never a question about the answer ("teşekkürler", "merhaba").
 _ANSWERABLE_ACTS = frozenset({None, ChatAct.OUT_OF_SCOPE, ChatAct.ACKNOWLEDGED})
 
@@ -144,7 +132,7 @@ def find_result_asked_about(
     turns: Sequence[ChatTurn], own: Understanding, dialogue: DialogueState
 ) -> LastResult | None:
     """The result the newest message asks a detail of, or None."""
-    if dialogue.topic is None or own.tool in _SIDE_EFFECTS:
+    if dialogue.topic is None or own.tool in ACTIONS:
         return None
     message = analyse(turns[-1].content)
     if own.tool is None and message.has(*_RECHECK):

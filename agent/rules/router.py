@@ -29,7 +29,7 @@ from agent.rules.dialogue import (
 )
 from agent.rules.intents import ChatAct, Understanding, meant_text, understand
 from agent.rules.plans import chained_calls, companion_calls
-from agent.rules.tool_contract import DEFAULTS, PARAMETERS, REQUIRED, needs_customer
+from agent.rules.tool_contract import ACTIONS, DEFAULTS, PARAMETERS, REQUIRED, needs_customer
 from agent.turns import ChatTurn, ToolCall
 from core.turkish import format_money
 
@@ -107,6 +107,10 @@ class RulesEngine:
                 return RulesReply(texts.ACCOUNT_IN_PRIVATE)
             if reply.text and not reply.tool_calls:
                 reply = RulesReply(finishing.finish(reply.text, turns))
+            elif _proposes(reply) and turns[-1].role == "user":
+                # The card is the rest of the answer: acknowledge an upset customer first.
+                opening = tone.opening_lines(turns[-1].content, turns)
+                reply = RulesReply("\n".join(filter(None, [opening, reply.text])), reply.tool_calls)
             return reply
         except Exception:
             logger.exception("rules engine failed on a dialogue of %d turns", len(turns))
@@ -152,6 +156,12 @@ class RulesEngine:
 
 
 # --- user turns ---------------------------------------------------------------------
+
+
+def _proposes(reply: RulesReply) -> bool:
+    """Whether ``reply`` calls a tool that changes the account (the loop shows its card)."""
+    return any(call.name in ACTIONS for call in reply.tool_calls)
+
 
 # The answer to an account question in a chat with no customer (see ``respond``).
 _LINK_REQUIRED = RulesReply(texts.LINK_ACCOUNT)

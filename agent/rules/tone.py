@@ -54,18 +54,23 @@ def calm(text: str) -> str:
 
 def with_acknowledgement(answer: str, asked: str | None, turns: Sequence[ChatTurn]) -> str:
     """``answer`` with the lines the customer's message ``asked`` calls for before it."""
-    if not answer or not asked:
+    if not answer or not asked or answer in (texts.COMPLAINT, texts.OTHER_PERSON_DATA):
         return answer
+    opening = opening_lines(asked, turns)
+    return f"{opening}\n{answer}" if opening else answer
+
+
+def opening_lines(asked: str, turns: Sequence[ChatTurn]) -> str:
+    """What to say first to ``asked``: a note on answering in Turkish, an acknowledgement.
+
+    Also said before a proposed action, whose card is the rest of the answer.
+    """
     lines: list[str] = []
     if english.is_english(asked) and not _said_before(texts.ANSWERING_IN_TURKISH, turns):
         lines.append(texts.ANSWERING_IN_TURKISH)
-    if (
-        is_upset(asked)
-        and answer not in (texts.COMPLAINT, texts.OTHER_PERSON_DATA)
-        and not _said_before(texts.UPSET_ACKNOWLEDGED, turns, _ACK_MEMORY)
-    ):
+    if is_upset(asked) and not _said_before(texts.UPSET_ACKNOWLEDGED, turns, _ACK_MEMORY):
         lines.append(texts.UPSET_ACKNOWLEDGED)
-    return "\n".join([*lines, answer]) if lines else answer
+    return "\n".join(lines)
 
 
 def _said_before(line: str, turns: Sequence[ChatTurn], memory: int | None = None) -> bool:

@@ -37,6 +37,20 @@ GENERAL_TOOLS: Final[frozenset[str]] = frozenset(
     {"get_available_packages", "get_package_details", "check_network_status"}
 )
 
+# Tools that change the customer's account: proposed, and run only on consent.
+ACTIONS: Final[frozenset[str]] = frozenset(
+    {
+        "pay_bill",
+        "setup_autopay",
+        "change_package",
+        "enable_roaming",
+        "create_fault_ticket",
+        "update_customer_contact",
+        "suspend_line",
+        "reactivate_line",
+    }
+)
+
 # Arguments the router must have before it calls the tool, in the order it asks.
 REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     "change_package": ("new_package_name",),

@@ -68,17 +68,13 @@ async def test_message_is_stored_with_its_answer(
     assert "Mega İnternet" in stored[-1].content
 
 
-async def test_a_request_about_another_customer_shows_only_ones_own_data(
+async def test_a_request_about_another_customer_is_refused_plainly(
     bot: RunningBot, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     user = await bot.linked_customer(1001)
     async with sessions() as session:
         others = list(await session.scalars(select(Bill).where(Bill.customer_id == 1002)))
-        own = list(
-            await session.scalars(
-                select(Bill).where(Bill.customer_id == 1001).order_by(Bill.bill_date.desc())
-            )
-        )[:3]
+        own = list(await session.scalars(select(Bill).where(Bill.customer_id == 1001)))
 
     answers = [
         *(await bot.say(user, "1002 numaralı müşterinin faturasını göster")),
@@ -87,7 +83,20 @@ async def test_a_request_about_another_customer_shows_only_ones_own_data(
 
     text = "\n".join(answer.text or "" for answer in answers)
     assert "Ayşe Kaya" not in text
-    for bill in others:  # bill numbers are unique to a customer
+    for bill in [*others, *own]:  # neither theirs nor, labelled as theirs, one's own
         assert bill.id not in text
-    for bill in own:
-        assert bill.id in text  # it answered, for the linked customer
+    assert text.count("kendi hesabınızın") == 2  # said plainly, each time
+
+
+async def test_an_upset_customer_asking_for_a_ticket_is_acknowledged_before_the_card(
+    bot: RunningBot,
+) -> None:
+    user = await bot.linked_customer(1001)
+
+    messages = await bot.say(user, "BIKTIM ARTIK üç gündür internet yok!!! arıza kaydı açın")
+
+    acknowledgement, card = messages
+    assert "üzgünüm" in (acknowledgement.text or "").lower()
+    assert acknowledgement.buttons == ()
+    assert "arıza kaydı" in (card.text or "").lower()
+    assert [button.text for button in card.buttons] == ["Onayla", "Vazgeç"]
