@@ -11,6 +11,17 @@ from agent.turns import ChatTurn, ToolCall
 
 CUSTOMER = 1001
 
+# A current-bill result in the success-envelope form some tool turns carry.
+UNPAID_BILL_RESULT = {
+    "success": True,
+    "data": {
+        "bill_id": "F-2026-000112",
+        "amount": 129.22,
+        "due_date": "2026-12-17",
+        "status": "unpaid",
+    },
+}
+
 
 def only_call(reply: RulesReply) -> ToolCall:
     """The single tool call of ``reply`` (fails the test when there is none)."""

@@ -8,19 +8,10 @@ import pytest
 
 from agent.rules import RulesEngine, RulesReply, texts
 from agent.rules.english import is_english
+from tests.rules.dialogues import UNPAID_BILL_RESULT as BILL
 from tests.rules.dialogues import Conversation, args_of, only_call
 
 Ask = Callable[..., RulesReply]
-
-BILL = {
-    "success": True,
-    "data": {
-        "bill_id": "F-2026-000112",
-        "amount": 129.22,
-        "due_date": "2026-12-17",
-        "status": "unpaid",
-    },
-}
 
 
 @pytest.mark.parametrize(

@@ -11,18 +11,10 @@ import pytest
 from agent.rules import RulesEngine, RulesReply, texts
 from agent.turns import ChatTurn, ToolCall
 from tests.rules.dialogues import CUSTOMER, only_call
+from tests.rules.dialogues import UNPAID_BILL_RESULT as BILL
 
 Ask = Callable[..., RulesReply]
 
-BILL = {
-    "success": True,
-    "data": {
-        "bill_id": "F-2026-000112",
-        "amount": 129.22,
-        "due_date": "2026-12-17",
-        "status": "unpaid",
-    },
-}
 QUOTAS = {
     "success": True,
     "data": {

@@ -11,18 +11,9 @@ from agent.rules import RulesEngine, RulesReply, texts
 from agent.rules.tone import calm
 from agent.turns import ChatTurn
 from tests.rules.dialogues import CUSTOMER, Conversation, args_of, only_call
+from tests.rules.dialogues import UNPAID_BILL_RESULT as BILL
 
 Ask = Callable[..., RulesReply]
-
-BILL = {
-    "success": True,
-    "data": {
-        "bill_id": "F-2026-000112",
-        "amount": 129.22,
-        "due_date": "2026-12-17",
-        "status": "unpaid",
-    },
-}
 
 
 @pytest.mark.parametrize(

@@ -12,25 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.rules import RulesEngine
+from agent.rules.tool_contract import ACTIONS
 from agent.turns import ChatTurn, ToolCall
 
 # A result for a tool, or for (tool, value of its first non-user argument).
 Results = Mapping[str | tuple[str, str], dict[str, Any]]
 
 _MAX_STEPS = 5  # the agent loop's default ``agent.max_steps``
-# Tools that stop at a proposal card: the loop ends the turn there.
-PROPOSING = frozenset(
-    {
-        "pay_bill",
-        "setup_autopay",
-        "change_package",
-        "enable_roaming",
-        "create_fault_ticket",
-        "update_customer_contact",
-        "suspend_line",
-        "reactivate_line",
-    }
-)
 
 
 @dataclass
@@ -54,7 +42,7 @@ class Chat:
                 return reply.text
             self.turns.append(ChatTurn("assistant", "<tool>", reply.tool_calls))
             self.calls.extend(reply.tool_calls)
-            if any(call.name in PROPOSING for call in reply.tool_calls):
+            if any(call.name in ACTIONS for call in reply.tool_calls):
                 return ""  # the card asks for confirmation; nothing more this turn
             for call in reply.tool_calls:
                 content = json.dumps(self._result(call), ensure_ascii=False)
