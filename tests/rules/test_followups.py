@@ -196,4 +196,3 @@ async def test_a_ticket_asked_for_later_carries_the_problem_described_earlier(
     assert name == "create_fault_ticket"
     assert "yavaş" in args["issue_description"]
     assert "anlatır mısınız" not in answer
-
