@@ -34,7 +34,15 @@ from typing import Any
 
 from agent import texts
 from agent.consent import PendingAction, ReplyKind, is_refusal_or_undo, read_reply
-from agent.events import AgentEvent, ConfirmationRequested, ConfirmationSettled, FinalAnswer
+from agent.events import (
+    AgentEvent,
+    ConfirmationRequested,
+    ConfirmationSettled,
+    FinalAnswer,
+    ToolCallRecord,
+    ToolFinished,
+    ToolStarted,
+)
 from agent.protocol.render import render_tool_block, render_tool_result
 from agent.reversal import reverse_of
 from agent.rules.intents import ChatAct, understand
@@ -134,11 +142,23 @@ class PendingActions:
         self, context: ToolContext, proposal: Proposal, outcome: ConfirmationOutcome
     ) -> list[AgentEvent]:
         await self.remember(context, outcome)
+        settled = ConfirmationSettled(
+            confirmation_id=proposal.id, status=outcome.status, message=outcome.message
+        )
+        if outcome.status != "done" or outcome.result is None:
+            return [settled, FinalAnswer(text=outcome.message, chat_id=context.chat_id or "")]
+        # The action ran in this turn: the same tool events as a tool the loop runs.
+        record = ToolCallRecord(
+            arac_adi=proposal.tool_name,
+            durum="tamamlandi",
+            parametreler=proposal.arguments,
+            sonuc=outcome.result,
+        )
         return [
-            ConfirmationSettled(
-                confirmation_id=proposal.id, status=outcome.status, message=outcome.message
-            ),
-            FinalAnswer(text=outcome.message, chat_id=context.chat_id or ""),
+            ToolStarted(name=proposal.tool_name, arguments=proposal.arguments),
+            ToolFinished(name=proposal.tool_name, status="tamamlandi", result=outcome.result),
+            settled,
+            FinalAnswer(text=outcome.message, chat_id=context.chat_id or "", tool_calls=[record]),
         ]
 
     async def _amend(
@@ -162,7 +182,7 @@ class PendingActions:
             ConfirmationSettled(
                 confirmation_id=old.id, status="cancelled", message=texts.AMENDED_CARD_CLOSED
             ),
-            _requested(proposed),
+            *_proposed_events(proposed),
             FinalAnswer(text=answer, chat_id=context.chat_id or ""),
         ]
 
@@ -209,7 +229,10 @@ class PendingActions:
         await self._store_turns(
             context.chat_id or "", context.customer_id or 0, [ChatTurn("assistant", answer)]
         )
-        return [_requested(proposed), FinalAnswer(text=answer, chat_id=context.chat_id or "")]
+        return [
+            *_proposed_events(proposed),
+            FinalAnswer(text=answer, chat_id=context.chat_id or ""),
+        ]
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -239,6 +262,15 @@ def _waiting_answer(proposal: Proposal) -> str:
     return texts.CARD_WAITING_ANSWER.format(
         summary=proposal.summary, expires_at=format_moment(proposal.expires_at)
     )
+
+
+def _proposed_events(proposal: Proposal) -> list[AgentEvent]:
+    """The events of a tool proposed in this turn, as the loop emits them."""
+    return [
+        ToolStarted(name=proposal.tool_name, arguments=proposal.arguments),
+        ToolFinished(name=proposal.tool_name, status="onay_bekliyor", result=proposal.for_model()),
+        _requested(proposal),
+    ]
 
 
 def _requested(proposal: Proposal) -> ConfirmationRequested:

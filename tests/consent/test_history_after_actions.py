@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from agent.events import ChatRequest, ConfirmationRequested, FinalAnswer
+from agent.events import ChatRequest, ConfirmationRequested, FinalAnswer, ToolFinished, ToolStarted
 from agent.history import load_turns
 from agent.protocol.render import render_tool_block
 from agent.runtime import AgentRuntime
@@ -71,3 +71,35 @@ async def test_an_onayla_press_leaves_the_same_turns(
     assert call_turn.tool_calls[0].name == "enable_roaming"
     assert json.loads(tool_turn.content)["roaming_enabled"] is True
     assert answer.content == outcome.message
+
+
+async def test_a_typed_yes_reports_the_action_it_ran_as_this_turns_tool(
+    runtime: AgentRuntime,
+) -> None:
+    await _turn(runtime, "events-yes", "roamingi açın")
+
+    events = await _turn(runtime, "events-yes", "evet")
+
+    started = [e for e in events if isinstance(e, ToolStarted)]
+    finished = [e for e in events if isinstance(e, ToolFinished)]
+    assert [(e.name, e.arguments) for e in started] == [
+        ("enable_roaming", {"user_id": CUSTOMER, "status": True})
+    ]
+    assert finished[0].status == "tamamlandi"
+    assert finished[0].result["roaming_enabled"] is True
+    final = events[-1]
+    assert isinstance(final, FinalAnswer)
+    assert [record.arac_adi for record in final.tool_calls] == ["enable_roaming"]
+
+
+async def test_an_amendment_reports_the_new_proposal_as_this_turns_tool(
+    runtime: AgentRuntime,
+) -> None:
+    await _turn(runtime, "events-amend", "faturamı kredi kartıyla ödemek istiyorum")
+
+    events = await _turn(runtime, "events-amend", "havale ile olsun")
+
+    (started,) = [e for e in events if isinstance(e, ToolStarted)]
+    assert started.name == "pay_bill"
+    assert started.arguments["method"] == "bank_transfer"
+    assert any(isinstance(e, ConfirmationRequested) for e in events)
