@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agent.rules.normalize import CASE_SUFFIXES, Message, number_at
+from agent.rules.normalize import CASE_SUFFIXES, Message, analyse, number_at
 from agent.rules.texts import SUSPENSION_REASONS
 from core.phone_numbers import Written, turkish_mobile
 from core.turkish import fold, tr_lower
@@ -309,6 +309,8 @@ _ON = (
     "tanimla",
     "olustur",
     "cekilsin",
+    "ceksin",
+    "cekilmesini",
 )
 
 
@@ -335,6 +337,16 @@ _ADDRESS_AS = re.compile(
 _ADDRESS_COLON = re.compile(
     r"adres\w*(?:\s+\w+){0,2}\s*:\s*(?P<value>.+)$", re.IGNORECASE | re.DOTALL
 )
+# "yeni adresim Kültür Mah. ...", "taşındım, Bağdat Cad. 45 ...": the rest of the message,
+# taken only when it reads as a postal address (``has_address_marks``).
+_ADDRESS_REST = tuple(
+    re.compile(
+        rf"{noun}\w*(?:\s+(?:artık|artik|değişti|degisti|oldu|şu|su|şöyle|soyle|şudur|sudur))*"
+        r"\s*[:,-]?\s+(?P<value>.+)$",
+        re.IGNORECASE | re.DOTALL,
+    )
+    for noun in ("adres", "(?:taşındı|tasindi|taşındı|taşındık|tasindik)")
+)
 _ADDRESS_TRAILER = re.compile(
     r"[\s,.;]*(?:lütfen|lutfen)?[\s,]*(?:güncelle\w*|guncelle\w*|değiştir\w*|degistir\w*|"
     r"kaydet\w*|yap\w*)?[\s,.;!]*$",
@@ -346,7 +358,7 @@ def find_contact_type(message: Message) -> str | None:
     """Which contact detail the text is about: ``email``, ``phone`` or ``address``."""
     if message.has("eposta", "email", "e posta", "elektronik posta") or _EMAIL.search(message.raw):
         return "email"
-    if message.has("adres"):
+    if message.has("adres", "tasindim", "tasindik"):
         return "address"
     if message.has(
         "telefon numara", "numara", "cep", "gsm", "iletisim numara", "telefon$", "telefonum$"
@@ -384,6 +396,12 @@ def find_address(text: str) -> str | None:
         if match:
             value = clean_free_text(_ADDRESS_TRAILER.sub("", match.group("value")))
             if looks_like_address(value):
+                return value
+    for pattern in _ADDRESS_REST:
+        match = pattern.search(text)
+        if match:
+            value = clean_free_text(_ADDRESS_TRAILER.sub("", match.group("value")))
+            if looks_like_address(value) and has_address_marks(analyse(value)):
                 return value
     return None
 
