@@ -265,6 +265,36 @@ def read_reply(text: str, action: PendingAction | None = None) -> Reading:
     )
 
 
+# Words a question about the waiting card itself is made of ("ne kadar?", "tutarı ne?").
+_CARD_TALK = _words(
+    "kadar kadardi tutar tutari tutarini ucret ucreti ucretini zaman ne zaman son islem "
+    "islemi kart karti yontem yontemi dogru mu yani hmm sey"
+)
+
+
+_WHY = _words("neden niye nicin")
+
+
+def is_card_talk(text: str) -> bool:
+    """Whether ``text`` only talks about the waiting card ("tamam mı?", "ne kadar?").
+
+    A message with words of its own ("geçen ay ne kadardı", "neden bu kadar
+    yüksek") asks something else, and is answered as a new request.
+    """
+    words = [_collapse(word) for word in analyse(text).words]
+    if any(word in _WHY for word in words):
+        return False  # "neden bu kadar?" wants an explanation, not the card again
+    return bool(words) and all(
+        word in _CARD_TALK
+        or word in _WEAK
+        or word in _FILLER
+        or word in _QUESTION_WORDS
+        or word in _HEDGES
+        or word.startswith(_HOLD_PREFIXES)
+        for word in words
+    )
+
+
 def yes_no(text: str, tool_name: str = "") -> bool | None:
     """The answer to a yes/no offer: True only for consent, False for a refusal, else None."""
     kind = read_reply(text, PendingAction(tool_name, {})).kind

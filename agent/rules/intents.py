@@ -48,6 +48,7 @@ from agent.rules import cues, english, spelling
 from agent.rules.bill_questions import TYPICAL_CUES, BillPick, read_bill_question
 from agent.rules.line_check import asks_line_check
 from agent.rules.normalize import Message, analyse
+from agent.rules.recommend import read_need
 from agent.rules.slots import (
     PackageMention,
     find_bill_count,
@@ -212,6 +213,8 @@ def _pay(s: Signals) -> int:
     bill = s.has(*cues.BILL) or s.bill_id is not None
     if (paying or closing) and s.has("ne kadar", "kac tl", "kac lira"):
         return 0  # "Bu ay ne kadar ödemem gerekiyor?" asks for the amount
+    if paying and s.has("ne zaman", "hangi tarih", "son gun", "son odeme tarih"):
+        return 0  # "Ne zamana kadar ödemem lazım?" asks for the due date
     if paying and bill:
         return 5
     if closing and (bill or s.has("kart")) and not s.has("hat", "roaming"):
@@ -404,6 +407,8 @@ def _package_details(s: Signals) -> int:
 def _available_packages(s: Signals) -> int:
     if s.has_all("hangi paket", "kullan"):
         return 0
+    if s.package is None and read_need(s.text) is not None:
+        return 4  # "çok konuşuyorum hangi paket": one package named for the need
     return 3 if s.has(*cues.LIST) else 0
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.dialogue_state import DialogueState
-from agent.rules.intents import ChatAct, Understanding
+from agent.rules.intents import ChatAct, Understanding, meant_text
 from agent.rules.normalize import analyse
 from agent.rules.tool_contract import ACTIONS
 from agent.turns import ChatTurn, ToolCall
@@ -46,6 +46,13 @@ _DETAIL_WORDS: dict[str, tuple[str, ...]] = {
         "lira",
         "tl$",
         "toplam",
+        "kadar",
+        "ne zaman",
+        "odem",
+        "neden",
+        "niye",
+        "yuksek",
+        "fazla",
     ),
     "package": (
         "yenilen",
@@ -70,7 +77,23 @@ _DETAIL_WORDS: dict[str, tuple[str, ...]] = {
     "quotas": ("sms", "dakika", "internet", "gb$", "gecerli", "donem", "yuzde", "bitiyor"),
     "network": ("duzel", "sebep", "neden", "bitecek", "biter", "kesinti", "kapsama", "nerede"),
     "ticket": ("yapilmis", "cozul", "teknisyen", "not$", "notu", "bekliyor", "ne zaman", "durum"),
-    "speed": ("ping", "upload", "download", "yukleme", "indirme", "hiz", "mbps", "sonuc"),
+    "speed": (
+        "ping",
+        "upload",
+        "download",
+        "yukleme",
+        "indirme",
+        "hiz",
+        "mbps",
+        "sonuc",
+        "iyi",
+        "kotu",
+        "normal",
+        "yeterli",
+        "yavas",
+        "kaliteli",
+        "kalite",
+    ),
     "profile": ("adres", "posta", "mail", "hat", "numara", "seviye", "musteri", "kayit"),
     "payments": ("yontem", "kart", "havale", "kac odeme", "toplam", "en son", "ne zaman", "tarih"),
     "roaming": ("ucret", "gunluk", "gb$", "fiyat", "tl$", "lira", "ne zaman"),
@@ -134,7 +157,7 @@ def find_result_asked_about(
     """The result the newest message asks a detail of, or None."""
     if dialogue.topic is None or own.tool in ACTIONS:
         return None
-    message = analyse(turns[-1].content)
+    message = analyse(meant_text(turns[-1].content))
     if own.tool is None and message.has(*_RECHECK):
         return _newest_result(turns[:-1], errors_too=True)
     # "içinde kaç GB var" after a package: about that package, not the quotas.

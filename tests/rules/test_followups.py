@@ -196,3 +196,27 @@ async def test_a_ticket_asked_for_later_carries_the_problem_described_earlier(
     assert name == "create_fault_ticket"
     assert "yavaş" in args["issue_description"]
     assert "anlatır mısınız" not in answer
+
+
+async def test_asking_when_to_pay_is_a_question_not_a_payment(chat: Chat) -> None:
+    _, bill = await chat.say("faturam ne kadar")
+
+    events, answer = await chat.say("ne zamana kadar ödemem lazım")
+
+    assert not any(isinstance(event, ConfirmationRequested) for event in events)
+    due = next(line for line in bill.splitlines() if line.startswith("Son ödeme tarihi"))
+    assert due in answer
+
+
+async def test_a_question_of_its_own_while_a_card_waits_is_answered_and_the_card_kept(
+    chat: Chat,
+) -> None:
+    await chat.say("faturamı ödemek istiyorum")
+
+    events, answer = await chat.say("geçen ay ne kadardı")
+
+    assert _calls(events) == [("get_past_bills", {"limit": 12})]
+    assert "Fatura tarihi" in answer
+    assert "hâlâ onayınızı bekliyor" in answer
+    _, restated = await chat.say("tamam mı?")
+    assert "onayınızı bekliyor" in restated
