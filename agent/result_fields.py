@@ -1,4 +1,4 @@
-"""Reading and formatting the values of a tool result for a Turkish answer.
+"""Reading and formatting the values of a tool result for a Turkish text.
 
 Tool results arrive as JSON: money as a string or number, dates and times as
 ISO 8601 strings. Each function returns display text in Turkish conventions,

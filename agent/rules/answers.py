@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from agent import action_outcomes
 from agent.rules import result_fields as rf
 from agent.rules import texts
 from agent.rules.bill_questions import (
@@ -159,20 +160,6 @@ def _past_bills(result: dict[str, Any], call: ToolCall, intended: str | None) ->
     return _lines(texts.PAST_BILLS_HEADER.format(count=len(bills)), *lines, totals)
 
 
-def _pay_bill(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
-    status = str(result.get("status") or "").lower()
-    values = {
-        "bill_id": rf.text(result.get("bill_id")) or texts.UNKNOWN,
-        "amount": rf.money(result.get("amount")) or texts.UNKNOWN,
-        "method": rf.label(result.get("method"), texts.PAYMENT_METHODS) or texts.UNKNOWN,
-        "transaction_id": rf.text(result.get("transaction_id")) or texts.UNKNOWN,
-    }
-    if status in ("", "completed", "success", "successful", "paid", "approved"):
-        timestamp = rf.moment(result.get("timestamp")) or texts.UNKNOWN
-        return texts.PAYMENT_DONE.format(timestamp=timestamp, **values)
-    return texts.PAYMENT_PENDING.format(status=status, **values)
-
-
 def _payment_history(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
     payments = [p for p in result.get("payments") or [] if isinstance(p, dict)]
     if not payments:
@@ -193,20 +180,6 @@ def _payment_history(result: dict[str, Any], call: ToolCall, intended: str | Non
         total=rf.money(result.get("total_amount")) or texts.UNKNOWN,
     )
     return _lines(header, *lines)
-
-
-def _autopay(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
-    enabled = result.get("autopay_enabled")
-    if enabled is None:
-        enabled = call.arguments.get("status")
-    if not enabled:
-        return texts.AUTOPAY_OFF
-    method = rf.label(result.get("payment_method"), texts.PAYMENT_METHODS) or texts.UNKNOWN
-    next_date = rf.day(result.get("next_payment_date"))
-    return _lines(
-        texts.AUTOPAY_ON.format(method=method),
-        texts.AUTOPAY_NEXT.format(next_date=next_date) if next_date else None,
-    )
 
 
 def _customer_package(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
@@ -259,30 +232,6 @@ def _quotas(result: dict[str, Any], call: ToolCall, intended: str | None) -> str
     )
 
 
-def _change_package(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
-    difference = rf.decimal_of(result.get("fee_difference"))
-    if difference is None:
-        fee_text = texts.UNKNOWN
-    elif difference > 0:
-        fee_text = texts.FEE_MORE.format(amount=rf.money(difference))
-    elif difference < 0:
-        fee_text = texts.FEE_LESS.format(amount=rf.money(-difference))
-    else:
-        fee_text = texts.FEE_SAME
-    change_id = rf.text(result.get("change_id"))
-    return _lines(
-        texts.PACKAGE_CHANGED.format(
-            from_package=rf.text(result.get("from_package")) or texts.UNKNOWN,
-            to_package=rf.text(result.get("to_package"))
-            or rf.text(call.arguments.get("new_package_name"))
-            or texts.UNKNOWN,
-            effective_date=rf.day(result.get("effective_date")) or texts.UNKNOWN,
-            fee_difference=fee_text,
-        ),
-        texts.PACKAGE_CHANGE_ID.format(change_id=change_id) if change_id else None,
-    )
-
-
 def _available_packages(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
     packages = [p for p in result.get("packages") or [] if isinstance(p, dict)]
     if not packages:
@@ -324,24 +273,6 @@ def _package_details(result: dict[str, Any], call: ToolCall, intended: str | Non
     return _lines(body, texts.PACKAGE_DETAILS_CLOSING)
 
 
-def _roaming(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
-    enabled = result.get("roaming_enabled")
-    if enabled is None:
-        enabled = call.arguments.get("status")
-    if not enabled:
-        return texts.ROAMING_OFF
-    activation = rf.moment(result.get("activation_time")) or texts.UNKNOWN
-    daily_fee = rf.money(result.get("daily_fee"))
-    data_package = rf.text(result.get("data_package"))
-    return _lines(
-        texts.ROAMING_ON.format(activation_time=activation),
-        texts.ROAMING_FEE.format(daily_fee=daily_fee, data_package=data_package)
-        if daily_fee and data_package
-        else None,
-        texts.ROAMING_ON_CLOSING,
-    )
-
-
 def _network(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
     body = texts.NETWORK_STATUS.format(
         region=_network_place(result, call),
@@ -376,19 +307,6 @@ def _network_place(result: dict[str, Any], call: ToolCall) -> str:
     if region and asked and fold(region) != fold(asked):
         return texts.NETWORK_PLACE_IN_REGION.format(place=asked, region=region)
     return region or asked or texts.UNKNOWN
-
-
-def _ticket_created(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
-    estimate = rf.moment(result.get("estimated_resolution"))
-    return _lines(
-        texts.TICKET_CREATED.format(
-            ticket_id=rf.text(result.get("ticket_id")) or texts.UNKNOWN,
-            category=rf.label(result.get("category"), texts.TICKET_CATEGORIES) or texts.UNKNOWN,
-            priority=rf.label(result.get("priority"), texts.PRIORITIES) or texts.UNKNOWN,
-        ),
-        texts.TICKET_ESTIMATE.format(estimated_resolution=estimate) if estimate else None,
-        texts.TICKET_CREATED_CLOSING,
-    )
 
 
 def _ticket_status(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
@@ -455,74 +373,35 @@ def _profile(result: dict[str, Any], call: ToolCall, intended: str | None) -> st
     )
 
 
-def _contact(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
-    kind = str(result.get("contact_type") or call.arguments.get("contact_type") or "")
-    show = rf.phone if kind == "phone" else rf.text
-    body = texts.CONTACT_UPDATED.format(
-        label=texts.CONTACT_LABELS.get(kind, texts.CONTACT_LABELS["address"]),
-        old_value=show(result.get("old_value")) or texts.NOT_SET,
-        new_value=show(result.get("new_value")) or show(call.arguments.get("new_value")),
-    )
-    verify = texts.CONTACT_VERIFY.get(kind) if result.get("verification_required") else None
-    return _lines(body, verify)
+def _action(tool_name: str) -> Composer:
+    """The composer of an action's result: the wording the tool layer uses for its outcome."""
 
+    def compose(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
+        return action_outcomes.describe(tool_name, result, call.arguments) or texts.UNKNOWN
 
-def _suspended(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
-    line = rf.phone(result.get("line_number"))
-    reason = rf.text(result.get("suspension_reason")) or rf.text(call.arguments.get("reason"))
-    suspended_at = rf.moment(result.get("suspended_at"))
-    max_days = rf.number(result.get("max_suspension_days"))
-    return _lines(
-        texts.LINE_SUSPENDED,
-        texts.LINE_NUMBER.format(line_number=line) if line else None,
-        texts.SUSPENSION_REASON.format(reason=reason) if reason else None,
-        texts.SUSPENDED_AT.format(suspended_at=suspended_at) if suspended_at else None,
-        _reactivation_fee_line(result),
-        texts.MAX_SUSPENSION.format(max_days=max_days) if max_days else None,
-    )
-
-
-def _reactivated(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
-    line = rf.phone(result.get("line_number"))
-    reactivated_at = rf.moment(result.get("reactivated_at"))
-    days = rf.number(result.get("suspension_duration_days"))
-    return _lines(
-        texts.LINE_REACTIVATED,
-        texts.LINE_NUMBER.format(line_number=line) if line else None,
-        texts.REACTIVATED_AT.format(reactivated_at=reactivated_at) if reactivated_at else None,
-        texts.SUSPENSION_DURATION.format(days=days) if days else None,
-        _reactivation_fee_line(result),
-    )
-
-
-def _reactivation_fee_line(result: dict[str, Any]) -> str | None:
-    fee = rf.decimal_of(result.get("reactivation_fee"))
-    if fee is None:
-        return None
-    shown = rf.money(fee) if fee > 0 else texts.FREE_OF_CHARGE
-    return texts.REACTIVATION_FEE.format(reactivation_fee=shown)
+    return compose
 
 
 _COMPOSERS: dict[str, Composer] = {
     "get_current_bill": _current_bill,
     "get_past_bills": _past_bills,
-    "pay_bill": _pay_bill,
+    "pay_bill": _action("pay_bill"),
     "get_payment_history": _payment_history,
-    "setup_autopay": _autopay,
+    "setup_autopay": _action("setup_autopay"),
     "get_customer_package": _customer_package,
     "get_remaining_quotas": _quotas,
-    "change_package": _change_package,
+    "change_package": _action("change_package"),
     "get_available_packages": _available_packages,
     "get_package_details": _package_details,
-    "enable_roaming": _roaming,
+    "enable_roaming": _action("enable_roaming"),
     "check_network_status": _network,
-    "create_fault_ticket": _ticket_created,
+    "create_fault_ticket": _action("create_fault_ticket"),
     "get_fault_ticket_status": _ticket_status,
     "test_internet_speed": _speed_test,
     "get_customer_profile": _profile,
-    "update_customer_contact": _contact,
-    "suspend_line": _suspended,
-    "reactivate_line": _reactivated,
+    "update_customer_contact": _action("update_customer_contact"),
+    "suspend_line": _action("suspend_line"),
+    "reactivate_line": _action("reactivate_line"),
 }
 
 

@@ -14,6 +14,20 @@ from __future__ import annotations
 
 from typing import Final
 
+# The wording of what an action did is shared with the tool layer (agent.action_outcomes).
+from agent.action_outcomes import (  # noqa: F401 - re-exported for the rules engine
+    AUTOPAY_OFF,
+    CONTACT_VERIFY,
+    FEE_SAME,
+    NOT_SET,
+    PAYMENT_METHODS,
+    PRIORITIES,
+    ROAMING_OFF,
+    TICKET_CATEGORIES,
+    TICKET_CREATED_CLOSING,
+    UNKNOWN,
+)
+
 # --- conversation ---------------------------------------------------------------
 
 GREETING: Final = (
@@ -150,28 +164,9 @@ PAST_BILL_PAID_ON: Final = "{line}, ödeme tarihi {paid_date}"
 PAST_BILLS_TOTAL: Final = "Toplam kayıtlı fatura: {total_count} · Ödenen toplam tutar: {total_paid}"
 PAST_BILLS_NONE: Final = "Kayıtlı geçmiş faturanız bulunmuyor."
 
-PAYMENT_DONE: Final = (
-    "Ödemeniz alındı: {bill_id} numaralı fatura için {amount}, {method} ile ödendi.\n"
-    "İşlem numarası: {transaction_id}\n"
-    "İşlem zamanı: {timestamp}"
-)
-PAYMENT_PENDING: Final = (
-    "{bill_id} numaralı fatura için {amount} tutarındaki ödemeniz ({method}) alındı; "
-    "işlem durumu: {status}.\nİşlem numarası: {transaction_id}"
-)
-
 PAYMENT_HISTORY_HEADER: Final = "Ödeme geçmişiniz ({count} ödeme, toplam {total}):"
 PAYMENT_LINE: Final = "{date} · {amount}, {method} ({bill_id})"
 PAYMENT_HISTORY_NONE: Final = "Kayıtlı bir ödemeniz bulunmuyor."
-
-AUTOPAY_ON: Final = (
-    "Otomatik ödeme talimatınız açıldı. Faturalarınız {method} ile otomatik ödenecek."
-)
-AUTOPAY_NEXT: Final = "Bir sonraki otomatik ödeme tarihi: {next_date}"
-AUTOPAY_OFF: Final = (
-    "Otomatik ödeme talimatınız kapatıldı. Faturalarınızı bundan sonra son ödeme tarihine "
-    "kadar kendiniz ödemeniz gerekiyor."
-)
 
 CUSTOMER_PACKAGE: Final = (
     "Mevcut paketiniz: {package_name}\n"
@@ -188,18 +183,6 @@ QUOTA_VOICE: Final = "Konuşma: {value} dakika"
 QUOTA_SMS: Final = "SMS: {value} adet"
 QUOTA_USED: Final = "{line} (%{percent} kullanıldı)"
 QUOTAS_PERIOD_END: Final = "Dönem sonu: {period_end}"
-
-PACKAGE_CHANGED: Final = (
-    "Paket değişikliğiniz planlandı.\n"
-    "Mevcut paket: {from_package}\n"
-    "Yeni paket: {to_package}\n"
-    "Geçerlilik tarihi: {effective_date}\n"
-    "Aylık ücret farkı: {fee_difference}"
-)
-PACKAGE_CHANGE_ID: Final = "Talep numarası: {change_id}"
-FEE_MORE: Final = "{amount} daha fazla"
-FEE_LESS: Final = "{amount} daha az"
-FEE_SAME: Final = "fark yok"
 
 AVAILABLE_PACKAGES_HEADER: Final = "Paketlerimiz:"
 AVAILABLE_PACKAGE_LINE: Final = (
@@ -223,14 +206,6 @@ PACKAGE_DETAILS: Final = (
 )
 PACKAGE_DETAILS_CLOSING: Final = "Bu pakete geçmek isterseniz söylemeniz yeterli."
 
-ROAMING_ON: Final = "Roaming hattınızda açıldı ({activation_time})."
-ROAMING_FEE: Final = "Yurt dışında günlük ücret {daily_fee}; paket: {data_package}."
-ROAMING_ON_CLOSING: Final = "İyi yolculuklar!"
-ROAMING_OFF: Final = (
-    "Roaming hattınızda kapatıldı; hattınız yurt dışında artık kullanılamaz ve roaming ücreti "
-    "yansımaz."
-)
-
 NETWORK_STATUS: Final = "{region} için şebeke durumu: {status}. Kapsama oranı: %{coverage}."
 NETWORK_PLACE_IN_REGION: Final = "{place} ({region} bölgesi)"
 NETWORK_OUTAGES_HEADER: Final = "Aktif kesintiler:"
@@ -243,15 +218,6 @@ NETWORK_NO_OUTAGE: Final = (
 )
 NETWORK_UPDATED: Final = "Son güncelleme: {last_updated}"
 UNKNOWN_END: Final = "belirsiz"
-
-TICKET_CREATED: Final = (
-    "Arıza kaydınız oluşturuldu.\n"
-    "Kayıt numarası: {ticket_id}\n"
-    "Konu: {category}\n"
-    "Öncelik: {priority}"
-)
-TICKET_ESTIMATE: Final = "Tahmini çözüm zamanı: {estimated_resolution}"
-TICKET_CREATED_CLOSING: Final = "Durumunu öğrenmek için kayıt numarasını yazmanız yeterli."
 
 TICKET_STATUS: Final = "{ticket_id} numaralı arıza kaydınızın durumu: {status}"
 TICKET_CREATED_AT: Final = "Oluşturulma: {created_at}"
@@ -275,36 +241,6 @@ PROFILE_EMAIL: Final = "E-posta: {email}"
 PROFILE_ADDRESS: Final = "Adres: {address}"
 PROFILE_SINCE: Final = "Müşteri başlangıç tarihi: {registration_date}"
 PROFILE_TIER: Final = "Müşteri segmenti: {tier}"
-NOT_SET: Final = "kayıtlı değil"
-UNKNOWN: Final = "bilinmiyor"
-
-CONTACT_UPDATED: Final = "{label} güncellendi.\nEski: {old_value}\nYeni: {new_value}"
-CONTACT_VERIFY: Final = {
-    "email": "Değişikliğin geçerli olması için yeni e-posta adresinize gönderilen doğrulama "
-    "bağlantısını onaylamanız gerekiyor.",
-    "phone": "Değişikliğin geçerli olması için yeni numaranıza gönderilen doğrulama kodunu "
-    "onaylamanız gerekiyor.",
-    "address": "Değişikliğin geçerli olması için doğrulama gerekiyor.",
-}
-CONTACT_LABELS: Final = {
-    "email": "E-posta adresiniz",
-    "phone": "Telefon numaranız",
-    "address": "Adresiniz",
-}
-
-LINE_SUSPENDED: Final = "Hattınız donduruldu."
-LINE_NUMBER: Final = "Hat: {line_number}"
-SUSPENSION_REASON: Final = "Neden: {reason}"
-SUSPENDED_AT: Final = "Dondurma zamanı: {suspended_at}"
-REACTIVATION_FEE: Final = "Yeniden açma ücreti: {reactivation_fee}"
-MAX_SUSPENSION: Final = (
-    "Hattınız en fazla {max_days} gün askıda kalabilir; yeniden açmak istediğinizde "
-    "yazmanız yeterli."
-)
-LINE_REACTIVATED: Final = "Hattınız yeniden açıldı."
-REACTIVATED_AT: Final = "Açılma zamanı: {reactivated_at}"
-SUSPENSION_DURATION: Final = "Askıda kaldığı süre: {days} gün"
-FREE_OF_CHARGE: Final = "ücretsiz"
 
 # --- bill questions: a month, the highest or lowest bill, debt, an explanation -------
 
@@ -380,23 +316,12 @@ COMPARISON_LINE: Final = (
 # --- value labels ------------------------------------------------------------------
 
 BILL_STATUS: Final = {"paid": "ödendi", "unpaid": "ödenmedi", "overdue": "gecikmiş"}
-PAYMENT_METHODS: Final = {"credit_card": "kredi kartı", "bank_transfer": "havale/EFT"}
 TICKET_STATUSES: Final = {
     "open": "açık",
     "in_progress": "işlemde",
     "resolved": "çözüldü",
     "closed": "kapatıldı",
 }
-TICKET_CATEGORIES: Final = {
-    "internet": "internet",
-    "voice": "sesli arama",
-    "sms": "SMS",
-    "billing": "fatura",
-    "device": "cihaz",
-    "coverage": "kapsama",
-    "other": "diğer",
-}
-PRIORITIES: Final = {"low": "düşük", "medium": "orta", "high": "yüksek", "urgent": "acil"}
 NETWORK_STATUSES: Final = {
     "operational": "normal",
     "normal": "normal",

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agent import action_outcomes
 from agent.events import ActionStatus
 from agent.tools import errors
 from agent.tools.context import ToolContext
@@ -192,7 +193,8 @@ async def confirm(
                 pending.tool_name,
                 pending.customer_id,
             )
-            return _ran("done", pending, data, _done_message(data))
+            message = _done_message(data, pending.tool_name, dict(pending.arguments))
+            return _ran("done", pending, data, message)
 
         try:
             # A rolled-back try left the action pending, so it may run again.
@@ -414,8 +416,14 @@ def _ran(
     return ConfirmationOutcome(status, message, row.tool_name, data, dict(row.arguments))
 
 
-def _done_message(result: dict[str, Any]) -> str:
-    """ "İşleminiz gerçekleştirildi." with the reference number the customer may need later."""
+def _done_message(result: dict[str, Any], tool_name: str, arguments: dict[str, Any]) -> str:
+    """ "İşleminiz gerçekleştirildi." and what the action did, from its real result.
+
+    An action without its own wording gets the reference number the customer may need later.
+    """
+    effect = action_outcomes.describe(tool_name, result, arguments)
+    if effect:
+        return f"{DONE_MESSAGE}\n{effect}"
     for key, label in REFERENCE_LABELS.items():
         if key in result:
             return f"{DONE_MESSAGE} {label}: {result[key]}."
@@ -450,8 +458,8 @@ async def settled_outcomes(
         if row is None:
             outcomes[confirmation_id] = ConfirmationOutcome("not_found", NOT_FOUND_MESSAGE)
         elif row.status == "confirmed":
-            data = row.result or {}
-            outcomes[confirmation_id] = _ran("done", row, row.result, _done_message(data))
+            message = _done_message(row.result or {}, row.tool_name, dict(row.arguments))
+            outcomes[confirmation_id] = _ran("done", row, row.result, message)
         elif row.status == "cancelled":
             outcomes[confirmation_id] = ConfirmationOutcome(
                 "cancelled", CANCELLED_MESSAGE, row.tool_name

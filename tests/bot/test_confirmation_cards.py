@@ -106,7 +106,9 @@ async def test_a_typed_evet_closes_the_card_with_the_payment_reference(
     (payment,) = await _payments(sessions, bill.id)
     text, buttons = _shown(bot, user, card)
     assert buttons == []
-    assert text == (f"{card.text}\n\n✅ İşleminiz gerçekleştirildi. İşlem numarası: {payment.id}.")
+    assert text.startswith(f"{card.text}\n\n✅ İşleminiz gerçekleştirildi.\nÖdemeniz alındı: ")
+    assert f"{format_money(payment.amount)}, kredi kartı ile ödendi" in text
+    assert f"İşlem numarası: {payment.id}" in text
     assert await _paid_at(sessions, bill.id) is not None
 
 

@@ -25,6 +25,7 @@ from bot import texts
 from bot.keyboards import parse_confirmation_press
 from bot.standin import MessageView, StandinDriver, StandinServer, UserView
 from core.settings import Settings
+from core.turkish import format_moment, format_money
 from db.confirmation_cards import find_card
 from db.engine import transaction
 from db.models import Bill, ConfirmationCard, Payment, PendingConfirmation
@@ -43,8 +44,18 @@ EXPIRED = (
 )
 
 
-def _done(payment_id: str) -> str:
-    return f"✅ İşleminiz gerçekleştirildi. İşlem numarası: {payment_id}."
+METHODS = {"credit_card": "kredi kartı", "bank_transfer": "havale/EFT"}
+
+
+def _done(payment: Payment) -> str:
+    """The closed card's outcome line: what was paid, how, its reference and time."""
+    return (
+        "✅ İşleminiz gerçekleştirildi.\n"
+        f"Ödemeniz alındı: {payment.bill_id} numaralı fatura için {format_money(payment.amount)}, "
+        f"{METHODS[payment.method]} ile ödendi.\n"
+        f"İşlem numarası: {payment.id}\n"
+        f"İşlem zamanı: {format_moment(payment.created_at)}"
+    )
 
 
 async def _pending_ids(sessions: async_sessionmaker[AsyncSession], user: UserView) -> list[str]:
@@ -132,9 +143,9 @@ async def test_cards_settled_while_the_bot_was_down_are_closed_at_the_next_start
 
     async with start_bot() as second:
         (payment,) = await _payments(sessions, bill_id)
-        assert _shown(driver, ahmet, paid) == (f"{paid.text}\n\n{_done(payment.id)}", [])
+        assert _shown(driver, ahmet, paid) == (f"{paid.text}\n\n{_done(payment)}", [])
         (told,) = second.bot_messages_after(ahmet, marks[ahmet.id])
-        assert told.text == texts.RECOVERED_ACTION_RESULT.format(outcome=_done(payment.id))
+        assert told.text == texts.RECOVERED_ACTION_RESULT.format(outcome=_done(payment))
         assert told.reply_to_message_id == paid.message_id
         assert _shown(driver, ayse, roaming) == (f"{roaming.text}\n\n{CANCELLED}", [])
         assert _shown(driver, deniz, overdue) == (f"{overdue.text}\n\n{EXPIRED}", [])
@@ -209,8 +220,8 @@ async def test_a_bot_killed_right_after_an_onayla_press_tells_the_result_once_af
     resolved, told, answer = driver.bot_messages(ahmet)
     assert (answer.text or "").startswith("Bu dönem kalan kullanımınız")
     assert resolved.message_id == card.message_id
-    assert (resolved.text, resolved.buttons) == (f"{card.text}\n\n{_done(payment.id)}", ())
-    assert told.text == texts.RECOVERED_ACTION_RESULT.format(outcome=_done(payment.id))
+    assert (resolved.text, resolved.buttons) == (f"{card.text}\n\n{_done(payment)}", ())
+    assert told.text == texts.RECOVERED_ACTION_RESULT.format(outcome=_done(payment))
     assert told.reply_to_message_id == card.message_id
     assert len(await _payments(sessions, bill_id)) == 1
     async with sessions() as session:

@@ -55,7 +55,10 @@ async def test_a_proposal_changes_nothing_until_confirmed(
     assert outcome.succeeded
     assert outcome.result is not None
     transaction_id = outcome.result["transaction_id"]
-    assert outcome.message == f"İşleminiz gerçekleştirildi. İşlem numarası: {transaction_id}."
+    assert outcome.message.startswith("İşleminiz gerçekleştirildi.")
+    # The customer reads what was paid, how, and the reference to quote later.
+    for fact in (bill_id, "kredi kartı", f"İşlem numarası: {transaction_id}"):
+        assert fact in outcome.message
     assert await _bill_paid(sessions, bill_id)
 
 
