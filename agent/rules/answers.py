@@ -149,7 +149,7 @@ def _past_bills(result: dict[str, Any], call: ToolCall, intended: str | None) ->
         paid_date = rf.day(bill.get("paid_date"))
         if paid_date:
             line = texts.PAST_BILL_PAID_ON.format(line=line, paid_date=paid_date)
-        lines.append(_item(line))
+        lines.append(_item(_with_due_date(line, bill)))
     total_paid = rf.money(result.get("total_amount_paid"))
     total_count = rf.number(result.get("total_count"))
     totals = (
@@ -453,6 +453,15 @@ def _joint_answer(
     names = [call.name for call in calls]
     if names == ["get_past_bills"]:
         question = read_bill_question(asked, anchor)
+        bills = [bill for bill in by_tool["get_past_bills"].get("bills") or [] if bill]
+        if (
+            bills
+            and _asks_due_date(asked)
+            and (question is None or question.pick is not BillPick.UNPAID)
+        ):
+            due = _due_date_answer(question, bills)
+            if due is not None:
+                return due
         if question is not None:
             return _bill_question_answer(question, by_tool["get_past_bills"])
         return None
@@ -483,12 +492,61 @@ def _asks_why(asked: str) -> bool:
 
 
 def _bill_line(bill: dict[str, Any], template: str = texts.DEBT_LINE, **extra: Any) -> str:
-    return template.format(
+    line = template.format(
         **extra,
         bill_date=rf.day(bill.get("bill_date")) or texts.UNKNOWN,
         bill_id=rf.text(bill.get("bill_id")) or texts.UNKNOWN,
         amount=rf.money(bill.get("amount")) or texts.UNKNOWN,
         status=rf.label(bill.get("status"), texts.BILL_STATUS) or texts.UNKNOWN,
+    )
+    return _with_due_date(line, bill) if template == texts.DEBT_LINE else line
+
+
+def _with_due_date(line: str, bill: dict[str, Any]) -> str:
+    """An unpaid bill's line with its due date (the result's ``due_date``, when given)."""
+    due_date = rf.day(bill.get("due_date"))
+    if not due_date or not is_unpaid(bill):
+        return line
+    return texts.PAST_BILL_DUE_ON.format(line=line, due_date=due_date)
+
+
+# Words that ask for a bill's deadline: "son ödeme tarihi", "ne zamana kadar ödemeliyim".
+_DUE = ("son odeme", "ne zamana kadar", "vade", "due date", "deadline", "when is it due")
+
+
+def _asks_due_date(asked: str) -> bool:
+    return analyse(asked).has(*_DUE)
+
+
+def _due_date_answer(question: BillQuestion | None, bills: list[dict[str, Any]]) -> str | None:
+    """The due date of the bill asked about: the one named, else every unpaid one, else the newest.
+
+    None when the bills carry no due date.
+    """
+    if question is not None and question.pick in (
+        BillPick.MONTH,
+        BillPick.HIGHEST,
+        BillPick.LOWEST,
+    ):
+        chosen = pick_bills(question, bills)[:1]
+    else:
+        chosen = pick_bills(BillQuestion(BillPick.UNPAID), bills) or bills[:1]
+    if not chosen or not all(rf.day(bill.get("due_date")) for bill in chosen):
+        return None
+    overdue = any(str(bill.get("status")).lower() == "overdue" for bill in chosen)
+    return _lines(
+        *(
+            texts.BILL_DUE_DATE.format(
+                bill_date=rf.day(bill.get("bill_date")) or texts.UNKNOWN,
+                bill_id=rf.text(bill.get("bill_id")) or texts.UNKNOWN,
+                amount=rf.money(bill.get("amount")) or texts.UNKNOWN,
+                due_date=rf.day(bill.get("due_date")),
+                status=rf.label(bill.get("status"), texts.BILL_STATUS) or texts.UNKNOWN,
+            )
+            for bill in chosen
+        ),
+        texts.DEBT_OVERDUE if overdue else None,
+        texts.DEBT_PAY_HINT if any(is_unpaid(bill) for bill in chosen) else None,
     )
 
 

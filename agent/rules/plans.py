@@ -130,16 +130,29 @@ def cheaper_choice(
         name = rf.text(package.get("name"))
         if fee is None or name is None or current_fee is None or fee >= current_fee:
             continue
-        group = _eligibility(name)
-        if group is not None and group != own_group:
-            restricted.append(name)
-        else:
+        if _open_to_customer(package, name, own_group):
             cheaper.append(package)
+        else:
+            restricted.append(name)
     cheaper.sort(key=lambda package: rf.decimal_of(package.get("monthly_fee")) or Decimal(0))
     proposal = None
     if cheaper and (len(cheaper) == 1 or asked.has(*_CHEAPEST)):
         proposal = rf.text(cheaper[0].get("name"))
     return CheaperChoice(current_name, current_fee, tuple(cheaper), tuple(restricted), proposal)
+
+
+def _open_to_customer(package: Mapping[str, Any], name: str, own_group: str | None) -> bool:
+    """Whether the customer may take ``package``.
+
+    The tool says so (``eligible``) for a package reserved for a group when it
+    knows the customer; without that, a reserved package counts as open only
+    to a customer already on a package of the same group.
+    """
+    eligible = package.get("eligible")
+    if isinstance(eligible, bool):
+        return eligible
+    group = _eligibility(name)
+    return group is None or group == own_group
 
 
 def _eligibility(name: str | None) -> str | None:

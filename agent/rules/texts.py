@@ -82,6 +82,11 @@ OTHER_CUSTOMER: Final = (
     "Güvenliğiniz için yalnızca bu sohbete bağlı hesabın bilgileriyle işlem yapabiliyorum."
 )
 DECLINED: Final = "Peki, herhangi bir işlem yapmadım. Başka bir konuda yardımcı olabilir miyim?"
+SUSPENSION_TERMS: Final = (
+    "Hattınızı en fazla {days} gün askıya alabilirsiniz. Hattı yeniden açarken {fee} ücret "
+    "alınır; askerlik nedeniyle askıya alınan hatlarda bu ücret alınmaz. İsterseniz "
+    "hattınızı askıya alabilirim; nedenini yazmanız yeterli."
+)
 CANCELLED: Final = "Tamam, işlemi iptal ettim. Başka bir konuda yardımcı olabilir miyim?"
 NOT_UNDERSTOOD: Final = "Bunu anlayamadım."
 
@@ -161,6 +166,8 @@ SERVICE_LINE: Final = "{name}: {amount}"
 PAST_BILLS_HEADER: Final = "Son {count} faturanız:"
 PAST_BILL_LINE: Final = "{bill_date} · {bill_id}: {amount} ({status})"
 PAST_BILL_PAID_ON: Final = "{line}, ödeme tarihi {paid_date}"
+# An unpaid bill: when it is (or was) due.
+PAST_BILL_DUE_ON: Final = "{line}, son ödeme tarihi {due_date}"
 PAST_BILLS_TOTAL: Final = "Toplam kayıtlı fatura: {total_count} · Ödenen toplam tutar: {total_paid}"
 PAST_BILLS_NONE: Final = "Kayıtlı geçmiş faturanız bulunmuyor."
 
@@ -270,6 +277,10 @@ DEBT_NONE: Final = (
 )
 DEBT_HEADER: Final = "Ödenmemiş {count} faturanız var; toplam borcunuz {total}:"
 DEBT_LINE: Final = "{bill_date} · {bill_id}: {amount} ({status})"
+BILL_DUE_DATE: Final = (
+    "{bill_date} tarihli {bill_id} numaralı faturanızın ({amount}) son ödeme tarihi "
+    "{due_date}; durumu: {status}."
+)
 DEBT_OVERDUE: Final = (
     "Son ödeme tarihi geçmiş faturanızı gecikme bedeli oluşmaması için önce ödemenizi öneririm."
 )

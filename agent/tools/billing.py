@@ -64,6 +64,8 @@ async def get_past_bills(
     """Müşterinin geçmiş faturalarını en yeniden eskiye listeler.
 
     ``total_count`` and ``total_amount_paid`` are over the listed bills.
+    Extension of the contract: each bill also carries its ``due_date`` (a key
+    the model may ignore), so an older unpaid bill's deadline can be told.
     """
     async with ctx.transaction() as session:
         await lookups.require_customer(session, user_id)
@@ -90,6 +92,7 @@ def _past_bill(bill: Bill, today: date) -> dict[str, Any]:
         "bill_id": bill.id,
         "amount": money(bill.amount),
         "bill_date": iso_day(bill.bill_date),
+        "due_date": iso_day(bill.due_date),
         "status": bill.status_on(today),
     }
     if bill.paid_at is not None:

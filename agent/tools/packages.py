@@ -17,7 +17,7 @@ from agent.tools.registry import Preview, tool
 from agent.tools.results import iso_day, money
 from core.turkish import format_day, format_money
 from db.ids import next_public_id
-from db.models import Package, PackageChange, Subscription
+from db.models import Customer, Package, PackageChange, Subscription
 
 MB_PER_GB = 1024
 DEBTOR_DOWNGRADE_REASON = "Borçlu müşteri düşük pakete geçemez"
@@ -83,9 +83,19 @@ def _percentage(used: int, total: int) -> float:
 
 @tool(needs_customer=False)
 async def get_available_packages(ctx: ToolContext) -> dict[str, Any]:
-    """Satıştaki tüm paketleri ücret ve özellikleriyle listeler."""
+    """Satıştaki tüm paketleri ücret ve özellikleriyle listeler.
+
+    Extension of the contract: in a chat with a linked customer, a package
+    reserved for a group (``target_audience``) also carries ``eligible``:
+    whether that customer belongs to the group (a key the model may ignore).
+    Other rules (a debtor may not move to a cheaper package) are checked by
+    ``change_package`` when the change is proposed.
+    """
     async with ctx.transaction() as session:
         packages = await lookups.active_packages(session)
+        account = None
+        if ctx.customer_id is not None:
+            account = await session.get(Customer, ctx.customer_id)
     listed = []
     for package in packages:
         entry: dict[str, Any] = {
@@ -99,6 +109,8 @@ async def get_available_packages(ctx: ToolContext) -> dict[str, Any]:
         }
         if package.target_audience:
             entry["target_audience"] = package.target_audience
+        if package.eligibility is not None and account is not None:
+            entry["eligible"] = account.segment == package.eligibility
         listed.append(entry)
     return {"packages": listed}
 

@@ -86,10 +86,19 @@ async def test_past_bills_list_newest_first_with_paid_dates(call: CallTool) -> N
     dates = [bill["bill_date"] for bill in data["bills"]]
     assert dates == sorted(dates, reverse=True)
     for bill in data["bills"]:
-        assert set(bill) == {"bill_id", "amount", "bill_date", "status", "paid_date"}
+        assert set(bill) == {"bill_id", "amount", "bill_date", "due_date", "status", "paid_date"}
         assert bill["status"] == "paid"
+        assert bill["due_date"] > bill["bill_date"]
     paid = sum(Decimal(str(bill["amount"])) for bill in data["bills"])
     assert Decimal(str(data["total_amount_paid"])) == paid
+
+
+async def test_an_overdue_older_bill_keeps_its_due_date_in_the_list(call: CallTool) -> None:
+    bills = (await call(1004, "get_past_bills")).data["bills"]
+    (overdue,) = [bill for bill in bills if bill["status"] == "overdue"]
+    current = (await call(1004, "get_current_bill")).data
+    assert overdue["bill_id"] != current["bill_id"]
+    assert overdue["due_date"] < current["due_date"]
 
 
 async def test_paying_the_current_bill_shows_in_every_billing_tool(

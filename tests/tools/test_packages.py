@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -195,3 +196,21 @@ async def test_a_new_change_replaces_the_scheduled_one(
             ).all()
         )
     assert statuses == {first["change_id"]: "cancelled", second["change_id"]: "scheduled"}
+
+
+async def test_reserved_packages_say_whether_the_linked_customer_may_take_them(
+    call: CallTool,
+) -> None:
+    def eligibility(data: dict[str, Any]) -> dict[str, bool | None]:
+        return {p["name"]: p.get("eligible") for p in data["packages"] if "target_audience" in p}
+
+    # 1015 is a student on Süper Konuşma; 1031 a civil servant; an unlinked chat is told nothing.
+    student = eligibility((await call(1015, "get_available_packages")).data)
+    servant = eligibility((await call(1031, "get_available_packages")).data)
+    nobody = (await call(None, "get_available_packages")).data
+
+    assert student["Öğrenci Dostu Tarife"] is True
+    assert student["Memur Özel"] is False
+    assert servant["Öğrenci Dostu Tarife"] is False
+    assert servant["Memur Özel"] is True
+    assert all("eligible" not in package for package in nobody["packages"])
