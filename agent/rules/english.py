@@ -157,7 +157,32 @@ _PHRASES: Final[dict[str, str]] = {
     "status": "durumu",
     "want": "istiyorum",
     "cancel": "iptal",
+    # follow-ups and judgements about the answer just shown
+    "is that good": "iyi mi",
+    "is it good": "iyi mi",
+    "is this good": "iyi mi",
+    "good": "iyi",
+    "bad": "kotu",
+    "normal": "normal",
+    "enough": "yeterli",
+    "per day": "gunluk ucret",
+    "a day": "gunluk ucret",
+    "daily": "gunluk",
+    "cost": "ucret",
+    "costs": "ucret",
+    "price": "fiyat",
+    "fee": "ucret",
+    "most": "en cok",
+    "cheapest one": "en ucuz",
+    "which one": "hangisi",
+    "which": "hangisi",
+    "recommend": "oner",
+    "yes please": "evet",
+    "yes": "evet",
+    "no": "hayir",
 }
+# Openings of an elliptic follow-up ("and minutes?", "what about Ankara?").
+_FOLLOW_UP_OPENINGS: Final = ("and", "what about", "how about")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -206,6 +231,12 @@ def to_turkish(text: str) -> str:
     words = text.lower().split()
     out: list[str] = []
     index = 0
+    for opening in _FOLLOW_UP_OPENINGS:
+        size = len(opening.split())
+        if " ".join(_bare(word) for word in words[:size]) == opening and len(words) > size:
+            out.append("peki")
+            index = size
+            break
     while index < len(words):
         for size in range(min(_LONGEST_PHRASE, len(words) - index), 0, -1):
             phrase = " ".join(_bare(word) for word in words[index : index + size])
@@ -218,7 +249,9 @@ def to_turkish(text: str) -> str:
             if _bare(word) not in _FILLER:
                 out.append(word)
             index += 1
-    return " ".join(out)
+    meant = " ".join(out)
+    # The question mark tells a question from a request ("how much is roaming per day?").
+    return f"{meant}?" if text.rstrip().endswith("?") and not meant.endswith("?") else meant
 
 
 def _bare(word: str) -> str:

@@ -64,6 +64,8 @@ _MY_AREA = ("bolgem", "bolgede", "bolgesinde", "burada", "burda", "evde", "evim"
 _FAULT_TOOLS = frozenset({"create_fault_ticket", "test_internet_speed", "check_network_status"})
 # Tools a package reference can stand for.
 _PACKAGE_TOOLS = frozenset({None, "change_package", "get_package_details"})
+# Tools a question about a listed package's contents reads as ("üçüncüsü kaç dakika").
+_PACKAGE_WORDS_TOOLS = frozenset({"get_remaining_quotas", "get_customer_package"})
 _BILL_TOPICS = frozenset({"get_current_bill", "get_past_bills", "pay_bill"})
 # Read-only tools without arguments that "peki ya SMS?" asks again about.
 _ASKED_AGAIN = frozenset(
@@ -172,11 +174,13 @@ def _package_reference(
     message: Message, own: Understanding, dialogue: DialogueState
 ) -> Understanding | None:
     """ "ikincisine geçeyim", "o paketin taahhüt cezası": a package the chat showed."""
-    if own.tool not in _PACKAGE_TOOLS or own.args.get("new_package_name"):
+    if own.args.get("new_package_name") or own.args.get("package_name"):
         return None
-    if own.args.get("package_name"):
+    ordinal = _ordinal_package(message, dialogue)
+    # "sonuncusu kaç GB veriyor" over the list shown: the package's GB, not the quotas.
+    if own.tool not in _PACKAGE_TOOLS and not (ordinal and own.tool in _PACKAGE_WORDS_TOOLS):
         return None
-    name = _ordinal_package(message, dialogue) or _that_package(message, dialogue)
+    name = ordinal or _that_package(message, dialogue)
     if name is None:
         return None
     changing = own.tool == "change_package" or (

@@ -237,6 +237,8 @@ def _pays_with_noun(s: Signals) -> bool:
 
 
 def _roaming(s: Signals) -> int:
+    if _asks_roaming_price(s):
+        return 0  # "yurt dışında kullanırsam ücreti ne": the terms, answered without a tool
     if s.has(*cues.ROAMING):
         if _asks_how_it_works(s) or s.has(*cues.ASKS_STATE):
             return 0  # "Roaming nasıl çalışıyor?" is answered without this tool
@@ -247,6 +249,16 @@ def _roaming(s: Signals) -> int:
     if s.has(*cues.TRAVEL) and s.has("hatt", "telefon", "numara") and using:
         return 5
     return 0
+
+
+# Words that ask what using the line abroad costs or gives.
+_PRICE_WORDS = ("ne kadar", "ucret", "fiyat", "kac tl", "kac lira", "kac para", "gunluk", "kac gb")
+
+
+def _asks_roaming_price(s: Signals) -> bool:
+    """ "Roaming ne kadar", "yurt dışında hattımı kullanırsam ücreti ne": no switch asked."""
+    abroad = s.has(*cues.ROAMING, *cues.ABROAD, *cues.TRAVEL)
+    return abroad and s.has(*_PRICE_WORDS) and find_on_off(s.rest) is None
 
 
 def _asks_how_it_works(s: Signals) -> bool:

@@ -109,11 +109,22 @@ def requests_of(text: str) -> tuple[Understanding, ...]:
             requests = [r for r in [_understood(clause)] if r is not None]
         for request in requests:
             found.setdefault(str(request.tool), request)
-    if len(found) < 2 or len(_ONE_PROBLEM.intersection(found)) > 1:
+    if len(found) < 2 or (len(_ONE_PROBLEM.intersection(found)) > 1 and not _asked_apart(found)):
         return ()
     if understand(text).tool not in found:
         return ()  # the parts read differently from the whole: one request after all
     return tuple(found.values())
+
+
+def _asked_apart(found: Mapping[str, Understanding]) -> bool:
+    """ "hız testi yap bir de İzmir'de arıza var mı": a measurement and a named place's status.
+
+    Two views of one problem are one request ("internetim yavaş, kopuyor"); a speed
+    test asked for by name and the status of a place named are two.
+    """
+    if set(found) != {"test_internet_speed", "check_network_status"}:
+        return False
+    return bool(found["check_network_status"].args.get("region"))
 
 
 def _understood(part: str) -> Understanding | None:
@@ -149,19 +160,29 @@ def plan(turns: Sequence[ChatTurn], planner: Planner) -> Plan | None:
     return Plan("", tuple(calls))
 
 
-def with_rest_offered(answer: str, turns: Sequence[ChatTurn]) -> str:
-    """``answer`` to the reading requests, with the message's action offered after it."""
+def waiting_action(turns: Sequence[ChatTurn]) -> Understanding | None:
+    """The action of the message whose reading requests were just answered, if any."""
     call_index = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].is_tool_call), None)
     if call_index is None:
-        return answer
+        return None
     asked = user_text_before(turns, call_index)
     done = {call.name for call in turns[call_index].tool_calls}
     if not asked or done & ACTIONS:
-        return answer
+        return None
     waiting = [r for r in requests_of(asked) if r.tool in ACTIONS and r.tool not in done]
-    if not waiting or waiting[0].tool is None:
+    return waiting[0] if waiting and waiting[0].tool is not None else None
+
+
+def with_rest_offered(answer: str, turns: Sequence[ChatTurn]) -> str:
+    """``answer`` to the reading requests, with the message's action offered after it.
+
+    Used when the action needs a question first (a contact value, a reason);
+    otherwise the engine proposes it with the answer (``router``).
+    """
+    waiting = waiting_action(turns)
+    if waiting is None or waiting.tool is None:
         return answer
-    offer = texts.OFFER_NEXT_REQUEST.format(request=texts.REQUEST_NAMES[waiting[0].tool])
+    offer = texts.OFFER_NEXT_REQUEST.format(request=texts.REQUEST_NAMES[waiting.tool])
     return f"{answer}\n\n{offer}"
 
 

@@ -9,6 +9,7 @@ the same reply.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,16 @@ from decimal import Decimal
 from typing import Any
 
 from agent.dialogue_state import DialogueState
-from agent.rules import finishing, followups, last_answer, requests, texts, third_party, tone
+from agent.rules import (
+    finishing,
+    followups,
+    last_answer,
+    recommend,
+    requests,
+    texts,
+    third_party,
+    tone,
+)
 from agent.rules.answers import compose_answers
 from agent.rules.dialogue import (
     CONFIRM,
@@ -28,6 +38,7 @@ from agent.rules.dialogue import (
     user_text_before,
 )
 from agent.rules.intents import ChatAct, Understanding, meant_text, understand
+from agent.rules.normalize import analyse
 from agent.rules.plans import chained_calls, companion_calls
 from agent.rules.tool_contract import ACTIONS, DEFAULTS, PARAMETERS, REQUIRED, needs_customer
 from agent.turns import ChatTurn, ToolCall
@@ -126,7 +137,8 @@ class RulesEngine:
             chained = chained_calls(turns, customer_id)
             if chained:
                 return RulesReply("", chained)  # the answer needs one more look-up
-            return RulesReply(_answer_tool_results(turns, dialogue))
+            answer = _answer_tool_results(turns, dialogue)
+            return _with_waiting_action(answer, turns, customer_id)
         if newest.role != "user":
             logger.warning("rules engine asked to continue after an assistant turn")
             return RulesReply("")
@@ -146,6 +158,8 @@ class RulesEngine:
         followup = followups.resolve(meant_text(newest.content), turns, own, dialogue)
         if followup is not None:
             own = followup
+        if _asks_roaming_terms_again(turns, own):
+            return _chat_reply(ChatAct.ROAMING_INFO)  # "günde kaç GB veriyor" after the terms
         asked_about = last_answer.find_result_asked_about(turns, own, dialogue)
         if asked_about is not None:
             return RulesReply(_answer_again(asked_about, newest.content, dialogue))
@@ -234,6 +248,38 @@ def _continue_question(
     return _plan(question.tool, args, customer_id)
 
 
+def _with_waiting_action(
+    answer: str, turns: Sequence[ChatTurn], customer_id: int | None
+) -> RulesReply:
+    """The answer to the reading requests, with the message's action proposed on its card.
+
+    "roaming aç ayrıca faturamı da söyle": the bill is answered and roaming is
+    proposed in the same turn (the loop shows this text before the card). An
+    action that still needs a question is offered in words instead (``finishing``).
+    """
+    waiting = requests.waiting_action(turns)
+    if waiting is None or waiting.tool is None:
+        return RulesReply(answer)
+    planned = _plan(waiting.tool, waiting.args, customer_id)
+    if not planned.tool_calls or planned.text:
+        return RulesReply(answer)
+    return RulesReply(answer, planned.tool_calls)
+
+
+# "günde kaç GB veriyor", "ücreti ne kadardı": a question about the roaming terms just given.
+_ROAMING_TERMS = ("gun", "gb$", "ucret", "fiyat", "ne kadar", "kac tl", "kac lira", "internet")
+
+
+def _asks_roaming_terms_again(turns: Sequence[ChatTurn], own: Understanding) -> bool:
+    if len(turns) < 2 or turns[-2].role != "assistant" or turns[-2].tool_calls:
+        return False
+    if texts.OFFER_ROAMING not in turns[-2].content:
+        return False
+    if own.tool not in (None, "get_remaining_quotas", "enable_roaming") or own.args.get("status"):
+        return False
+    return analyse(meant_text(turns[-1].content)).has(*_ROAMING_TERMS)
+
+
 def _chat_reply(act: ChatAct) -> RulesReply:
     fee = format_money(ROAMING_DAILY_FEE)
     if act is ChatAct.ROAMING_INFO:
@@ -269,4 +315,23 @@ def _answer_tool_results(turns: Sequence[ChatTurn], dialogue: DialogueState) -> 
     # "Peki bir önceki ay?" counts from the bill the conversation is about.
     anchor = dialogue.bill.month if dialogue.bill else None
     contents = [result.content for result in results]
+    recommended = _recommended(calls, contents, asked)
+    if recommended is not None:
+        return recommended
     return compose_answers(calls, contents, asked, intended, anchor=anchor)
+
+
+def _recommended(
+    calls: Sequence[ToolCall], contents: Sequence[str], asked: str | None
+) -> str | None:
+    """The package that fits the need the customer stated, named with its fee; None otherwise."""
+    need = recommend.read_need(meant_text(asked)) if asked else None
+    if need is None or len(calls) != 1 or calls[0].name != "get_available_packages":
+        return None
+    try:
+        packages = json.loads(contents[0]).get("packages")
+    except (ValueError, AttributeError, IndexError):
+        return None
+    if not isinstance(packages, list) or not packages:
+        return None
+    return recommend.recommendation(packages, need)

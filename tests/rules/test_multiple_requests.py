@@ -10,7 +10,7 @@ import pytest
 
 from agent.rules import RulesEngine, RulesReply, texts
 from agent.turns import ChatTurn, ToolCall
-from tests.rules.dialogues import CUSTOMER, only_call
+from tests.rules.dialogues import CUSTOMER
 from tests.rules.dialogues import UNPAID_BILL_RESULT as BILL
 
 Ask = Callable[..., RulesReply]
@@ -73,20 +73,68 @@ def test_two_actions_are_both_proposed(ask: Ask) -> None:
     assert _names(ask("roaming aç ve faturamı öde")) == ["enable_roaming", "pay_bill"]
 
 
-def test_a_question_and_an_action_answer_the_question_and_offer_the_action(
+@pytest.mark.parametrize(
+    ("asked", "reading", "results", "shown", "action"),
+    [
+        (
+            "kalan internetim ne kadar ve roaming aç",
+            "get_remaining_quotas",
+            [QUOTAS],
+            "31,5 GB",
+            "enable_roaming",
+        ),
+        (
+            "roaming aç ayrıca faturamı da söyle",
+            "get_current_bill",
+            [BILL],
+            "129,22 TL",
+            "enable_roaming",
+        ),
+        ("faturamı göster sonra da öde", "get_current_bill", [BILL], "129,22 TL", "pay_bill"),
+        (
+            "fatuam ne kadar bir de odeyim hemen",
+            "get_current_bill",
+            [BILL],
+            "129,22 TL",
+            "pay_bill",
+        ),
+        (
+            "yurt disi kullanimimi ac, ayrica kalan gb mi soyle",
+            "get_remaining_quotas",
+            [QUOTAS],
+            "31,5 GB",
+            "enable_roaming",
+        ),
+    ],
+)
+def test_a_question_and_an_action_answer_the_question_and_propose_the_action(
+    engine: RulesEngine,
+    asked: str,
+    reading: str,
+    results: list[dict[str, Any]],
+    shown: str,
+    action: str,
+) -> None:
+    reply = engine.respond([ChatTurn("user", asked)], CUSTOMER)
+    assert _names(reply) == [reading]
+    turns = [ChatTurn("user", asked), ChatTurn("assistant", "<tool>", reply.tool_calls)]
+    turns += [ChatTurn("tool", json.dumps(result, ensure_ascii=False)) for result in results]
+    answered = engine.respond(turns, CUSTOMER)
+    # The answer comes first (the loop shows it before the card), the action as its card.
+    assert shown in answered.text
+    assert _names(answered) == [action]
+    assert "başlatayım mı?" not in answered.text
+
+
+def test_an_action_that_needs_a_question_is_offered_after_the_answer(
     engine: RulesEngine,
 ) -> None:
-    asked = "kalan internetim ne kadar ve roaming aç"
+    asked = "kalan internetim ne kadar ve iletişim bilgilerimi güncellemek istiyorum"
     reply = engine.respond([ChatTurn("user", asked)], CUSTOMER)
     assert _names(reply) == ["get_remaining_quotas"]
     turns, answer = _answered(engine, asked, reply.tool_calls, [QUOTAS])
     assert "31,5 GB" in answer
-    assert "roaming" in answer
     assert "başlatayım mı?" in answer
-    # A yes proposes the action that waited.
-    yes = engine.respond([*turns, ChatTurn("user", "evet")], CUSTOMER)
-    assert only_call(yes).name == "enable_roaming"
-    assert only_call(yes).arguments["status"] is True
     # A no leaves the account as it is.
     no = engine.respond([*turns, ChatTurn("user", "hayır gerek yok")], CUSTOMER)
     assert no.tool_calls == ()
