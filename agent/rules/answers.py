@@ -336,13 +336,25 @@ def _speed_test(result: dict[str, Any], call: ToolCall, intended: str | None) ->
     )
     server = rf.text(result.get("test_server"))
     tested = rf.moment(result.get("test_timestamp"))
+    outages = [o for o in result.get("area_outages") or [] if isinstance(o, dict)]
     offer = texts.OFFER_FAULT_TICKET if quality_code in texts.POOR_SPEED_QUALITY else None
     return _lines(
         body,
         texts.SPEED_TEST_DETAILS.format(server=server, timestamp=tested)
         if server and tested
         else None,
-        offer,
+        texts.SPEED_AREA_OUTAGES if outages else None,
+        *(
+            _item(
+                texts.SPEED_AREA_OUTAGE_LINE.format(
+                    area=rf.text(outage.get("area")) or texts.UNKNOWN,
+                    issue=rf.text(outage.get("issue")) or texts.UNKNOWN,
+                    estimated_end=rf.moment(outage.get("estimated_end")) or texts.UNKNOWN_END,
+                )
+            )
+            for outage in outages
+        ),
+        texts.SPEED_AREA_OUTAGE_CLOSING if outages else offer,
     )
 
 
@@ -644,8 +656,40 @@ def _bill_explained(result: dict[str, Any]) -> str:
         ),
         *lines,
         texts.BILL_EXTRAS.format(extras=", ".join(extras)) if extras else texts.BILL_NO_EXTRAS,
+        _above_usual(result, services),
         texts.BILL_TAXES,
         texts.CURRENT_BILL_PAY_HINT if status in ("unpaid", "overdue") else None,
+    )
+
+
+def _above_usual(result: dict[str, Any], services: list[dict[str, Any]]) -> str | None:
+    """What the bill would be without its extra items, and how much more it came to.
+
+    Read from the bill's own items: the taxes are charged on the package fee and
+    the extras alike, so without the extras the bill is the package fee with
+    its taxes. None when the bill has no extra item or its amounts do not add up.
+    """
+    amount = rf.decimal_of(result.get("amount"))
+    fee = extra = taxes = Decimal(0)
+    for service in services:
+        name = fold(rf.text(service.get("service_name")) or "")
+        value = rf.decimal_of(service.get("amount"))
+        if value is None:
+            return None
+        if "kdv" in name or "vergi" in name:
+            taxes += value
+        elif "aylik ucret" in name:
+            fee += value
+        else:
+            extra += value
+    if amount is None or extra <= 0 or fee <= 0:
+        return None
+    usual = (fee * (1 + taxes / (fee + extra))).quantize(Decimal("0.01"))
+    difference = amount - usual
+    if difference <= 0:
+        return None
+    return texts.BILL_ABOVE_USUAL.format(
+        usual=format_money(usual), amount=format_money(amount), difference=format_money(difference)
     )
 
 

@@ -5,7 +5,9 @@ Some answers are only complete with a second call:
 * in the same step (``companion_calls``): a comparison needs the details of
   every package named ("Mega İnternet ile Süper Konuşma arasındaki fark"); a
   cheaper package is chosen against the customer's own package;
-* after a result, in the same turn (``chained_calls``): a line that does not
+* after a result, in the same turn (``chained_calls``): "niye bu kadar yüksek,
+  normalde 90 lira geliyordu" answered from the bill list reads the current
+  bill's items (the cause) as well; a line that does not
   work is checked for an outage in the customer's city once the line proves
   active; "ne kadar borcum var" reads every unpaid bill after the current one;
   "en ucuz pakete geç" proposes the change once the cheapest package the
@@ -22,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from agent.rules import result_fields as rf
-from agent.rules.bill_questions import is_debt_question
+from agent.rules.bill_questions import BillPick, is_debt_question, read_bill_question
 from agent.rules.dialogue import user_text_before
 from agent.rules.intents import understand
 from agent.rules.line_check import asks_state_only, is_line_check, line_state
@@ -33,8 +35,17 @@ from db.reference_data import CATALOGUE, package_match_key
 
 # "Daha uygun / daha ucuz / en ucuz bir pakete geç": a cheaper package is wanted.
 _CHEAPER = ("daha uygun", "daha ucuz", "en ucuz", "en uygun", "ucuz bir", "uygun bir", "cheaper")
+# Why a bill is what it is, and that it is more than usual.
+_WHY = ("neden", "niye", "nicin", "niçin", "artt", "fazla gel", "cok gel", "yuksek gel", "why")
+_HIGH = ("yuksek", "fazla", "cok", "artt", "kabarik", "tuzlu", "pahali", "high", "much")
 # "En ucuz pakete geç": the cheapest one, no need to ask which.
 _CHEAPEST = ("en ucuz", "en uygun", "cheapest")
+
+
+def asks_why_high(text: str) -> bool:
+    """ "Niye bu kadar yüksek", "bu ay fazla gelmiş": why a bill came to more than usual."""
+    message = analyse(text)
+    return message.has(*_WHY) and message.has(*_HIGH)
 
 
 def wants_cheaper(text: str) -> bool:
@@ -87,6 +98,12 @@ def chained_calls(turns: Sequence[ChatTurn], customer_id: int | None) -> tuple[T
         state = line_state(by_tool["get_customer_profile"])
         if not state.suspended and state.active and state.city and not asks_state_only(asked):
             return (ToolCall("check_network_status", {"region": state.city}),)
+        return ()
+    if names == ["get_past_bills"] and asks_why_high(asked):
+        # "Niye bu kadar yüksek, normalde 90 lira geliyordu": the cause is in the bill's items.
+        question = read_bill_question(asked)
+        if question is None or question.pick is BillPick.TYPICAL:
+            return (ToolCall("get_current_bill", {"user_id": customer_id}),)
         return ()
     if names == ["get_current_bill"] and is_debt_question(asked):
         return (ToolCall("get_past_bills", {"user_id": customer_id, "limit": 12}),)

@@ -240,6 +240,16 @@ SPEED_TEST: Final = (
     "Bağlantı kalitesi: {quality}"
 )
 SPEED_TEST_DETAILS: Final = "Test sunucusu: {server} · {timestamp}"
+# A speed test while an outage is active in the customer's city.
+SPEED_AREA_OUTAGES: Final = (
+    "Bulunduğunuz ilde şu anda bilinen bir kesinti var; yaşadığınız yavaşlık bundan "
+    "kaynaklanıyor olabilir:"
+)
+SPEED_AREA_OUTAGE_LINE: Final = "{area}: {issue} (tahmini bitiş {estimated_end})"
+SPEED_AREA_OUTAGE_CLOSING: Final = (
+    "Kesinti giderildiğinde hızınızın normale dönmesi beklenir. Sorun sonrasında da sürerse "
+    "arıza kaydı açabilirim."
+)
 
 PROFILE: Final = "Profil bilgileriniz:\nAd soyad: {name}\nMüşteri numarası: {user_id}"
 PROFILE_PHONE: Final = "{number} ({kind}, {status})"
@@ -292,6 +302,10 @@ BILL_EXTRAS: Final = "Paket ücretinizin dışındaki kalemler faturanızı art�
 BILL_NO_EXTRAS: Final = (
     "Faturanızda paket ücretiniz ve vergiler dışında ek bir kalem yok; tutar paket "
     "ücretinizden ve vergilerden oluşuyor."
+)
+BILL_ABOVE_USUAL: Final = (
+    "Bu kalemler olmasa faturanız paket ücreti ve vergileriyle {usual} olurdu; bu ay {amount} "
+    "gelmesinin nedeni ek kalemler ve onların vergileri: {difference} fark."
 )
 BILL_TAXES: Final = (
     "KDV ve Özel İletişim Vergisi, paket ücreti ve ek kalemlerin üzerinden hesaplanır."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -88,7 +89,12 @@ async def check_network_status(ctx: ToolContext, region: RegionName) -> dict[str
 
 @tool(needs_customer=True)
 async def test_internet_speed(ctx: ToolContext, user_id: UserId) -> dict[str, Any]:
-    """Müşterinin hattında operatör tarafında internet hız testi yapar ve sonucu kaydeder."""
+    """Müşterinin hattında operatör tarafında internet hız testi yapar ve sonucu kaydeder.
+
+    Extension of the contract: when an outage is active in the customer's
+    city, ``area_outages`` lists it (``area``, ``issue``, ``estimated_end``), as
+    a slow line is then explained by it; the key is absent otherwise.
+    """
     now = ctx.now()
     async with ctx.transaction() as session:
         account = await lookups.customer(session, user_id)
@@ -112,7 +118,8 @@ async def test_internet_speed(ctx: ToolContext, user_id: UserId) -> dict[str, An
                 tested_at=now,
             )
         )
-    return {
+        nearby = await _outages_in_city(session, account.city, now)
+    result: dict[str, Any] = {
         "user_id": user_id,
         "download_speed_mbps": measured.download_speed_mbps,
         "upload_speed_mbps": measured.upload_speed_mbps,
@@ -121,3 +128,34 @@ async def test_internet_speed(ctx: ToolContext, user_id: UserId) -> dict[str, An
         "test_server": server,
         "quality_rating": measured.quality_rating,
     }
+    if nearby:
+        result["area_outages"] = [
+            {
+                "area": outage.area,
+                "issue": outage.issue,
+                "estimated_end": optional_moment(outage.estimated_end),
+            }
+            for outage in nearby
+        ]
+    return result
+
+
+async def _outages_in_city(session: AsyncSession, city: str | None, now: datetime) -> list[Outage]:
+    """Active outages of the region of ``city`` whose area is in that city."""
+    if not city:
+        return []
+    try:
+        region = await _region_for(session, city)
+    except ToolError:
+        return []
+    outages = await session.scalars(
+        select(Outage)
+        .where(
+            Outage.region_id == region.id,
+            Outage.resolved_at.is_(None),
+            Outage.start_time <= now,
+        )
+        .order_by(Outage.start_time)
+    )
+    key = fold(city)
+    return [outage for outage in outages if key in fold(outage.area)]

@@ -112,3 +112,13 @@ def test_the_simulation_follows_technology_and_signal() -> None:
     assert five_g.quality_rating == "excellent"
     assert three_g.quality_rating in {"fair", "poor"}
     assert simulate_speed_test(7, "5G", 90, moment) == five_g
+
+
+async def test_a_speed_test_names_an_outage_in_the_customers_city(call: CallTool) -> None:
+    # 1011 lives in İzmir, where an outage is active in Bornova; 1002 lives in Ankara.
+    izmir = (await call(1011, "test_internet_speed")).data
+    ankara = (await call(1002, "test_internet_speed")).data
+
+    assert [outage["area"] for outage in izmir["area_outages"]] == ["İzmir - Bornova"]
+    assert izmir["area_outages"][0]["issue"]
+    assert "area_outages" not in ankara
