@@ -273,6 +273,59 @@ _CARD_TALK = _words(
 
 
 _WHY = _words("neden niye nicin")
+# "ödemeyi düşünüyorum", "açmak zorunda mıyım": wondering about an action, not asking for it.
+_WONDERING = ("dusunuyo", "dusunuyor", "planliyo", "zorunda", "mecbur", "sart mi")
+_NEEDED_QUESTION = ("gerek", "lazim", "gerekiyor")
+# Saying no to one's own action: "açmayın", "ödemeyeceğim", "değiştirmem", "yapmasın";
+# not a state ("açılmıyor", "çekmiyor": a symptom) nor the bare "-ma" form (see below).
+_DECLINING_ENDING = re.compile(
+    r"^(?:ma|me)(?:yin|yiniz|yinn|sin|sinlar|yalim|yelim|m|yiz|yacag\w*|yeceg\w*|yacam|yecem)$"
+)
+_PAYMENT_NOUNS = frozenset({"odeme", "cekme", "kesme", "alma", "gecme"})
+# "geçsem", "dondursak", "ödeseniz": a conditional of the action's verb.
+_CONDITIONAL_ENDING = re.compile(r"^(?:y)?s[ae](?:m|k|niz|n)?$")
+
+
+def declines_action(text: str, tool: str) -> bool:
+    """Whether ``text`` says no to the action of ``tool`` ("roamingi açmayın", "ödemeyeceğim").
+
+    Only a negative form of the action's own verb, or "istemiyorum", counts:
+    "internetim çekmiyor, arıza kaydı açın" is a request, not a refusal.
+    """
+    words = [_collapse(word) for word in analyse(text).words]
+    verbs = _ACTION_WORDS.get(tool, ((), frozenset()))[0]
+    for index, word in enumerate(words):
+        if word.startswith(("istemiyo", "istemem")):
+            return True
+        for verb in (verb for verb in verbs if word.startswith(verb)):
+            ending = word[len(verb) :]
+            if _DECLINING_ENDING.match(ending):
+                return True
+            bare = ending in ("ma", "me") and word not in _PAYMENT_NOUNS
+            if bare and index == len(words) - 1:
+                return True  # "roamingi açma" (but "otomatik ödeme" is the noun)
+    return False
+
+
+def wonders_about_action(text: str, tool: str) -> bool:
+    """Whether ``text`` only wonders about the action ("pakete geçsem kaç para olur?").
+
+    A conditional of the action's verb, thinking or planning it, or asking
+    whether it is required is a question to answer, not a request to propose.
+    Polite requests ("öder misiniz", "açar mısınız") are requests.
+    """
+    words = [_collapse(word) for word in analyse(text).words]
+    if any(word.startswith(_WONDERING) for word in words):
+        return True
+    if _is_question(text, words) and any(word.startswith(_NEEDED_QUESTION) for word in words):
+        return True
+    verbs = _ACTION_WORDS.get(tool, ((), frozenset()))[0]
+    return any(
+        _CONDITIONAL_ENDING.match(word[len(verb) :])
+        for word in words
+        for verb in verbs
+        if word.startswith(verb)
+    )
 
 
 def is_card_talk(text: str) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 
 from agent.dialogue_state import DialogueState
 from agent.rules import (
+    action_mood,
     finishing,
     followups,
     last_answer,
@@ -163,6 +164,11 @@ class RulesEngine:
         asked_about = last_answer.find_result_asked_about(turns, own, dialogue)
         if asked_about is not None:
             return RulesReply(_answer_again(asked_about, newest.content, dialogue))
+        instead = action_mood.reconsider((newest.content, meant_text(newest.content)), own)
+        if instead is not None and instead.understanding is not None:
+            own = instead.understanding
+        elif instead is not None:
+            return RulesReply(instead.text or texts.DECLINED)
         if own.tool is not None:
             planned = _plan(own.tool, own.args, customer_id)
             return _with_companions(planned, newest.content, customer_id)

@@ -1,0 +1,76 @@
+"""Whether a message asking about an action really asks for it.
+
+"Roamingi açmayın" names roaming and the verb "aç", but says no; "Premium
+pakete geçsem kaç para?" and "faturamı ödemem gerekiyor mu?" wonder about an
+action without asking for it. Proposing the action there would put a card the
+customer never wanted in front of them. :func:`reconsider` reads the mood
+(``agent.consent`` knows Turkish negative and conditional verb forms) and
+returns what to do instead: nothing, or the information the customer is
+weighing (the bill, the package, what roaming or a suspension costs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+# A module import: agent.consent reads with the rules' own parts (a cycle by name only).
+from agent import consent
+from agent.rules import texts
+from agent.rules.intents import ChatAct, Understanding
+from core.turkish import format_money
+
+# Business rules of the operator (see ../shared/reference/telekom-tools.md).
+REACTIVATION_FEE = Decimal("25.00")
+MAX_SUSPENSION_DAYS = 90
+# On/off services: "istemiyorum, kapatın" is the request to switch off, not a refusal.
+_SWITCHES = frozenset({"enable_roaming", "setup_autopay"})
+
+
+@dataclass(frozen=True)
+class Reconsidered:
+    """Instead of proposing: a read-only request, a chat act, or a text."""
+
+    understanding: Understanding | None = None
+    text: str | None = None
+
+
+def reconsider(texts_read: Sequence[str], own: Understanding) -> Reconsidered | None:
+    """What to do instead of proposing ``own.tool``; None when the message asks for it.
+
+    ``texts_read``: the message as typed and as the spelling correction read
+    it (a correction may turn "geçsek" into "geçmek", so both are read).
+    """
+    tool = own.tool
+    if tool is None:
+        return None
+    if any(consent.wonders_about_action(text, tool) for text in texts_read):
+        return _information_about(own)
+    switching_off = tool in _SWITCHES and own.args.get("status") is False
+    if not switching_off and any(consent.declines_action(text, tool) for text in texts_read):
+        return Reconsidered(text=texts.DECLINED)
+    return None
+
+
+def _information_about(own: Understanding) -> Reconsidered | None:
+    """The facts someone weighing ``own``'s action needs."""
+    match own.tool:
+        case "pay_bill":
+            return Reconsidered(Understanding("get_current_bill", {}, own.score))
+        case "change_package" if own.args.get("new_package_name"):
+            name = own.args["new_package_name"]
+            return Reconsidered(Understanding("get_package_details", {"package_name": name}, 4))
+        case "change_package":
+            return Reconsidered(Understanding("get_available_packages", {}, own.score))
+        case "enable_roaming":
+            return Reconsidered(Understanding(chat=ChatAct.ROAMING_INFO))
+        case "setup_autopay":
+            return Reconsidered(Understanding(chat=ChatAct.AUTOPAY_INFO))
+        case "suspend_line" | "reactivate_line":
+            return Reconsidered(
+                text=texts.SUSPENSION_TERMS.format(
+                    days=MAX_SUSPENSION_DAYS, fee=format_money(REACTIVATION_FEE)
+                )
+            )
+    return None
