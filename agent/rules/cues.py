@@ -388,6 +388,8 @@ PROFILE = (
     "numaralarim",
     "numaralarimi",
     "mail adresim",
+    "email adresim",
+    "emailim ne",
     "eposta adresim",
     "e posta adresim",
     "mailim ne",

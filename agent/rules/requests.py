@@ -47,7 +47,8 @@ _ONE_PROBLEM: Final = frozenset(
 _MIN_SCORE: Final = 3
 # Words that join two requests ("faturamı göster ve öde", "bir de kalan internetim").
 _CONJUNCTIONS: Final = re.compile(
-    r"\s+(?:ve|bir de|birde|ayrıca|ayrica|hem de|sonra da|ardından|ardindan|and|also)\s+",
+    r"\s+(?:ve|bir de|birde|bi de|bide|ayrıca|ayrica|hem de|sonra da|ardından|ardindan"
+    r"|and|also)\s+",
     re.IGNORECASE,
 )
 # Commas and sentence ends also join the parts of one request ("paketim ne, kaç GB

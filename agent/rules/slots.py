@@ -341,7 +341,8 @@ _ADDRESS_COLON = re.compile(
 # taken only when it reads as a postal address (``has_address_marks``).
 _ADDRESS_REST = tuple(
     re.compile(
-        rf"{noun}\w*(?:\s+(?:artık|artik|değişti|degisti|oldu|şu|su|şöyle|soyle|şudur|sudur))*"
+        rf"{noun}\w*(?:\s+(?:artık|artik|değişti|degisti|oldu|şu an|su an|şimdi|simdi|şu|su"
+        r"|şöyle|soyle|şudur|sudur))*"
         r"\s*[:,-]?\s+(?P<value>.+)$",
         re.IGNORECASE | re.DOTALL,
     )
