@@ -227,6 +227,10 @@ def _learn_from_answer(
         shown = _names_in_order(answer, listed)
         if len(shown) >= 2:
             updates["packages"] = tuple(shown)
+        elif len(shown) == 1:
+            # "En uygun paketimiz Öğrenci Dostu Tarife": the list answered with one package.
+            updates["packages"] = known_packages or listed
+            updates["package"] = shown[0]
     elif "package" not in updates:
         # "En ucuzu Öğrenci Dostu Tarife": one package of the list named alone.
         named = _names_in_order(answer, known_packages)

@@ -19,11 +19,15 @@ from decimal import Decimal
 from agent import consent
 from agent.rules import texts
 from agent.rules.intents import ChatAct, Understanding
+from agent.rules.normalize import analyse
 from core.turkish import format_money
 
 # Business rules of the operator (see ../shared/reference/telekom-tools.md).
 REACTIVATION_FEE = Decimal("25.00")
 MAX_SUSPENSION_DAYS = 90
+# "ödemelerim", "ödememi": the payments made; with a verb of seeing they are looked at.
+_PAYMENT_NOUNS = ("odemem", "odemeler", "odemelerim", "odemeyi gor", "odeme gecmis")
+_SEE_VERBS = ("gor", "goster", "listele", "bak", "neler", "hangi")
 # On/off services: "istemiyorum, kapatın" is the request to switch off, not a refusal.
 _SWITCHES = frozenset({"enable_roaming", "setup_autopay"})
 
@@ -45,12 +49,20 @@ def reconsider(texts_read: Sequence[str], own: Understanding) -> Reconsidered | 
     tool = own.tool
     if tool is None:
         return None
+    if tool == "pay_bill" and any(_asks_to_see_payments(text) for text in texts_read):
+        return Reconsidered(Understanding("get_payment_history", {}, own.score))
     if any(consent.wonders_about_action(text, tool) for text in texts_read):
         return _information_about(own)
     switching_off = tool in _SWITCHES and own.args.get("status") is False
     if not switching_off and any(consent.declines_action(text, tool) for text in texts_read):
         return Reconsidered(text=texts.DECLINED)
     return None
+
+
+def _asks_to_see_payments(text: str) -> bool:
+    """ "Son üç ödememi görebilir miyim": payments made, to look at, not one to make."""
+    message = analyse(text)
+    return message.has(*_PAYMENT_NOUNS) and message.has(*_SEE_VERBS)
 
 
 def _information_about(own: Understanding) -> Reconsidered | None:

@@ -66,7 +66,7 @@ _FAULT_TOOLS = frozenset({"create_fault_ticket", "test_internet_speed", "check_n
 _PACKAGE_TOOLS = frozenset({None, "change_package", "get_package_details"})
 # Tools a question about a listed package's contents reads as ("üçüncüsü kaç dakika").
 _PACKAGE_WORDS_TOOLS = frozenset({"get_remaining_quotas", "get_customer_package"})
-_BILL_TOPICS = frozenset({"get_current_bill", "get_past_bills", "pay_bill"})
+_BILL_TOPICS = frozenset({"get_current_bill", "get_past_bills", "pay_bill", "get_payment_history"})
 # Read-only tools without arguments that "peki ya SMS?" asks again about.
 _ASKED_AGAIN = frozenset(
     {
@@ -82,6 +82,13 @@ _ELLIPSIS_MAX_WORDS = 5
 _THIS_MONTH = ("bu ay", "bu ayki", "bu ayin", "guncel", "this month")
 # Services switched on and off: "tamam şimdi kapatın" after roaming was switched on.
 _SWITCHES = frozenset({"enable_roaming", "setup_autopay"})
+# Regions by the word that tells them apart ("ya güneydoğu?").
+_REGION_SHORT_NAMES: tuple[tuple[str, str], ...] = (
+    ("guneydogu", "Güneydoğu Anadolu"),
+    ("dogu anadolu", "Doğu Anadolu"),
+    ("dogu$", "Doğu Anadolu"),
+    ("ic anadolu", "İç Anadolu"),
+)
 # How far back a problem the customer described still counts for a new ticket.
 _PROBLEM_LOOKBACK_MESSAGES = 6
 _MONTH_WORDS = (*cues.MONTHS, "onceki ay", "gecen ay", "ondan once", "bir once", "evvelki")
@@ -99,8 +106,9 @@ def resolve(
     package = _package_reference(message, own, dialogue)
     if package is not None:
         return package
-    if signals.place and dialogue.topic == "check_network_status" and own.tool is None:
-        return Understanding("check_network_status", {"region": signals.place}, 3)
+    place = signals.place or _region_named_short(message)
+    if place and dialogue.topic == "check_network_status" and own.tool is None:
+        return Understanding("check_network_status", {"region": place}, 3)
     ticket = _ticket_reference(message, own, dialogue)
     if ticket is not None:
         return ticket
@@ -116,8 +124,9 @@ def resolve(
     if own.tool is None and dialogue.topic in _BILL_TOPICS and message.has(*_MONTH_WORDS):
         return Understanding("get_past_bills", {"limit": 12}, 3)
     switched = find_on_off(message)
-    if own.tool is None and switched is not None and dialogue.topic in _SWITCHES:
-        return Understanding(dialogue.topic, {"status": switched}, 3)
+    service = _service_talked_about(turns, dialogue)
+    if own.tool is None and switched is not None and service is not None:
+        return Understanding(service, {"status": switched}, 3)
     if _asks_to_open_without_problem(own):
         described = _problem_described_earlier(turns)
         if described is not None:
@@ -136,6 +145,27 @@ def resolve(
         and len(message.tokens) <= _ELLIPSIS_MAX_WORDS
     ):
         return Understanding(dialogue.topic, {}, 2)
+    return None
+
+
+def _region_named_short(message: Message) -> str | None:
+    """ "ya güneydoğu?", "peki iç anadolu": a region by its distinctive word."""
+    for cue, region in _REGION_SHORT_NAMES:
+        if message.has(cue):
+            return region
+    return None
+
+
+def _service_talked_about(turns: Sequence[ChatTurn], dialogue: DialogueState) -> str | None:
+    """The on/off service of the last answer or of the customer's recent messages."""
+    if dialogue.topic in _SWITCHES:
+        return dialogue.topic
+    for text in [turn.content for turn in turns[:-1] if turn.role == "user"][-3:][::-1]:
+        earlier = signals_of(text).message
+        if earlier.has(*cues.ROAMING):
+            return "enable_roaming"
+        if earlier.has(*cues.AUTOPAY):
+            return "setup_autopay"
     return None
 
 

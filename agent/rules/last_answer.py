@@ -53,6 +53,9 @@ _DETAIL_WORDS: dict[str, tuple[str, ...]] = {
         "niye",
         "yuksek",
         "fazla",
+        "en dusug",
+        "en yuksegi",
+        "ayki",
     ),
     "package": (
         "yenilen",
@@ -74,9 +77,45 @@ _DETAIL_WORDS: dict[str, tuple[str, ...]] = {
         "roaming",
         "fark",
     ),
-    "quotas": ("sms", "dakika", "internet", "gb$", "gecerli", "donem", "yuzde", "bitiyor"),
-    "network": ("duzel", "sebep", "neden", "bitecek", "biter", "kesinti", "kapsama", "nerede"),
-    "ticket": ("yapilmis", "cozul", "teknisyen", "not$", "notu", "bekliyor", "ne zaman", "durum"),
+    "quotas": (
+        "sms",
+        "dakika",
+        "internet",
+        "gb$",
+        "gecerli",
+        "donem",
+        "yuzde",
+        "bitiyor",
+        "yenilen",
+        "ne zaman",
+        "sifirlan",
+        "bitis",
+    ),
+    "network": (
+        "duzel",
+        "sebep",
+        "neden",
+        "bitecek",
+        "biter",
+        "kesinti",
+        "kapsama",
+        "nerede",
+        "ne zaman",
+        "gelir",
+        "saat",
+    ),
+    "ticket": (
+        "yapilmis",
+        "cozul",
+        "teknisyen",
+        "not$",
+        "notu",
+        "bekliyor",
+        "ne zaman",
+        "durum",
+        "numara",
+        "no$",
+    ),
     "speed": (
         "ping",
         "upload",
@@ -95,7 +134,22 @@ _DETAIL_WORDS: dict[str, tuple[str, ...]] = {
         "kalite",
     ),
     "profile": ("adres", "posta", "mail", "hat", "numara", "seviye", "musteri", "kayit"),
-    "payments": ("yontem", "kart", "havale", "kac odeme", "toplam", "en son", "ne zaman", "tarih"),
+    "payments": (
+        "yontem",
+        "kart",
+        "havale",
+        "kac odeme",
+        "toplam",
+        "en son",
+        "ne zaman",
+        "tarih",
+        "onceki",
+        "sonuncu",
+        "havale",
+        "eft",
+        "ay$",
+    ),
+    "autopay": ("tarih", "ne zaman", "cekil", "kart", "yontem", "gun"),
     "roaming": ("ucret", "gunluk", "gb$", "fiyat", "tl$", "lira", "ne zaman"),
 }
 _TOPIC_OF_TOOL: dict[str, str] = {
@@ -114,6 +168,7 @@ _TOPIC_OF_TOOL: dict[str, str] = {
     "get_customer_profile": "profile",
     "get_payment_history": "payments",
     "enable_roaming": "roaming",
+    "setup_autopay": "autopay",
 }
 _QUESTION_WORDS = (
     "ne$",
@@ -138,7 +193,23 @@ _SHORT_QUESTION_WORDS = 3
 # "emin misin?": the customer doubts the answer just given.
 _RECHECK = ("emin mis", "emin mi", "gercekten mi", "kesin mi", "dogru mu", "are you sure")
 # "içinde", "onda": pointing at what was just shown.
-_DEICTIC = ("icinde", "icerisinde", "onda$", "bunda$", "onun$", "bunun$", "ondaki", "bundaki")
+_DEICTIC = (
+    "icinde",
+    "icerisinde",
+    "onda$",
+    "bunda$",
+    "onun$",
+    "bunun$",
+    "ondaki",
+    "bundaki",
+    "o$",
+    "idi$",
+    "miydi",
+    "muydu",
+    "demistiniz",
+    "demistin",
+    "soylemistiniz",
+)
 # Acts that are never a question about the answer ("teşekkürler", "merhaba").
 _ANSWERABLE_ACTS = frozenset({None, ChatAct.OUT_OF_SCOPE, ChatAct.ACKNOWLEDGED})
 

@@ -82,3 +82,15 @@ def test_the_stored_form_reads_back_and_an_unreadable_one_starts_afresh() -> Non
     assert DialogueState.from_json(state.to_json()) == state
     assert state.region == "Bursa"
     assert DialogueState.from_json({"packages": 5}) == DialogueState()
+
+
+def test_a_list_answered_with_one_package_puts_that_package_in_focus() -> None:
+    call = ToolCall("get_available_packages", {})
+    result = {"packages": [{"name": "Mega İnternet"}, {"name": "Öğrenci Dostu Tarife"}]}
+
+    state = advance(
+        DialogueState(), _turn(call, result, "En uygun paketimiz Öğrenci Dostu Tarife: 49,90 TL")
+    )
+
+    assert state.package == "Öğrenci Dostu Tarife"
+    assert state.packages == ("Mega İnternet", "Öğrenci Dostu Tarife")

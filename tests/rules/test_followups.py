@@ -220,3 +220,40 @@ async def test_a_question_of_its_own_while_a_card_waits_is_answered_and_the_card
     assert "hâlâ onayınızı bekliyor" in answer
     _, restated = await chat.say("tamam mı?")
     assert "onayınızı bekliyor" in restated
+
+
+async def test_a_region_by_its_short_name_after_a_network_status(chat: Chat) -> None:
+    await chat.say("ankarada şebeke sorunu var mı")
+
+    events, answer = await chat.say("peki güneydoğu?")
+
+    assert _calls(events) == [("check_network_status", {"region": "Güneydoğu Anadolu"})]
+    assert "Güneydoğu Anadolu" in answer
+
+
+async def test_switch_it_on_after_asking_about_roaming_proposes_roaming(chat: Chat) -> None:
+    await chat.say("hattımda roaming açık mı")
+
+    events, _ = await chat.say("tamam açın")
+
+    assert _calls(events) == [("enable_roaming", {"status": True})]
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("kalan kullanımım ne kadar", "ne zaman yenileniyo bunlar", "Dönem sonu"),
+        ("son ödemelerimi göster", "ekimdekini havaleyle mi yapmışım", "Ödeme geçmişiniz"),
+        ("faturam ne kadar", "son ödeme günü ne zamandı", "Son ödeme tarihi"),
+    ],
+)
+async def test_a_detail_asked_after_an_answer_is_answered_from_it(
+    chat: Chat, first: str, follow_up: str, expected: str
+) -> None:
+    _, shown = await chat.say(first)
+    assert expected in shown
+
+    events, answer = await chat.say(follow_up)
+
+    assert _calls(events) == []
+    assert expected in answer
