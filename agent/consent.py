@@ -294,9 +294,13 @@ def declines_action(text: str, tool: str) -> bool:
     """
     words = [_collapse(word) for word in analyse(text).words]
     verbs = _ACTION_WORDS.get(tool, ((), frozenset()))[0]
+    # "güncellemem lazım", "ödemem gerek": "-mem" is "my doing it", needed, not a refusal.
+    needed = any(word.startswith(_NEEDED_QUESTION) or word == "sart" for word in words)
     for index, word in enumerate(words):
         if word.startswith(("istemiyo", "istemem")):
             return True
+        if needed:
+            continue
         for verb in (verb for verb in verbs if word.startswith(verb)):
             ending = word[len(verb) :]
             if _DECLINING_ENDING.match(ending):

@@ -77,3 +77,21 @@ def test_requests_are_still_proposed(ask: Callable[..., RulesReply], text: str, 
 
     assert [call.name for call in reply.tool_calls] == [tool]
     assert tool in ACTIONS
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("adresimi güncellemem lazım", "update_customer_contact"),
+        ("faturamı ödemem gerek", "pay_bill"),
+        ("paketimi değiştirmem lazım", "change_package"),
+    ],
+)
+def test_a_need_in_the_first_person_is_a_request_not_a_refusal(
+    ask: Callable[..., RulesReply], text: str, tool: str
+) -> None:
+    reply = ask(text)
+
+    assert reply.text != texts.DECLINED
+    # Proposed, or its missing value asked for (the package list for a package change).
+    assert [call.name for call in reply.tool_calls] in ([tool], [], ["get_available_packages"])
