@@ -27,6 +27,11 @@ class Need:
     feature: str | None  # "internet_gb", "voice_minutes", "sms_count" or None
     audience: tuple[str, ...]  # folded prefixes of a fitting target audience
     superlative: bool  # "en çok internet veren": the feature decides, not the audience
+    # "en ucuz": the lowest fee among the packages with at least ``minimum`` of each
+    # feature, leaving out the audiences the customer says they are not in.
+    cheapest: bool = False
+    minimum: tuple[tuple[str, int], ...] = ()
+    not_audience: tuple[str, ...] = ()
 
 
 # (cues of the need, feature, audience prefixes), first match wins.
@@ -97,6 +102,17 @@ _PICK: Final = (
     "paket",
     "tarife",
 )
+# "en ucuz", "cheapest": the lowest monthly fee.
+_CHEAPEST: Final = ("en ucuz", "en uygun fiyat", "en hesapli", "en ekonomik", "cheapest")
+# Units after a number: the feature they measure.
+_UNITS: Final[Mapping[str, str]] = {
+    "gb": "internet_gb",
+    "dk": "voice_minutes",
+    "dakika": "voice_minutes",
+    "sms": "sms_count",
+}
+# "öğrenci değilim": the audience word, and the folded audience it rules out.
+_AUDIENCE_WORDS: Final = (("ogrenci", "ogrenci"), ("memur", "kamu"), ("esnaf", "kucuk isletme"))
 _FEATURE_WORDS: Final[Mapping[str, str]] = {
     "internet_gb": "{} GB internet",
     "voice_minutes": "{} dakika",
@@ -107,6 +123,15 @@ _FEATURE_WORDS: Final[Mapping[str, str]] = {
 def read_need(text: str) -> Need | None:
     """The need ``text`` states while asking for a package, or None."""
     message = analyse(text)
+    if message.has(*_CHEAPEST):
+        return Need(
+            None,
+            (),
+            superlative=False,
+            cheapest=True,
+            minimum=_minimums(message),
+            not_audience=_audiences_ruled_out(message),
+        )
     if message.has(*_COMPARED):
         return None  # "hangisinde dakika daha çok", "daha fazla internetli paket": compared
     superlative = message.has(*_MOST)
@@ -130,11 +155,19 @@ def _asks_pick(message: Message) -> bool:
 
 def recommendation(packages: Sequence[Mapping[str, Any]], need: Need) -> str | None:
     """The Turkish answer naming the package that fits ``need``, or None when none does."""
+    if need.cheapest:
+        picked = _cheapest(packages, need)
+        return _named(picked) if picked is not None else None
     picked = _by_audience(packages, need) if not need.superlative else None
     if picked is None and need.feature is not None:
         picked = max(packages, key=lambda p: _feature(p, need.feature or ""), default=None)
     if picked is None:
         return None
+    return _named(picked)
+
+
+def _named(picked: Mapping[str, Any]) -> str:
+    """The answer naming ``picked``: fee, contents, audience, how to move to it."""
     features = picked.get("features") or {}
     parts = [
         template.format(features[key])
@@ -149,6 +182,61 @@ def recommendation(packages: Sequence[Mapping[str, Any]], need: Need) -> str | N
         lines.append(f"Kimler için: {picked['target_audience']}.")
     lines.append(f"Geçmek isterseniz “{picked['name']} paketine geç” yazmanız yeterli.")
     return "\n".join(lines)
+
+
+def _cheapest(packages: Sequence[Mapping[str, Any]], need: Need) -> Mapping[str, Any] | None:
+    fitting = [
+        package
+        for package in packages
+        if all(_feature(package, feature) >= least for feature, least in need.minimum)
+        and not fold(str(package.get("target_audience") or "")).startswith(
+            need.not_audience or ("\0",)
+        )
+    ]
+    return min(fitting, key=lambda p: _fee(p), default=None)
+
+
+def _minimums(message: Message) -> tuple[tuple[str, int], ...]:
+    """ "en az 100 GB", "100 gb internet lazım": the least of a feature the customer needs."""
+    found: list[tuple[str, int]] = []
+    words = message.words
+    for index, word in enumerate(words[:-1]):
+        if word.isdigit() and words[index + 1].startswith(tuple(_UNITS)):
+            unit = next(u for u in _UNITS if words[index + 1].startswith(u))
+            found.append((_UNITS[unit], int(word)))
+    return tuple(found)
+
+
+def _audiences_ruled_out(message: Message) -> tuple[str, ...]:
+    """Audiences the package must not be limited to.
+
+    "öğrenci değilim" rules students out; "bana uygun", "benim için" rules out
+    every limited audience the customer does not say they belong to. A plain
+    "en ucuzu hangisi" rules out nothing (the answer says whom it is for).
+    """
+    words = message.words
+    denied = {
+        audience
+        for index, word in enumerate(words[:-1])
+        if words[index + 1].startswith("degil")
+        for cue, audience in _AUDIENCE_WORDS
+        if word.startswith(cue)
+    }
+    if denied or message.has("bana", "benim icin", "bize"):
+        claimed = {
+            audience
+            for cue, audience in _AUDIENCE_WORDS
+            if message.has(cue) and audience not in denied
+        }
+        return tuple(audience for _, audience in _AUDIENCE_WORDS if audience not in claimed)
+    return ()
+
+
+def _fee(package: Mapping[str, Any]) -> Decimal:
+    try:
+        return Decimal(str(package.get("monthly_fee")))
+    except (InvalidOperation, ValueError):
+        return Decimal("Infinity")
 
 
 def _by_audience(packages: Sequence[Mapping[str, Any]], need: Need) -> Mapping[str, Any] | None:

@@ -257,3 +257,25 @@ async def test_a_detail_asked_after_an_answer_is_answered_from_it(
 
     assert _calls(events) == []
     assert expected in answer
+
+
+@pytest.mark.parametrize(
+    ("asked", "named"),
+    [
+        ("en ucuzu hangisi", "Öğrenci Dostu Tarife"),
+        ("ben öğrenci değilim, bana uygun en ucuz hangisi", "Süper Konuşma"),
+        ("bana en az 100 gb internet lazım, en ucuz hangisi", "Premium Paket"),
+        ("en hesaplı tarifeniz ne", "Öğrenci Dostu Tarife"),
+    ],
+)
+async def test_the_cheapest_fitting_package_is_named_and_can_be_chosen(
+    chat: Chat, asked: str, named: str
+) -> None:
+    await chat.say("hangi paketleriniz var")
+    _, answer = await chat.say(asked)
+    assert answer.startswith(f"İhtiyacınıza en uygun paketimiz {named}")
+
+    events, _ = await chat.say("tamam ona geçelim")
+
+    assert [name for name, _ in _calls(events)] == ["change_package"]
+    assert _calls(events)[0][1]["new_package_name"] == named
