@@ -268,7 +268,8 @@ def read_reply(text: str, action: PendingAction | None = None) -> Reading:
 # Words a question about the waiting card itself is made of ("ne kadar?", "tutarı ne?").
 _CARD_TALK = _words(
     "kadar kadardi tutar tutari tutarini ucret ucreti ucretini zaman ne zaman son islem "
-    "islemi kart karti yontem yontemi dogru mu yani hmm sey"
+    "islemi kart karti yontem yontemi dogru mu yani hmm sey gecerli olur olacak baslar "
+    "baslayacak aktif"
 )
 
 

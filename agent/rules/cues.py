@@ -277,6 +277,8 @@ FAULT_REQUEST = (
     "fault ticket",
     "kayit ac",
     "kayit olustur",
+    "acin kayd",
+    "ac kayd",
     "talep olustur",
     "servis kayd",
 )

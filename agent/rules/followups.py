@@ -20,7 +20,12 @@ from agent.dialogue_state import DialogueState
 from agent.rules import cues
 from agent.rules.intents import Understanding, arguments_for, signals_of, understand
 from agent.rules.normalize import Message
-from agent.rules.slots import find_on_off
+from agent.rules.slots import (
+    clean_free_text,
+    find_contact_value,
+    find_on_off,
+    looks_like_address,
+)
 from agent.turns import ChatTurn
 
 # Folded ordinal words (prefixes: "ikincisine", "üçüncüsünün") and their index.
@@ -91,6 +96,9 @@ _REGION_SHORT_NAMES: tuple[tuple[str, str], ...] = (
 )
 # How far back a problem the customer described still counts for a new ticket.
 _PROBLEM_LOOKBACK_MESSAGES = 6
+# After the payments, only a month by name or "geçen ay" asks for a bill ("bi öncekini?"
+# is the payment before).
+_MONTH_NAMED = (*cues.MONTHS, "gecen ay")
 _MONTH_WORDS = (*cues.MONTHS, "onceki ay", "gecen ay", "ondan once", "bir once", "evvelki")
 
 
@@ -109,6 +117,9 @@ def resolve(
     place = signals.place or _region_named_short(message)
     if place and dialogue.topic == "check_network_status" and own.tool is None:
         return Understanding("check_network_status", {"region": place}, 3)
+    contact = _contact_change(text, message, own, dialogue)
+    if contact is not None:
+        return contact
     ticket = _ticket_reference(message, own, dialogue)
     if ticket is not None:
         return ticket
@@ -121,7 +132,8 @@ def resolve(
         return Understanding("check_network_status", {"region": dialogue.customer_city}, 3)
     if own.tool is None and dialogue.topic in _BILL_TOPICS and message.has(*_THIS_MONTH):
         return Understanding("get_current_bill", {}, 3)
-    if own.tool is None and dialogue.topic in _BILL_TOPICS and message.has(*_MONTH_WORDS):
+    month_words = _MONTH_NAMED if dialogue.topic == "get_payment_history" else _MONTH_WORDS
+    if own.tool is None and dialogue.topic in _BILL_TOPICS and message.has(*month_words):
         return Understanding("get_past_bills", {"limit": 12}, 3)
     switched = find_on_off(message)
     service = _service_talked_about(turns, dialogue)
@@ -178,6 +190,25 @@ def _problem_described_earlier(turns: Sequence[ChatTurn]) -> str | None:
             described = arguments_for("create_fault_ticket", signals_of(text))
             if described.get("issue_description"):
                 return str(described["issue_description"])
+    return None
+
+
+def _contact_change(
+    text: str, message: Message, own: Understanding, dialogue: DialogueState
+) -> Understanding | None:
+    """ "Onu değiştirelim: Barbaros Bulvarı No 12 …" after the profile: the value it gives."""
+    if dialogue.topic != "get_customer_profile" or not message.has(*cues.CONTACT_CHANGE):
+        return None
+    if own.tool not in (None, "update_customer_contact") or own.args.get("new_value"):
+        return None
+    for contact_type in ("email", "phone", "address"):
+        value = find_contact_value(contact_type, text)
+        if value is None and contact_type == "address" and ":" in text:
+            candidate = clean_free_text(text.split(":", 1)[1])
+            value = candidate if looks_like_address(candidate) else None
+        if value is not None:
+            arguments = {"contact_type": contact_type, "new_value": value}
+            return Understanding("update_customer_contact", arguments, 5)
     return None
 
 

@@ -202,7 +202,6 @@ _DEICTIC = (
     "bunun$",
     "ondaki",
     "bundaki",
-    "o$",
     "idi$",
     "miydi",
     "muydu",

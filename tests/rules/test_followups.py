@@ -279,3 +279,37 @@ async def test_the_cheapest_fitting_package_is_named_and_can_be_chosen(
 
     assert [name for name, _ in _calls(events)] == ["change_package"]
     assert _calls(events)[0][1]["new_package_name"] == named
+
+
+@pytest.mark.parametrize(
+    ("change", "contact_type", "value"),
+    [
+        (
+            "onu değiştirelim: Barbaros Bulvarı No: 12 D: 4, Beşiktaş, İstanbul",
+            "address",
+            "Barbaros Bulvarı No: 12 D: 4, Beşiktaş, İstanbul",
+        ),
+        ("bunu ali.veli@ornek.com olarak güncelleyin", "email", "ali.veli@ornek.com"),
+        ("şunu 0533 444 55 66 yapalım, değiştirin", "phone", "+905334445566"),
+    ],
+)
+async def test_a_change_after_the_profile_takes_the_value_it_gives(
+    chat: Chat, change: str, contact_type: str, value: str
+) -> None:
+    await chat.say("profil bilgilerim neler")
+
+    events, _ = await chat.say(change)
+
+    ((name, args),) = _calls(events)
+    assert name == "update_customer_contact"
+    assert args["contact_type"] == contact_type
+    assert args["new_value"].replace(" ", "") == value.replace(" ", "")
+
+
+async def test_when_a_waiting_change_takes_effect_is_answered_from_its_card(chat: Chat) -> None:
+    _, card = await chat.say("Premium Paket paketine geçmek istiyorum")
+
+    events, answer = await chat.say("ne zaman geçerli olur")
+
+    assert _calls(events) == []
+    assert card.split("\n")[0] in answer
