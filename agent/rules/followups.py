@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from agent.dialogue_state import DialogueState
 from agent.rules import cues
-from agent.rules.intents import Understanding, arguments_for, signals_of, understand
+from agent.rules.intents import ChatAct, Understanding, arguments_for, signals_of, understand
 from agent.rules.normalize import Message
 from agent.rules.slots import (
     clean_free_text,
@@ -65,6 +65,8 @@ _MY_TICKET = ("kaydim", "kaydimin", "kaydimi", "kaydima", "talebim", "basvurum",
 _OPEN_TICKET = ("ac", "olustur", "yeni kayit", "kayit ac", "kaydi ac")
 # "bölgemde", "burada", "evde": the customer's own city.
 _MY_AREA = ("bolgem", "bolgede", "bolgesinde", "burada", "burda", "evde", "evim", "oturdugum")
+# What a message of the customer's own words is read as when it describes a problem.
+_COMPLAINING = frozenset({ChatAct.OUT_OF_SCOPE, ChatAct.COMPLAINT})
 # Requests whose message describes a fault.
 _FAULT_TOOLS = frozenset({"create_fault_ticket", "test_internet_speed", "check_network_status"})
 # Tools a package reference can stand for.
@@ -115,7 +117,8 @@ def resolve(
     if package is not None:
         return package
     place = signals.place or _region_named_short(message)
-    if place and dialogue.topic == "check_network_status" and own.tool is None:
+    elliptic = message.has(*_ELLIPSIS) and len(message.tokens) <= _ELLIPSIS_MAX_WORDS
+    if place and own.tool is None and (dialogue.topic == "check_network_status" or elliptic):
         return Understanding("check_network_status", {"region": place}, 3)
     contact = _contact_change(text, message, own, dialogue)
     if contact is not None:
@@ -182,14 +185,25 @@ def _service_talked_about(turns: Sequence[ChatTurn], dialogue: DialogueState) ->
 
 
 def _problem_described_earlier(turns: Sequence[ChatTurn]) -> str | None:
-    """The customer's recent message that described a fault ("internetim çok yavaş ...")."""
+    """The customer's recent message that described the problem.
+
+    A fault first ("internetim çok yavaş ..."); else the customer's last
+    message of their own words that asked for nothing the assistant could
+    do ("bu 5 GB ek paketi ben almadım"): the complaint the ticket is for.
+    """
     earlier = [turn.content for turn in turns[:-1] if turn.role == "user"]
-    for text in reversed(earlier[-_PROBLEM_LOOKBACK_MESSAGES:]):
+    recent = earlier[-_PROBLEM_LOOKBACK_MESSAGES:]
+    for text in reversed(recent):
         understood = understand(text)
         if understood.tool in _FAULT_TOOLS:
             described = arguments_for("create_fault_ticket", signals_of(text))
             if described.get("issue_description"):
                 return str(described["issue_description"])
+    for text in reversed(recent[-2:]):
+        understood = understand(text)
+        words = signals_of(text).message.tokens
+        if understood.tool is None and understood.chat in _COMPLAINING and len(words) >= 3:
+            return " ".join(text.split())
     return None
 
 

@@ -56,6 +56,11 @@ _DETAIL_WORDS: dict[str, tuple[str, ...]] = {
         "en dusug",
         "en yuksegi",
         "ayki",
+        "yurt disi",
+        "yurtdisi",
+        "kullanim",
+        "ek paket",
+        "ek$",
     ),
     "package": (
         "yenilen",
@@ -76,6 +81,10 @@ _DETAIL_WORDS: dict[str, tuple[str, ...]] = {
         "yurt disi",
         "roaming",
         "fark",
+        "yurtdisi",
+        "toplam",
+        "dahil",
+        "var miydi",
     ),
     "quotas": (
         "sms",
@@ -103,6 +112,11 @@ _DETAIL_WORDS: dict[str, tuple[str, ...]] = {
         "ne zaman",
         "gelir",
         "saat",
+        "sorun",
+        "ariza",
+        "problem",
+        "neyi",
+        "ne oldu",
     ),
     "ticket": (
         "yapilmis",
@@ -132,6 +146,12 @@ _DETAIL_WORDS: dict[str, tuple[str, ...]] = {
         "yavas",
         "kaliteli",
         "kalite",
+        "kesinti",
+        "biter",
+        "duzel",
+        "ne zaman",
+        "sorun",
+        "ariza",
     ),
     "profile": ("adres", "posta", "mail", "hat", "numara", "seviye", "musteri", "kayit"),
     "payments": (
@@ -209,8 +229,13 @@ _DEICTIC = (
     "demistin",
     "soylemistiniz",
 )
+# "o yurt dışı kullanımı ne ki": asking what something shown is, never a request.
+_WHAT_IS = ("ne$", "nedir", "neymis", "ne ki", "what is")
+_PAST_COPULA = ("ydi", "ydu", "ymis", "ymus", "miydi", "muydu")
 # Acts that are never a question about the answer ("teşekkürler", "merhaba").
-_ANSWERABLE_ACTS = frozenset({None, ChatAct.OUT_OF_SCOPE, ChatAct.ACKNOWLEDGED})
+_ANSWERABLE_ACTS = frozenset(
+    {None, ChatAct.OUT_OF_SCOPE, ChatAct.ACKNOWLEDGED, ChatAct.TRAVEL, ChatAct.ROAMING_INFO}
+)
 
 
 @dataclass(frozen=True)
@@ -225,13 +250,16 @@ def find_result_asked_about(
     turns: Sequence[ChatTurn], own: Understanding, dialogue: DialogueState
 ) -> LastResult | None:
     """The result the newest message asks a detail of, or None."""
-    if dialogue.topic is None or own.tool in ACTIONS:
+    if dialogue.topic is None:
         return None
     message = analyse(meant_text(turns[-1].content))
+    if own.tool in ACTIONS and not message.has(*_WHAT_IS):
+        return None  # "roaming açar mısınız": a request, even worded as a question
     if own.tool is None and message.has(*_RECHECK):
         return _newest_result(turns[:-1], errors_too=True)
-    # "içinde kaç GB var" after a package: about that package, not the quotas.
-    pointing = message.has(*_DEICTIC)
+    # "içinde kaç GB var" after a package: about that package, not the quotas;
+    # "toplam kaç dakikaydı": the past copula points at what was said.
+    pointing = message.has(*_DEICTIC) or any(word.endswith(_PAST_COPULA) for word in message.words)
     if own.tool is not None and not pointing:
         return None
     if own.chat not in _ANSWERABLE_ACTS:
