@@ -24,7 +24,7 @@ from agent.rules.normalize import CASE_SUFFIXES, Message, analyse, number_at
 from agent.rules.texts import SUSPENSION_REASONS
 from core.phone_numbers import Written, turkish_mobile
 from core.turkish import fold, tr_lower
-from db.reference_data import CATALOGUE, PROVINCES, REGIONS, package_match_key
+from db.reference_data import CATALOGUE, DISTRICTS, PROVINCES, REGIONS, package_match_key
 
 # --- identifiers --------------------------------------------------------------
 
@@ -255,6 +255,27 @@ def find_place(message: Message) -> str | None:
             last_lowered = place.lowered.split()[-1]
             if typed.isascii() or typed.startswith(last_lowered):
                 return place.name
+    return _district_province(message)
+
+
+# "Bornova'da", "akçaabattayım", "Kadıköy'deki": a district with its case ending,
+# and the copula a customer adds to say where they are.
+_DISTRICT_ENDINGS = CASE_SUFFIXES | {
+    ending + person
+    for ending in ("da", "de", "ta", "te")
+    for person in ("yim", "yiz", "yum", "yuz", "ki", "yken")
+}
+_DISTRICT_PROVINCE: dict[str, str] = {
+    fold(district): province for province, districts in DISTRICTS.items() for district in districts
+}
+
+
+def _district_province(message: Message) -> str | None:
+    """The province of a district named in the text ("Bornova'dayım" -> "İzmir")."""
+    for word in message.words:
+        for district, province in _DISTRICT_PROVINCE.items():
+            if word.startswith(district) and word[len(district) :] in _DISTRICT_ENDINGS:
+                return province
     return None
 
 

@@ -313,3 +313,19 @@ async def test_when_a_waiting_change_takes_effect_is_answered_from_its_card(chat
 
     assert _calls(events) == []
     assert card.split("\n")[0] in answer
+
+
+@pytest.mark.parametrize(
+    ("text", "province"),
+    [
+        ("internet çekmiyo akçaabattayım bugün", "Trabzon"),
+        ("Bornova'daki kesinti ne zaman biter", "İzmir"),
+        ("kadıköyde şebeke sorunu var mı", "İstanbul"),
+        ("çankayada çekim yok", "Ankara"),
+    ],
+)
+async def test_a_district_is_checked_in_its_province(chat: Chat, text: str, province: str) -> None:
+    events, answer = await chat.say(text)
+
+    assert ("check_network_status", {"region": province}) in _calls(events)
+    assert province in answer
