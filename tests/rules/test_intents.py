@@ -159,7 +159,7 @@ def test_greeting_before_a_request_does_not_hide_it(ask: Ask) -> None:
     [
         ("hattımı dondurmak istiyorum", texts.ASK_SUSPEND_REASON),
         ("şebeke durumu nedir", texts.ASK_REGION),
-        ("Kadıköy'de kesinti var mı", texts.ASK_REGION),
+        ("Ardanuç'ta kesinti var mı", texts.ASK_REGION),
         ("arıza kaydım ne oldu", texts.ASK_TICKET_ID),
         ("fault ticket status göster", texts.ASK_TICKET_ID),
         ("arıza kaydı açmak istiyorum", texts.ASK_FAULT_DESCRIPTION),
