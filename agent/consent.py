@@ -79,7 +79,7 @@ _WEAK = _words(
 _FILLER = _words(
     "rica ederim ediyorum tesekkur tesekkurler tesekkurederim sagol sag ol saol sagolun "
     "abi abla hocam kardesim canim efendim bey hanim ya de da ki ve bir bi simdi hemen "
-    "direkt direk artik zaten bana benim icin su bu o sunu bunu onu sunun bunun onun "
+    "direkt direk artik zaten bana benim icin su bu o sunu bunu onu sunun bunun onun zaman "
     "islem islemi islemini islemim islemimi bu islemi gitsin gidelim devam et edin edelim "
     "edebilirsiniz edebilirsin ediniz etsin ettim etsem ederseniz edersen olsun sekilde "
     "boyle oyle herhangi hersey her sey sorun yok problem"
@@ -277,6 +277,7 @@ _WHY = _words("neden niye nicin")
 # "ödemeyi düşünüyorum", "açmak zorunda mıyım": wondering about an action, not asking for it.
 _WONDERING = ("dusunuyo", "dusunuyor", "planliyo", "zorunda", "mecbur", "sart mi")
 _NEEDED_QUESTION = ("gerek", "lazim", "gerekiyor")
+_FEE_WORDS = ("ucret", "masraf", "para", "fiyat")
 # Saying no to one's own action: "açmayın", "ödemeyeceğim", "değiştirmem", "yapmasın";
 # not a state ("açılmıyor", "çekmiyor": a symptom) nor the bare "-ma" form (see below).
 _DECLINING_ENDING = re.compile(
@@ -324,6 +325,8 @@ def wonders_about_action(text: str, tool: str) -> bool:
         return True
     if _is_question(text, words) and any(word.startswith(_NEEDED_QUESTION) for word in words):
         return True
+    if _is_question(text, words) and any(word.startswith(_FEE_WORDS) for word in words):
+        return True  # "geri açarken ücret var mı": what it costs, not a request
     verbs = _ACTION_WORDS.get(tool, ((), frozenset()))[0]
     return any(
         _CONDITIONAL_ENDING.match(word[len(verb) :])

@@ -67,6 +67,8 @@ _OPEN_TICKET = ("ac", "olustur", "yeni kayit", "kayit ac", "kaydi ac")
 _MY_AREA = ("bolgem", "bolgede", "bolgesinde", "burada", "burda", "evde", "evim", "oturdugum")
 # What a message of the customer's own words is read as when it describes a problem.
 _COMPLAINING = frozenset({ChatAct.OUT_OF_SCOPE, ChatAct.COMPLAINT})
+# Reopening a suspended line, named without "hat": "geri açarken", "açtırırken".
+_REOPENING = ("geri ac", "yeniden ac", "tekrar ac", "acarken", "actirirken", "actiririrken")
 # Requests whose message describes a fault.
 _FAULT_TOOLS = frozenset({"create_fault_ticket", "test_internet_speed", "check_network_status"})
 # Tools a package reference can stand for.
@@ -120,6 +122,9 @@ def resolve(
     elliptic = message.has(*_ELLIPSIS) and len(message.tokens) <= _ELLIPSIS_MAX_WORDS
     if place and own.tool is None and (dialogue.topic == "check_network_status" or elliptic):
         return Understanding("check_network_status", {"region": place}, 3)
+    if own.tool is None and message.has(*_REOPENING):
+        # "geri açarken ücret var mı": about reopening the line (the mood decides what to say).
+        return Understanding("reactivate_line", {}, 2)
     contact = _contact_change(text, message, own, dialogue)
     if contact is not None:
         return contact
@@ -201,8 +206,10 @@ def _problem_described_earlier(turns: Sequence[ChatTurn]) -> str | None:
                 return str(described["issue_description"])
     for text in reversed(recent[-2:]):
         understood = understand(text)
-        words = signals_of(text).message.tokens
-        if understood.tool is None and understood.chat in _COMPLAINING and len(words) >= 3:
+        earlier = signals_of(text).message
+        complaint = understood.tool is None and understood.chat in _COMPLAINING
+        symptom = earlier.has(*cues.SYMPTOM)  # "hattım çalışmıyor" (its line was checked)
+        if (complaint or symptom) and len(earlier.tokens) >= 3:
             return " ".join(text.split())
     return None
 
