@@ -253,13 +253,18 @@ def find_result_asked_about(
     if dialogue.topic is None:
         return None
     message = analyse(meant_text(turns[-1].content))
-    if own.tool in ACTIONS and not message.has(*_WHAT_IS):
+    asks_what_it_is = message.has(*_WHAT_IS)
+    if own.tool in ACTIONS and not asks_what_it_is:
         return None  # "roaming açar mısınız": a request, even worded as a question
     if own.tool is None and message.has(*_RECHECK):
         return _newest_result(turns[:-1], errors_too=True)
     # "içinde kaç GB var" after a package: about that package, not the quotas;
     # "toplam kaç dakikaydı": the past copula points at what was said.
-    pointing = message.has(*_DEICTIC) or any(word.endswith(_PAST_COPULA) for word in message.words)
+    pointing = (
+        message.has(*_DEICTIC)
+        or any(word.endswith(_PAST_COPULA) for word in message.words)
+        or (own.tool in ACTIONS and asks_what_it_is)
+    )
     if own.tool is not None and not pointing:
         return None
     if own.chat not in _ANSWERABLE_ACTS:

@@ -82,7 +82,7 @@ _NEEDS: Final[tuple[tuple[tuple[str, ...], str | None, tuple[str, ...]], ...]] =
 # "en çok", "en fazla", "most": the package with the most of the feature.
 _MOST: Final = ("en cok", "en fazla", "en yuksek", "en buyuk", "most", "maksimum", "en bol")
 # A comparison with the current or a named package, answered elsewhere.
-_COMPARED: Final = ("daha cok", "daha fazla", "daha yuksek", "daha buyuk", "more than", "yetmiyor")
+_COMPARED: Final = ("daha cok", "daha fazla", "daha yuksek", "daha buyuk", "more than")
 # Words that say the need is the customer's use ("çok konuşuyorum", "sık gidiyorum").
 _MUCH: Final = ("cok", "fazla", "sik", "surekli", "hep", "yogun", "a lot", "lot", "often")
 # Words that ask for one package to be picked.
