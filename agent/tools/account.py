@@ -41,7 +41,13 @@ def reactivation_fee(reason: str | None) -> Decimal:
 
 @tool(needs_customer=True)
 async def get_customer_profile(ctx: ToolContext, user_id: UserId) -> dict[str, Any]:
-    """Müşterinin adını, hatlarını, iletişim bilgilerini ve müşteri seviyesini getirir."""
+    """Müşterinin adını, hatlarını, iletişim bilgilerini ve müşteri seviyesini getirir.
+
+    Extension of the contract: ``autopay_enabled`` (whether bills are paid by
+    automatic payment) and ``autopay_method`` (``credit_card`` or
+    ``bank_transfer``, the method autopay charges when on), keys the model may
+    ignore, so "otomatik ödemem açık mı" can be answered.
+    """
     async with ctx.transaction() as session:
         account = await lookups.customer(session, user_id)
         lines = list(
@@ -59,6 +65,8 @@ async def get_customer_profile(ctx: ToolContext, user_id: UserId) -> dict[str, A
         "address": account.address,
         "registration_date": iso_day(account.registration_date),
         "customer_tier": account.tier,
+        "autopay_enabled": account.autopay_enabled,
+        "autopay_method": account.autopay_method,
     }
 
 

@@ -193,7 +193,12 @@ async def create_fault_ticket(
 
 @tool(needs_customer=True)
 async def get_fault_ticket_status(ctx: ToolContext, ticket_id: TicketId) -> dict[str, Any]:
-    """Müşterinin bir arıza kaydının durumunu ve teknisyen notlarını getirir."""
+    """Müşterinin bir arıza kaydının durumunu ve teknisyen notlarını getirir.
+
+    Extension of the contract: ``estimated_resolution`` (the expected
+    resolution time, when the ticket has one), a key the model may ignore, so a
+    customer waiting on an open ticket can be told when to expect it.
+    """
     customer_id = ctx.require_customer()
     wanted = ticket_id.strip().upper()
     async with ctx.transaction() as session:
@@ -211,6 +216,8 @@ async def get_fault_ticket_status(ctx: ToolContext, ticket_id: TicketId) -> dict
         "created_at": iso_moment(ticket.created_at),
         "technician_notes": ticket.technician_notes,
     }
+    if ticket.estimated_resolution is not None:
+        result["estimated_resolution"] = iso_moment(ticket.estimated_resolution)
     if ticket.resolution is not None:
         result["resolution"] = ticket.resolution
     if ticket.resolved_at is not None:

@@ -47,7 +47,12 @@ async def test_profile_has_the_contract_shape(call: CallTool) -> None:
         "address",
         "registration_date",
         "customer_tier",
+        # Beyond the contract, documented in the tool's docstring.
+        "autopay_enabled",
+        "autopay_method",
     }
+    assert data["autopay_enabled"] is False
+    assert data["autopay_method"] == "credit_card"
     assert data["name"] == "Ayşe Kaya"
     assert data["customer_tier"] == "gold"
     assert {"number": "+905320001002", "type": "primary", "status": "active"} in data[
