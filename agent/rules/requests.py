@@ -51,6 +51,12 @@ _CONJUNCTIONS: Final = re.compile(
     r"|and|also)\s+",
     re.IGNORECASE,
 )
+# "faturamı ödeyip talimat da verin", "roamingi açıp paketimi değiştirin": an action verb
+# with "-(y)Ip" joins two requests like "ve".
+_CONVERB: Final = re.compile(
+    r"\b(öde|ode|aç|ac|kapat|geç|gec|değiştir|degistir|dondur|yap|ed)y?[iıuü]p\b",
+    re.IGNORECASE,
+)
 # Commas and sentence ends also join the parts of one request ("paketim ne, kaç GB
 # veriyordu?"): there, only requests about different subjects count as two.
 _PAUSES: Final = re.compile(r"\s*(?:[,;]|(?<=[.?!])\s)\s*")
@@ -102,7 +108,7 @@ class Plan:
 def requests_of(text: str) -> tuple[Understanding, ...]:
     """The separate requests of ``text`` in order; empty when it holds one request or none."""
     found: dict[str, Understanding] = {}
-    for clause in _CONJUNCTIONS.split(text):
+    for clause in _CONJUNCTIONS.split(_CONVERB.sub(r"\1 ve", text)):
         in_clause = [_understood(part) for part in _PAUSES.split(clause)]
         requests = [request for request in in_clause if request is not None]
         subjects = {_SUBJECTS.get(str(request.tool), request.tool) for request in requests}

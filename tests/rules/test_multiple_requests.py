@@ -159,3 +159,22 @@ def test_an_answer_to_one_request_offers_nothing(engine: RulesEngine) -> None:
 )
 def test_one_request_told_in_two_parts_stays_one(ask: Ask, text: str) -> None:
     assert len(ask(text).tool_calls) <= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        (
+            "bu ayın faturasını kartla ödeyip otomatik ödeme talimatı da vermek istiyorum",
+            ["pay_bill", "setup_autopay"],
+        ),
+        ("roamingi açıp paketimi Premium yapın", ["enable_roaming", "change_package"]),
+        ("faturami odeyip otomatik odemeyi de acin", ["pay_bill", "setup_autopay"]),
+    ],
+)
+def test_two_actions_joined_by_a_converb_are_both_proposed(
+    engine: RulesEngine, text: str, tools: list[str]
+) -> None:
+    reply = engine.respond([ChatTurn("user", text)], CUSTOMER)
+
+    assert [call.name for call in reply.tool_calls] == tools
