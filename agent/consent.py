@@ -155,6 +155,10 @@ _ACTION_WORDS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     ),
 }
 
+# Verbs that agree with a card switching a service off (roaming, autopay).
+_SWITCH_OFF_VERBS = ("kapat", "kaldir", "durdur", "devre disi")
+_SWITCH_ON_VERBS = ("ac", "aktif", "etkinlestir", "baslat")
+
 # Say no: any one of them makes the reply a refusal.
 _NO = _words(
     "hayir hyr hayr hayi hayirr yok yo olmaz olmasin olmasn degil istemiyorum istemiyom "
@@ -558,6 +562,13 @@ def _is_consent(text: str, words: Sequence[str], action: PendingAction, consumed
     rules' understanding point at another tool.
     """
     verbs, objects = _ACTION_WORDS.get(action.tool_name, ((), frozenset()))
+    switch = action.arguments.get("status")
+    if switch is False:
+        verbs = _SWITCH_OFF_VERBS  # a card that switches a service off: "evet kapat"
+    if isinstance(switch, bool):
+        opposite = _SWITCH_ON_VERBS if switch is False else _SWITCH_OFF_VERBS
+        if any(word.startswith(opposite) for word in words):
+            return False  # "evet aç" on a card that switches it off says the opposite
     values = _value_words(action)
     said_yes = agreed = False
     unknown: list[str] = []

@@ -164,3 +164,21 @@ def test_taking_back(text: str, taken_back: bool) -> None:
 )
 def test_yes_no_for_the_rules_engines_own_offers(text: str, answer: bool | None) -> None:
     assert yes_no(text) is answer
+
+
+@pytest.mark.parametrize(
+    ("status", "reply", "kind"),
+    [
+        (False, "evet kapat", ReplyKind.CONSENT),
+        (False, "kapatın lütfen", ReplyKind.CONSENT),
+        (False, "evet aç", ReplyKind.OTHER),
+        (True, "evet kapat", ReplyKind.OTHER),
+        (True, "evet açın", ReplyKind.CONSENT),
+    ],
+)
+def test_a_switch_card_agrees_with_its_own_direction_only(
+    status: bool, reply: str, kind: ReplyKind
+) -> None:
+    card = PendingAction("enable_roaming", {"status": status})
+
+    assert read_reply(reply, card).kind is kind
