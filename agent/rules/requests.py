@@ -111,8 +111,11 @@ def requests_of(text: str) -> tuple[Understanding, ...]:
     for clause in _CONJUNCTIONS.split(_CONVERB.sub(r"\1 ve", text)):
         in_clause = [_understood(part) for part in _PAUSES.split(clause)]
         requests = [request for request in in_clause if request is not None]
-        subjects = {_SUBJECTS.get(str(request.tool), request.tool) for request in requests}
-        if len(subjects) < len(requests):
+        # Reading requests about one subject are one request told in parts; an action
+        # next to a question ("faturam ne kadar, kartla ödemek istiyorum") is its own.
+        reads = [request for request in requests if request.tool not in ACTIONS]
+        subjects = {_SUBJECTS.get(str(request.tool), request.tool) for request in reads}
+        if len(subjects) < len(reads):
             requests = [r for r in [_understood(clause)] if r is not None]
         for request in requests:
             found.setdefault(str(request.tool), request)
