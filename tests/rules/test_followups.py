@@ -329,3 +329,21 @@ async def test_a_district_is_checked_in_its_province(chat: Chat, text: str, prov
 
     assert ("check_network_status", {"region": province}) in _calls(events)
     assert province in answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "merhaba bu ayki faturam ne kadar, kredi kartıyla ödemek istiyorum",
+        "faturam ne kadar geldi? kartla ödeyeyim",
+        "faturami goster, havale ile odemek istiyorum",
+    ],
+)
+async def test_a_question_and_an_action_on_one_subject_are_both_served(
+    chat: Chat, text: str
+) -> None:
+    events, answer = await chat.say(text)
+
+    assert [name for name, _ in _calls(events)] == ["get_current_bill", "pay_bill"]
+    assert any(isinstance(event, ConfirmationRequested) for event in events)
+    assert "güncel faturanız" in answer
