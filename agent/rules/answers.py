@@ -16,8 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from agent import action_outcomes
+from agent.rules import account_questions, texts
 from agent.rules import result_fields as rf
-from agent.rules import texts
 from agent.rules.bill_questions import (
     BillPick,
     BillQuestion,
@@ -314,12 +314,14 @@ def _ticket_status(result: dict[str, Any], call: ToolCall, intended: str | None)
     resolution = rf.text(result.get("resolution"))
     resolved = rf.moment(result.get("resolved_at"))
     notes = rf.text(result.get("technician_notes"))
+    estimate = rf.moment(result.get("estimated_resolution")) if not resolved else None
     return _lines(
         texts.TICKET_STATUS.format(
             ticket_id=rf.text(result.get("ticket_id")) or call.arguments.get("ticket_id"),
             status=rf.label(result.get("status"), texts.TICKET_STATUSES) or texts.UNKNOWN,
         ),
         texts.TICKET_CREATED_AT.format(created_at=created) if created else None,
+        texts.TICKET_ESTIMATE.format(estimate=estimate) if estimate else None,
         texts.TICKET_RESOLUTION.format(resolution=resolution) if resolution else None,
         texts.TICKET_RESOLVED_AT.format(resolved_at=resolved) if resolved else None,
         texts.TICKET_NOTES.format(technician_notes=notes) if notes else None,
@@ -463,6 +465,12 @@ def _joint_answer(
     calls: list[ToolCall], by_tool: dict[str, Any], asked: str, anchor: str | None
 ) -> str | None:
     names = [call.name for call in calls]
+    if account_questions.is_own_comparison(calls, asked):
+        return account_questions.own_comparison_answer(
+            by_tool["get_customer_package"], by_tool["get_package_details"]
+        )
+    if names == ["get_customer_profile"] and account_questions.asks_autopay_status(asked):
+        return account_questions.autopay_answer(by_tool["get_customer_profile"])
     if names == ["get_past_bills"]:
         question = read_bill_question(asked, anchor)
         bills = [bill for bill in by_tool["get_past_bills"].get("bills") or [] if bill]

@@ -67,6 +67,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question(texts.OFFER_ROAMING, "enable_roaming", CONFIRM, {"status": True}),
     Question(texts.OFFER_AUTOPAY, "setup_autopay", CONFIRM, {"status": True}),
     Question(texts.OFFER_FAULT_TICKET, "create_fault_ticket", CONFIRM, {"category": "internet"}),
+    # A disputed bill item: the customer's complaint becomes a billing ticket.
+    Question(texts.OFFER_BILLING_TICKET, "create_fault_ticket", CONFIRM, {"category": "billing"}),
     Question(texts.OFFER_REACTIVATE, "reactivate_line", CONFIRM),
     # The tool reads the category from the customer's words ("arayamıyorum": voice).
     Question(texts.OFFER_LINE_FAULT_TICKET, "create_fault_ticket", CONFIRM),

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from agent.rules import result_fields as rf
+from agent.rules.account_questions import asks_autopay_status
 from agent.rules.bill_questions import BillPick, is_debt_question, read_bill_question
 from agent.rules.dialogue import user_text_before
 from agent.rules.intents import understand
@@ -94,7 +95,11 @@ def chained_calls(turns: Sequence[ChatTurn], customer_id: int | None) -> tuple[T
         call.name: result for call, result in zip(calls, results, strict=True) if result
     }
     names = [call.name for call in calls]
-    if names == ["get_customer_profile"] and is_line_check(asked):
+    if (
+        names == ["get_customer_profile"]
+        and is_line_check(asked)
+        and not asks_autopay_status(asked)
+    ):
         state = line_state(by_tool["get_customer_profile"])
         if not state.suspended and state.active and state.city and not asks_state_only(asked):
             return (ToolCall("check_network_status", {"region": state.city}),)

@@ -18,6 +18,7 @@ from typing import Any
 
 from agent.dialogue_state import DialogueState
 from agent.rules import (
+    account_questions,
     action_mood,
     finishing,
     followups,
@@ -153,6 +154,9 @@ class RulesEngine:
         if isinstance(guarded, str):
             return RulesReply(guarded)  # another person's account
         own = guarded or own
+        asked_now = _account_question(turns, customer_id, dialogue)
+        if asked_now is not None:
+            return asked_now
         several = requests.plan(turns, lambda tool, args: _plan(tool, args, customer_id))
         if several is not None:
             return RulesReply(several.text, several.calls)
@@ -176,6 +180,30 @@ class RulesEngine:
 
 
 # --- user turns ---------------------------------------------------------------------
+
+
+def _account_question(
+    turns: Sequence[ChatTurn], customer_id: int | None, dialogue: DialogueState
+) -> RulesReply | None:
+    """A question ``account_questions`` answers: impatience about a ticket, a disputed
+    charge, whether autopay is on, a package against one's own; None for anything else."""
+    text = meant_text(turns[-1].content)
+    # The tone's opening line acknowledges an upset customer already.
+    acknowledge = texts.UPSET_ACKNOWLEDGED not in tone.opening_lines(turns[-1].content, turns)
+    if account_questions.impatient_about_ticket(text, turns):
+        answer = account_questions.impatience_answer(turns, acknowledge=acknowledge)
+        if answer is not None:
+            return RulesReply(answer)
+    if account_questions.disputes_charge(text):
+        if customer_id is None:
+            return _LINK_REQUIRED
+        return RulesReply(account_questions.dispute_answer(text, turns, acknowledge=acknowledge))
+    if account_questions.asks_autopay_status(text):
+        return _plan("get_customer_profile", {}, customer_id)
+    calls = account_questions.own_comparison_plan(text, customer_id, dialogue)
+    if calls is not None:
+        return RulesReply("", calls)
+    return None
 
 
 def _proposes(reply: RulesReply) -> bool:

@@ -470,3 +470,61 @@ REQUEST_NAMES: Final = {
     "suspend_line": "hattınızı dondurmak",
     "reactivate_line": "hattınızı yeniden açmak",
 }
+
+# A package compared with the customer's own (agent.rules.account_questions).
+OWN_COMPARISON_CURRENT: Final = "Mevcut paketiniz ({name})"
+OWN_COMPARISON_LINE: Final = (
+    "{label}: aylık {monthly_fee} · {internet_gb} GB, {voice_minutes} dk, {sms_count} SMS"
+)
+OWN_COMPARISON_MORE: Final = (
+    "Aylık fark: {name}, mevcut paketinizden {difference} daha pahalı; geçerseniz her ay "
+    "{difference} daha fazla ödersiniz."
+)
+OWN_COMPARISON_LESS: Final = (
+    "Aylık fark: {name}, mevcut paketinizden {difference} daha ucuz; geçerseniz her ay "
+    "{difference} daha az ödersiniz."
+)
+OWN_COMPARISON_EQUAL: Final = "Aylık fark yok: iki paketin aylık ücreti aynı ({monthly_fee})."
+OWN_COMPARISON_MORE_DATA: Final = "Yeni pakette ayda {gb} GB daha fazla internet var."
+OWN_COMPARISON_LESS_DATA: Final = "Yeni pakette ayda {gb} GB daha az internet var."
+OWN_COMPARISON_COMMITMENT: Final = "Taahhüt süresi {months} ay, cayma bedeli {cancellation}."
+OWN_COMPARISON_SAME_PACKAGE: Final = (
+    "{name} zaten mevcut paketiniz (aylık {monthly_fee}); aylık ücrette bir fark olmaz."
+)
+
+# Whether automatic payment is on (get_customer_profile's autopay_enabled).
+AUTOPAY_STATUS_OFF: Final = (
+    "Otomatik ödeme talimatınız şu anda kapalı; faturalarınız otomatik olarak ödenmiyor."
+)
+AUTOPAY_STATUS_ON: Final = (
+    "Otomatik ödeme talimatınız açık: faturalarınız son ödeme tarihinde otomatik olarak "
+    "ödeniyor. Kapatmak isterseniz “otomatik ödemeyi kapat” yazmanız yeterli."
+)
+AUTOPAY_STATUS_ON_WITH: Final = (
+    "Otomatik ödeme talimatınız açık: faturalarınız son ödeme tarihinde {method} otomatik "
+    "olarak ödeniyor. Kapatmak isterseniz “otomatik ödemeyi kapat” yazmanız yeterli."
+)
+AUTOPAY_METHODS: Final = {
+    "credit_card": "kayıtlı kredi kartınızdan",
+    "bank_transfer": "banka hesabınızdan",
+}
+
+# A disputed bill item.
+DISPUTE_ACKNOWLEDGED: Final = (
+    "Anlıyorum; onaylamadığınız bir ücretin faturanıza yansıması gerçekten can sıkıcı."
+)
+DISPUTE_ITEM: Final = "İtiraz ettiğiniz kalem: {item}."
+DISPUTE_NEXT_STEP: Final = (
+    "Fatura kalemlerini buradan düzeltemiyorum; bir itiraz kaydı açılırsa fatura ekibimiz "
+    "ücreti inceler, hatalıysa düzeltir."
+)
+OFFER_BILLING_TICKET: Final = "İsterseniz bu ücret için itiraz kaydı açabilirim; açayım mı?"
+
+# Impatience about a ticket.
+IMPATIENCE_ACKNOWLEDGED: Final = "Beklediğiniz için gerçekten üzgünüm, haklısınız."
+IMPATIENCE_RESOLVED: Final = (
+    "{ticket_id} numaralı kaydınız {resolved_at} tarihinde çözüldü olarak kapatılmış; "
+    "sorun sürüyorsa yeniden ele alınması gerekiyor."
+)
+TICKET_ESTIMATE: Final = "Tahmini çözüm: {estimate}"
+HUMAN_AGENT_OFFER: Final = HUMAN_AGENT
