@@ -282,6 +282,20 @@ _WHY = _words("neden niye nicin")
 _WONDERING = ("dusunuyo", "dusunuyor", "planliyo", "zorunda", "mecbur", "sart mi")
 _NEEDED_QUESTION = ("gerek", "lazim", "gerekiyor")
 _FEE_WORDS = ("ucret", "masraf", "para", "fiyat")
+# "açık mı", "kapalı mıydı", "aktif mi": a question about the current state.
+_STATE_QUESTIONS = (
+    "acik mi",
+    "acikmi",
+    "kapali mi",
+    "kapalimi",
+    "aktif mi",
+    "aktifmi",
+    "acik midir",
+    "kapali midir",
+    "aktif midir",
+    "acik mi$",
+    "devrede mi",
+)
 # Saying no to one's own action: "açmayın", "ödemeyeceğim", "değiştirmem", "yapmasın";
 # not a state ("açılmıyor", "çekmiyor": a symptom) nor the bare "-ma" form (see below).
 _DECLINING_ENDING = re.compile(
@@ -317,6 +331,12 @@ def declines_action(text: str, tool: str) -> bool:
     return False
 
 
+def asks_state(text: str) -> bool:
+    """Whether ``text`` asks how a service is now ("açık mı", "kapalı mı", "aktif mi")."""
+    message = analyse(text)
+    return message.has(*_STATE_QUESTIONS)
+
+
 def wonders_about_action(text: str, tool: str) -> bool:
     """Whether ``text`` only wonders about the action ("pakete geçsem kaç para olur?").
 
@@ -327,6 +347,8 @@ def wonders_about_action(text: str, tool: str) -> bool:
     words = [_collapse(word) for word in analyse(text).words]
     if any(word.startswith(_WONDERING) for word in words):
         return True
+    if asks_state(text):
+        return True  # "roaming açık mı?": how it is now, not a request to change it
     if _is_question(text, words) and any(word.startswith(_NEEDED_QUESTION) for word in words):
         return True
     if _is_question(text, words) and any(word.startswith(_FEE_WORDS) for word in words):

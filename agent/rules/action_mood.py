@@ -52,7 +52,8 @@ def reconsider(texts_read: Sequence[str], own: Understanding) -> Reconsidered | 
     if tool == "pay_bill" and any(_asks_to_see_payments(text) for text in texts_read):
         return Reconsidered(Understanding("get_payment_history", {}, own.score))
     if any(consent.wonders_about_action(text, tool) for text in texts_read):
-        return _information_about(own)
+        state_asked = any(consent.asks_state(text) for text in texts_read)
+        return _information_about(own, state_asked=state_asked)
     switching_off = tool in _SWITCHES and own.args.get("status") is False
     if not switching_off and any(consent.declines_action(text, tool) for text in texts_read):
         return Reconsidered(text=texts.DECLINED)
@@ -65,7 +66,7 @@ def _asks_to_see_payments(text: str) -> bool:
     return message.has(*_PAYMENT_NOUNS) and message.has(*_SEE_VERBS)
 
 
-def _information_about(own: Understanding) -> Reconsidered | None:
+def _information_about(own: Understanding, *, state_asked: bool = False) -> Reconsidered | None:
     """The facts someone weighing ``own``'s action needs."""
     match own.tool:
         case "pay_bill":
@@ -75,6 +76,9 @@ def _information_about(own: Understanding) -> Reconsidered | None:
             return Reconsidered(Understanding("get_package_details", {"package_name": name}, 4))
         case "change_package":
             return Reconsidered(Understanding("get_available_packages", {}, own.score))
+        case "enable_roaming" if state_asked:
+            # "Roaming açık mı?": the package says whether roaming is on.
+            return Reconsidered(Understanding("get_customer_package", {}, own.score))
         case "enable_roaming":
             return Reconsidered(Understanding(chat=ChatAct.ROAMING_INFO))
         case "setup_autopay":

@@ -95,3 +95,15 @@ def test_a_need_in_the_first_person_is_a_request_not_a_refusal(
     assert reply.text != texts.DECLINED
     # Proposed, or its missing value asked for (the package list for a package change).
     assert [call.name for call in reply.tool_calls] in ([tool], [], ["get_available_packages"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["roaming açık mı", "yurt disi kullanimim acik mi", "roamingim aktif mi acaba"],
+)
+def test_asking_whether_roaming_is_on_shows_it_and_proposes_nothing(
+    ask: Callable[..., RulesReply], text: str
+) -> None:
+    reply = ask(text)
+
+    assert [call.name for call in reply.tool_calls] == ["get_customer_package"]
