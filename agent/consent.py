@@ -273,7 +273,7 @@ def read_reply(text: str, action: PendingAction | None = None) -> Reading:
 _CARD_TALK = _words(
     "kadar kadardi tutar tutari tutarini ucret ucreti ucretini zaman ne zaman son islem "
     "islemi kart karti yontem yontemi dogru mu yani hmm sey gecerli olur olacak baslar "
-    "baslayacak aktif"
+    "baslayacak aktif gunluk gunlugu aylik ayligi"
 )
 
 

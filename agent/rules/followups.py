@@ -263,6 +263,9 @@ def _package_reference(
     if own.tool not in _PACKAGE_TOOLS and not (ordinal and own.tool in _PACKAGE_WORDS_TOOLS):
         return None
     name = ordinal or _that_package(message, dialogue)
+    if name is None and own.tool is None and dialogue.topic == "get_package_details":
+        # "geçelim o zaman" right after a package's details: that package.
+        name = dialogue.package if message.has(*_CHOOSE) else None
     if name is None:
         return None
     changing = own.tool == "change_package" or (

@@ -417,10 +417,10 @@ def _package_details(s: Signals) -> int:
 
 
 def _available_packages(s: Signals) -> int:
-    if s.has_all("hangi paket", "kullan"):
-        return 0
     if s.package is None and read_need(s.text) is not None:
         return 4  # "çok konuşuyorum hangi paket": one package named for the need
+    if s.has_all("hangi paket", "kullan"):
+        return 0  # "hangi paketi kullanıyorum": the customer's own package
     return 3 if s.has(*cues.LIST) else 0
 
 

@@ -169,6 +169,7 @@ _DETAIL_WORDS: dict[str, tuple[str, ...]] = {
         "eft",
         "ay$",
     ),
+    "contact": ("eski", "yeni", "numara", "adres", "posta", "mail", "kayit", "dogrula"),
     "autopay": ("tarih", "ne zaman", "cekil", "kart", "yontem", "gun"),
     "roaming": ("ucret", "gunluk", "gb$", "fiyat", "tl$", "lira", "ne zaman"),
 }
@@ -189,6 +190,7 @@ _TOPIC_OF_TOOL: dict[str, str] = {
     "get_payment_history": "payments",
     "enable_roaming": "roaming",
     "setup_autopay": "autopay",
+    "update_customer_contact": "contact",
 }
 _QUESTION_WORDS = (
     "ne$",
@@ -231,7 +233,8 @@ _DEICTIC = (
 )
 # "o yurt dışı kullanımı ne ki": asking what something shown is, never a request.
 _WHAT_IS = ("ne$", "nedir", "neymis", "ne ki", "what is")
-_PAST_COPULA = ("ydi", "ydu", "ymis", "ymus", "miydi", "muydu")
+_QUOTA_OR_NONE = frozenset({None, "get_remaining_quotas"})
+_PAST_COPULA = ("ydi", "ydu", "ymis", "ymus", "miydi", "muydu", "yordu", "yodu")
 # Acts that are never a question about the answer ("teşekkürler", "merhaba").
 _ANSWERABLE_ACTS = frozenset(
     {None, ChatAct.OUT_OF_SCOPE, ChatAct.ACKNOWLEDGED, ChatAct.TRAVEL, ChatAct.ROAMING_INFO}
@@ -262,7 +265,10 @@ def find_result_asked_about(
     # "toplam kaç dakikaydı": the past copula points at what was said.
     pointing = (
         message.has(*_DEICTIC)
-        or any(word.endswith(_PAST_COPULA) for word in message.words)
+        or (
+            own.tool in _QUOTA_OR_NONE  # "kaç GB veriyodu": the package shown, not what is left
+            and any(word.endswith(_PAST_COPULA) for word in message.words)
+        )
         or (own.tool in ACTIONS and asks_what_it_is)
     )
     if own.tool is not None and not pointing:
@@ -272,8 +278,9 @@ def find_result_asked_about(
     last = _newest_result(turns[:-1])
     if last is None:
         return None
-    topic = _TOPIC_OF_TOOL.get(last.calls[0].name)
-    if topic is None or not message.has(*_DETAIL_WORDS[topic]):
+    # "sms?" after a bill and the quotas answered together: any of its topics.
+    topics = [_TOPIC_OF_TOOL[call.name] for call in last.calls if call.name in _TOPIC_OF_TOOL]
+    if not any(message.has(*_DETAIL_WORDS[topic]) for topic in topics):
         return None
     asks = message.has(*_QUESTION_WORDS) or "?" in message.raw
     if asks or pointing or len(message.tokens) <= _SHORT_QUESTION_WORDS:

@@ -347,3 +347,43 @@ async def test_a_question_and_an_action_on_one_subject_are_both_served(
     assert [name for name, _ in _calls(events)] == ["get_current_bill", "pay_bill"]
     assert any(isinstance(event, ConfirmationRequested) for event in events)
     assert "güncel faturanız" in answer
+
+
+async def test_lets_move_then_after_a_packages_details_proposes_that_package(
+    chat: Chat,
+) -> None:
+    await chat.say("Full Paket nasıl bir paket")
+
+    events, _ = await chat.say("geçelim o zaman")
+
+    assert _calls(events) == [("change_package", {"new_package_name": "Full Paket"})]
+
+
+async def test_a_need_with_using_still_gets_a_package_recommended(chat: Chat) -> None:
+    events, answer = await chat.say(
+        "cok internet kullaniyorum oyun oynuyorum bana hangi paket uygun"
+    )
+
+    assert [name for name, _ in _calls(events)] == ["get_available_packages"]
+    assert answer.startswith("İhtiyacınıza en uygun paketimiz Gamer Pro")
+
+
+async def test_one_word_after_two_answers_asks_about_either(chat: Chat) -> None:
+    _, both = await chat.say("faturam ne kadar bir de kalan internetim")
+    assert "SMS" in both
+
+    events, answer = await chat.say("sms?")
+
+    assert _calls(events) == []
+    assert "SMS" in answer
+
+
+async def test_the_daily_fee_asked_while_a_roaming_card_waits_restates_the_card(
+    chat: Chat,
+) -> None:
+    await chat.say("roaming açın")
+
+    _, answer = await chat.say("günlüğü ne kadar")
+
+    assert "25,00 TL" in answer
+    assert "onayınızı bekliyor" in answer
