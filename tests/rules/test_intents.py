@@ -225,7 +225,9 @@ def test_how_roaming_works_is_explained_not_switched(ask: Ask) -> None:
 
 
 def test_autopay_questions_are_explained_not_switched(ask: Ask) -> None:
-    for text in ("Otomatik ödeme talimatı vermek güvenli mi?", "Otomatik ödemem açık mı?"):
-        reply = ask(text)
-        assert reply.tool_calls == ()
-        assert reply.text.endswith(texts.OFFER_AUTOPAY)
+    reply = ask("Otomatik ödeme talimatı vermek güvenli mi?")
+    assert reply.tool_calls == ()
+    assert reply.text.endswith(texts.OFFER_AUTOPAY)
+    # Whether it is on is read from the profile, never switched.
+    reply = ask("Otomatik ödemem açık mı?")
+    assert [call.name for call in reply.tool_calls] == ["get_customer_profile"]
