@@ -38,13 +38,19 @@ async def _run_sandbox(
     config: Path, project_root: Path, script: str, *arguments: str
 ) -> tuple[int | None, str, str]:
     """``python -m bot --sandbox`` piped ``script``: exit status, stdout, stderr."""
+    return await _run_bot(config, project_root, script, "--sandbox", *arguments)
+
+
+async def _run_bot(
+    config: Path, project_root: Path, script: str, *arguments: str
+) -> tuple[int | None, str, str]:
+    """``python -m bot`` without a token, piped ``script``: exit status, stdout, stderr."""
     environment = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     environment.pop("DATABASE_URL", None)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
-        "--sandbox",
         "--config",
         str(config),
         *arguments,
@@ -70,36 +76,11 @@ async def test_piped_sandbox_prints_the_bots_answers_and_exits(
     project_root: Path,
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {
-                "database": {"url": database_url},
-                "model": {"backend": "rules"},
-                "logging": {"file": str(tmp_path / "app.log")},
-            }
-        ),
-        encoding="utf-8",
-    )
-    environment = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    environment.pop("DATABASE_URL", None)
+    config = _sandbox_config(database_url, tmp_path)
 
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "--config",
-        str(config),
-        cwd=project_root,
-        env=environment,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(SCRIPT.encode()), timeout=90)
+    status, output, errors = await _run_bot(config, project_root, SCRIPT)
 
-    output, errors = stdout.decode(), stderr.decode()
-    assert process.returncode == 0, errors
+    assert status == 0, errors
     assert errors.splitlines()[0] == (
         "TELEGRAM_BOT_TOKEN is not set: starting the local sandbox; set the token to reach "
         "Telegram."
