@@ -328,3 +328,11 @@ DISTRICTS: dict[str, tuple[str, ...]] = {
     "Balıkesir": ("Ayvalık", "Edremit", "Bandırma"),
     "Samsun": ("Atakum", "İlkadım", "Canik"),
 }
+
+
+# Business rules of the operator (../shared/reference/telekom-tools.md), read by the
+# tools that apply them and by the rules backend that quotes them.
+ROAMING_DAILY_FEE = Decimal("25.00")
+ROAMING_DAILY_GB = 1
+REACTIVATION_FEE = Decimal("25.00")
+MAX_SUSPENSION_DAYS = 90

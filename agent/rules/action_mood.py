@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 # A module import: agent.consent reads with the rules' own parts (a cycle by name only).
 from agent import consent
@@ -21,10 +20,8 @@ from agent.rules import texts
 from agent.rules.intents import ChatAct, Understanding
 from agent.rules.normalize import analyse
 from core.turkish import format_money
+from db.reference_data import MAX_SUSPENSION_DAYS, REACTIVATION_FEE
 
-# Business rules of the operator (see ../shared/reference/telekom-tools.md).
-REACTIVATION_FEE = Decimal("25.00")
-MAX_SUSPENSION_DAYS = 90
 # "ödemelerim", "ödememi": the payments made; with a verb of seeing they are looked at.
 _PAYMENT_NOUNS = ("odemem", "odemeler", "odemelerim", "odemeyi gor", "odeme gecmis")
 _SEE_VERBS = ("gor", "goster", "listele", "bak", "neler", "hangi")

@@ -13,7 +13,6 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from agent.dialogue_state import DialogueState
@@ -45,12 +44,9 @@ from agent.rules.plans import chained_calls, companion_calls
 from agent.rules.tool_contract import ACTIONS, DEFAULTS, PARAMETERS, REQUIRED, needs_customer
 from agent.turns import ChatTurn, ToolCall
 from core.turkish import format_money
+from db.reference_data import ROAMING_DAILY_FEE, ROAMING_DAILY_GB
 
 logger = logging.getLogger(__name__)
-
-# Roaming terms from the operator's business rules, quoted in information answers.
-ROAMING_DAILY_FEE = Decimal("25.00")
-ROAMING_DAILY_GB = 1
 
 # Tools asked for without a package name answer with the package list instead;
 # the list ends with the question that asks which package.

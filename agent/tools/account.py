@@ -25,11 +25,14 @@ from agent.tools.registry import Preview, tool
 from agent.tools.results import iso_day, iso_moment, money
 from core.turkish import fold, format_day, format_money, to_istanbul
 from db.models import ContactChange, Customer, PhoneLine
+from db.reference_data import (
+    MAX_SUSPENSION_DAYS,
+    REACTIVATION_FEE,
+    ROAMING_DAILY_FEE,
+    ROAMING_DAILY_GB,
+)
 
-ROAMING_DAILY_FEE = Decimal("25.00")
-ROAMING_DATA_PACKAGE = "1 GB/gün"
-REACTIVATION_FEE = Decimal("25.00")
-MAX_SUSPENSION_DAYS = 90
+ROAMING_DATA_PACKAGE = f"{ROAMING_DAILY_GB} GB/gün"
 # Military service ("askerlik", "askere gidiyorum" ...) suspends the line free of charge.
 FEE_FREE_REASON_STEM = "asker"
 
