@@ -21,8 +21,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from agent import result_fields as rf
 from agent.dialogue_state import DialogueState
-from agent.rules import result_fields as rf
 from agent.rules import texts
 from agent.rules.normalize import Message, analyse
 from agent.rules.slots import find_packages

@@ -16,8 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from agent import action_outcomes
+from agent import result_fields as rf
 from agent.rules import account_questions, texts
-from agent.rules import result_fields as rf
 from agent.rules.bill_questions import (
     BillPick,
     BillQuestion,

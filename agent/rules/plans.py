@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from agent.rules import result_fields as rf
+from agent import result_fields as rf
 from agent.rules.account_questions import asks_autopay_status
 from agent.rules.bill_questions import BillPick, is_debt_question, read_bill_question
 from agent.rules.dialogue import user_text_before
