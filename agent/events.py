@@ -95,6 +95,9 @@ class FinalAnswer(BaseModel):
     confidence: float = 1.0
     # True when the turn ended in an error the customer was apologised to for.
     failed: bool = False
+    # Why a failed turn failed, when callers answer it differently ("database": the
+    # database was out of reach; the HTTP API answers 503).
+    failure: Literal["database"] | None = None
     # When the turn proposes actions: what the assistant wrote before proposing
     # ("Yaşadığınız sorun için üzgünüm; hemen bakıyorum."), also at the start of
     # ``text``; the bot sends it before the confirmation cards.

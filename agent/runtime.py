@@ -100,7 +100,10 @@ class AgentRuntime:
                     except DatabaseBusyError:
                         outcome = "error"
                         yield FinalAnswer(
-                            text=texts.MESSAGE_NOT_STORED, chat_id=request.chat_id, failed=True
+                            text=texts.MESSAGE_NOT_STORED,
+                            chat_id=request.chat_id,
+                            failed=True,
+                            failure="database",
                         )
                         return
                 final: FinalAnswer | None = None
@@ -139,7 +142,12 @@ class AgentRuntime:
             yield FinalAnswer(text=texts.TURN_TIMED_OUT, chat_id=request.chat_id, failed=True)
         except DatabaseBusyError:
             log.error("chat %s: turn failed: the database is out of reach", request.chat_id)
-            yield FinalAnswer(text=texts.DATABASE_UNAVAILABLE, chat_id=request.chat_id, failed=True)
+            yield FinalAnswer(
+                text=texts.DATABASE_UNAVAILABLE,
+                chat_id=request.chat_id,
+                failed=True,
+                failure="database",
+            )
         except Exception:
             incident = uuid.uuid4().hex[:8]
             log.exception("chat %s: turn failed (incident %s)", request.chat_id, incident)

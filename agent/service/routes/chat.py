@@ -16,7 +16,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from agent import texts as agent_texts
 from agent.events import AgentEvent, ChatRequest, ConfirmationRequested, FinalAnswer
 from agent.service import messages
 from agent.service.auth import require_token
@@ -42,11 +41,6 @@ log = logging.getLogger(__name__)
 
 # The SSE event name of a turn that broke on the server; its data is a failure envelope.
 ERROR_EVENT = "error"
-# The runtime's answers to a turn the database's outage broke (``agent.runtime``):
-# the message could not be stored, or the turn could not be finished.
-DATABASE_OUTAGE_ANSWERS = frozenset(
-    {agent_texts.MESSAGE_NOT_STORED, agent_texts.DATABASE_UNAVAILABLE}
-)
 
 router = APIRouter(
     prefix="/api/v1/chat",
@@ -88,7 +82,7 @@ async def chat(body: CheckedChat, state: State) -> ChatResponse:
             final = event
     if final is None:
         raise RuntimeError(f"chat {request.chat_id}: the turn ended without a final answer")
-    if final.failed and final.text in DATABASE_OUTAGE_ANSWERS:
+    if final.failed and final.failure == "database":
         raise database_unavailable()
     data = ChatData(
         response=final.text,
