@@ -12,6 +12,7 @@ from db.models.chat import (
     TelegramLink,
 )
 from db.models.customers import ContactChange, Customer, PhoneLine
+from db.models.handoffs import Handoff
 from db.models.network import Outage, Province, Region, SpeedTest
 from db.models.sequences import IdSequence
 from db.models.subscriptions import PackageChange, Subscription
@@ -27,6 +28,7 @@ __all__ = [
     "Customer",
     "DialogueStateRow",
     "FaultTicket",
+    "Handoff",
     "IdSequence",
     "Outage",
     "Package",
