@@ -14,11 +14,14 @@ from db.models.chat import (
 from db.models.customers import ContactChange, Customer, PhoneLine
 from db.models.handoffs import Handoff
 from db.models.network import Outage, Province, Region, SpeedTest
+from db.models.ratings import AnswerMessage, AnswerRating
 from db.models.sequences import IdSequence
 from db.models.subscriptions import PackageChange, Subscription
 from db.models.support import FaultTicket
 
 __all__ = [
+    "AnswerMessage",
+    "AnswerRating",
     "Base",
     "Bill",
     "BillItem",
