@@ -17,6 +17,7 @@ from bot.standin.views import (
     Injected,
     InlineButton,
     MessageView,
+    TopicView,
     UserView,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "StandinDriver",
     "StandinServer",
     "StandinSettings",
+    "TopicView",
     "UserView",
 ]

@@ -8,6 +8,7 @@ from bot.standin.api_error import (
     MESSAGE_TOO_LONG,
     bad_request,
 )
+from bot.standin.api_forum import thread_for_message
 from bot.standin.message_lookup import bot_message_to_edit, reply_target
 from bot.standin.records import JsonObject
 from bot.standin.reply_markup import is_inline_keyboard, read_reply_markup
@@ -48,10 +49,11 @@ def _read_text(params: Params, limits: TextLimits) -> FormattedText:
 
 
 async def send_message(state: StandinState, params: Params) -> JsonObject:
-    """``sendMessage``: 1-4096 characters after entity parsing; counts for flood control."""
+    """``sendMessage``: 1-4096 characters after entity parsing, optionally into a forum topic."""
     chat = state.chat_for_bot(params.chat_id())
     formatted = _read_text(params, MESSAGE_TEXT)
     markup = read_reply_markup(params.json_value("reply_markup"))
+    thread_id = thread_for_message(chat, params)
     reply_to = reply_target(chat, params)
     state.flood.admit(chat.id, is_group=chat.is_group)
     message = state.add_bot_message(
@@ -60,6 +62,7 @@ async def send_message(state: StandinState, params: Params) -> JsonObject:
         entities=formatted.entities,
         reply_markup=markup,
         reply_to_message_id=reply_to,
+        message_thread_id=thread_id,
     )
     return state.render_message(message)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
 
-from bot.standin import api_bot, api_media, api_messages
+from bot.standin import api_bot, api_forum, api_media, api_messages
 from bot.standin.api_error import not_found
 from bot.standin.request_params import Params
 from bot.standin.state import StandinState
@@ -20,6 +20,7 @@ _ALL_HANDLERS: dict[str, Handler] = {
     **api_bot.HANDLERS,
     **api_messages.HANDLERS,
     **api_media.HANDLERS,
+    **api_forum.HANDLERS,
 }
 METHOD_NAMES: tuple[str, ...] = tuple(sorted(_ALL_HANDLERS))
 _BY_LOWER_NAME: Mapping[str, tuple[str, Handler]] = MappingProxyType(

@@ -44,6 +44,7 @@ from bot.standin.views import (
     DraftView,
     Injected,
     MessageView,
+    TopicView,
     UserView,
 )
 
@@ -101,6 +102,43 @@ class StandinDriver:
         member_ids = {self._user(member).id for member in members}
         return ChatView.of(self._state.add_group(title, member_ids, supergroup=supergroup))
 
+    def create_forum(
+        self,
+        title: str,
+        members: Sequence[UserView],
+        *,
+        administrators: Sequence[UserView] = (),
+        bot_can_manage_topics: bool = True,
+    ) -> ChatView:
+        """A supergroup with topics; the bot is an administrator there.
+
+        ``administrators`` (also members) show as ``administrator`` in
+        ``getChatMember``; ``bot_can_manage_topics=False`` takes the bot's
+        right to create, close and reopen topics away.
+        """
+        member_ids = {self._user(member).id for member in [*members, *administrators]}
+        record = self._state.add_group(
+            title,
+            member_ids,
+            supergroup=True,
+            forum=True,
+            administrator_ids={self._user(admin).id for admin in administrators},
+        )
+        record.bot_can_manage_topics = bot_can_manage_topics
+        return ChatView.of(record)
+
+    def add_member(self, chat: ChatRef, user: UserView) -> None:
+        """``user`` joins the group."""
+        self._chat(chat).member_ids.add(self._user(user).id)
+        self._state.changed()
+
+    def remove_member(self, chat: ChatRef, user: UserView) -> None:
+        """``user`` leaves (or is removed from) the group: ``getChatMember`` says ``left``."""
+        record = self._chat(chat)
+        record.member_ids.discard(user.id)
+        record.administrator_ids.discard(user.id)
+        self._state.changed()
+
     def block_bot(self, user: UserView) -> None:
         """The user blocks the bot: its messages to them now fail with 403."""
         self._user(user).blocked_bot = True
@@ -124,15 +162,18 @@ class StandinDriver:
         chat: ChatRef | None = None,
         reply_to: int | None = None,
         forwarded_from: UserView | None = None,
+        thread_id: int | None = None,
     ) -> Injected:
         """The user sends ``text``; ``/commands``, ``@mentions`` and links get entities.
 
         ``forwarded_from``: the user forwards a message ``forwarded_from`` wrote.
+        ``thread_id``: into that forum topic of ``chat``.
         """
         return self._send(
             user,
             chat,
             reply_to=reply_to,
+            thread_id=thread_id,
             text=text,
             entities=detect_entities(text),
             forward_origin=self._forward_origin(forwarded_from),
@@ -348,6 +389,14 @@ class StandinDriver:
             raise LookupError(f"no message {message_id} in chat {self._chat(chat).id}")
         return MessageView.of(record)
 
+    def topics(self, chat: ChatRef) -> list[TopicView]:
+        """The forum topics of a supergroup, oldest first."""
+        return [TopicView.of(topic) for topic in self._chat(chat).topics.values()]
+
+    def topic_messages(self, chat: ChatRef, thread_id: int) -> list[MessageView]:
+        """The messages of one forum topic, both sides and service messages, in order."""
+        return [m for m in self.messages(chat) if m.message_thread_id == thread_id]
+
     def drafts(self, chat: ChatRef) -> list[DraftView]:
         """Every draft the bot streamed into the chat, in order."""
         return [DraftView.of(draft) for draft in self._chat(chat).drafts]
@@ -451,12 +500,20 @@ class StandinDriver:
         chat: ChatRef | None,
         *,
         reply_to: int | None = None,
+        thread_id: int | None = None,
         **fields: Any,
     ) -> Injected:
         sender = self._user(user)
         record = self._chat(chat if chat is not None else user)
         if sender.id not in record.member_ids:
             raise ValueError(f"user {sender.id} is not a member of chat {record.id}")
+        if thread_id is not None:
+            topic = record.topics.get(thread_id)
+            if topic is None:
+                raise LookupError(f"no topic {thread_id} in chat {record.id}")
+            if topic.closed and sender.id not in record.administrator_ids:
+                raise ValueError(f"topic {thread_id} is closed; only administrators write there")
+            fields["message_thread_id"] = thread_id
         if reply_to is not None and reply_to not in record.messages:
             raise LookupError(f"no message {reply_to} in chat {record.id} to reply to")
         if record.type == "private":

@@ -64,6 +64,8 @@ class MessageRecord:
     edit_date: int | None = None
     revisions: list[Revision] = field(default_factory=list)
     deleted: bool = False
+    # The forum topic the message belongs to (None: the chat's general thread).
+    message_thread_id: int | None = None
 
 
 @dataclass
@@ -74,6 +76,16 @@ class DraftRecord:
     texts: list[str] = field(default_factory=list)
     # The message the bot sent next in the chat, which ends the draft.
     final_message_id: int | None = None
+
+
+@dataclass
+class TopicRecord:
+    """A forum topic of a supergroup; its id is the id of the message that created it."""
+
+    message_thread_id: int
+    name: str
+    icon_color: int
+    closed: bool = False
 
 
 @dataclass
@@ -92,6 +104,13 @@ class ChatRecord:
     chat_actions: list[str] = field(default_factory=list)
     # The reply keyboard the bot last showed (None when removed or never set).
     reply_keyboard: Markup | None = None
+    # A supergroup with topics turned on, and its topics by ``message_thread_id``.
+    is_forum: bool = False
+    topics: dict[int, TopicRecord] = field(default_factory=dict)
+    # Members who are administrators (``getChatMember`` status ``administrator``).
+    administrator_ids: set[int] = field(default_factory=set)
+    # The bot's own administrator right to create, close and reopen topics.
+    bot_can_manage_topics: bool = True
 
     @property
     def is_group(self) -> bool:

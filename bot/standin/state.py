@@ -141,14 +141,26 @@ class StandinState:
         self.chats[user.id] = ChatRecord(id=user.id, type="private", member_ids={user.id})
         return user
 
-    def add_group(self, title: str, member_ids: set[int], *, supergroup: bool) -> ChatRecord:
-        """A new group (or supergroup) with the bot among its members."""
+    def add_group(
+        self,
+        title: str,
+        member_ids: set[int],
+        *,
+        supergroup: bool,
+        forum: bool = False,
+        administrator_ids: set[int] | None = None,
+    ) -> ChatRecord:
+        """A new group (or supergroup, with topics when ``forum``) with the bot as a member."""
+        if forum and not supergroup:
+            raise ValueError("only supergroups have topics")
         chat_id = next(self._supergroup_ids if supergroup else self._group_ids)
         chat = ChatRecord(
             id=chat_id,
             type="supergroup" if supergroup else "group",
             title=title,
             member_ids=set(member_ids),
+            is_forum=forum,
+            administrator_ids=set(administrator_ids or ()) & set(member_ids),
         )
         self.chats[chat_id] = chat
         return chat
@@ -211,6 +223,20 @@ class StandinState:
             chat.reply_keyboard = markup
         elif markup.get("remove_keyboard"):
             chat.reply_keyboard = None
+        self.changed()
+        return message
+
+    def add_service_message(
+        self, chat: ChatRecord, service: JsonObject, *, thread_id: int | None
+    ) -> MessageRecord:
+        """A service message the bot's action caused (``forum_topic_created``...)."""
+        message = self.add_message(
+            chat,
+            sender_id=self.bot.id,
+            from_bot=True,
+            attachment=service,
+            message_thread_id=thread_id,
+        )
         self.changed()
         return message
 

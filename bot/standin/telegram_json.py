@@ -47,6 +47,8 @@ def chat_json(chat: ChatRecord, peer: UserRecord | None) -> JsonObject:
         body["title"] = chat.title or ""
         if chat.username is not None:
             body["username"] = chat.username
+        if chat.is_forum:
+            body["is_forum"] = True
     return body
 
 
@@ -64,6 +66,9 @@ def message_json(
         "chat": chat,
         "date": message.date,
     }
+    if message.message_thread_id is not None:
+        body["message_thread_id"] = message.message_thread_id
+        body["is_topic_message"] = True
     if message.edit_date is not None:
         body["edit_date"] = message.edit_date
     if reply_to is not None:

@@ -16,6 +16,7 @@ from bot.standin.records import (
     DraftRecord,
     MessageRecord,
     Revision,
+    TopicRecord,
     UserRecord,
 )
 from bot.standin.reply_markup import Markup, is_inline_keyboard
@@ -84,6 +85,8 @@ class MessageView:
     # Versions replaced by edits, oldest first.
     edits: tuple[Revision, ...]
     deleted: bool
+    # The forum topic it belongs to (None: not in a topic).
+    message_thread_id: int | None = None
 
     @classmethod
     def of(cls, message: MessageRecord) -> MessageView:
@@ -103,6 +106,7 @@ class MessageView:
             edit_date=message.edit_date,
             edits=tuple(copy.deepcopy(message.revisions)),
             deleted=message.deleted,
+            message_thread_id=message.message_thread_id,
         )
 
     @property
@@ -126,6 +130,21 @@ class MessageView:
     def text_history(self) -> tuple[str | None, ...]:
         """Every text the message has shown, oldest first, ending with the current one."""
         return (*(revision.text for revision in self.edits), self.text)
+
+
+@dataclass(frozen=True)
+class TopicView:
+    """A forum topic of a supergroup."""
+
+    message_thread_id: int
+    name: str
+    icon_color: int
+    closed: bool
+
+    @classmethod
+    def of(cls, topic: TopicRecord) -> TopicView:
+        """Snapshot a topic record."""
+        return cls(topic.message_thread_id, topic.name, topic.icon_color, topic.closed)
 
 
 @dataclass(frozen=True)
