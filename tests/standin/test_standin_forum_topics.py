@@ -98,7 +98,8 @@ async def test_a_members_message_in_a_topic_carries_its_thread(
     driver.send_text(agent, "Merhaba, ben Zeynep", chat=forum, thread_id=topic.message_thread_id)
     (update,) = await bot.get_updates()
 
-    assert isinstance(update, Update) and update.message is not None
+    assert isinstance(update, Update)
+    assert update.message is not None
     assert update.message.message_thread_id == topic.message_thread_id
     assert update.message.is_topic_message
     assert update.message.chat.is_forum
@@ -120,7 +121,8 @@ async def test_get_chat_member_tells_members_administrators_and_others(
     assert isinstance(member, ChatMemberMember)
     assert isinstance(admin, ChatMemberAdministrator)
     assert isinstance(other, ChatMemberLeft)
-    assert isinstance(me, ChatMemberAdministrator) and me.can_manage_topics
+    assert isinstance(me, ChatMemberAdministrator)
+    assert me.can_manage_topics
     assert isinstance(gone, ChatMemberLeft)
     with pytest.raises(BadRequest, match=r"(?i)PARTICIPANT_ID_INVALID"):
         await bot.get_chat_member(forum.id, 42)
