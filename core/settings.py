@@ -58,6 +58,12 @@ class TelegramSettings(_Section):
     # Webhook mode serves them on the webhook listener instead.
     health_port: int = Field(0, ge=0, le=65535)
     health_listen: str = "127.0.0.1"
+    # The support team's supergroup with topics (None: customers get the call centre).
+    support_chat_id: int | None = None
+    # A handed-off chat with no message either way for this long returns to the assistant.
+    handoff_idle_minutes: float = Field(30.0, gt=0)
+    # Failed or apologetic assistant turns in a row before a person is offered.
+    handoff_offer_after_failures: int = Field(2, ge=1)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -67,6 +73,14 @@ class TelegramSettings(_Section):
             return [part.strip() for part in value.split(",") if part.strip()]
         if isinstance(value, int):
             return [value]
+        return value
+
+    @field_validator("support_chat_id", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        # SUPPORT_CHAT_ID="" (or support_chat_id: "" in the file) means no support group.
+        if isinstance(value, str) and not value.strip():
+            return None
         return value
 
 
@@ -184,6 +198,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "TELEGRAM_WEBHOOK_PORT": "telegram.webhook.port",
     "TELEGRAM_HEALTH_PORT": "telegram.health_port",
     "ADMIN_TELEGRAM_IDS": "telegram.admin_ids",
+    "SUPPORT_CHAT_ID": "telegram.support_chat_id",
     "DATABASE_URL": "database.url",
     "AGENT_URL": "agent.url",
     "AGENT_API_TOKEN": "agent.api_token",
