@@ -3,7 +3,8 @@
 ``callback_data`` is at most 64 bytes of UTF-8, so it holds short ASCII codes:
 
 - ``c:ok:<confirmation id>`` / ``c:no:<confirmation id>``: Onayla / Vazgeç;
-- ``pay:<method code>:<bill id>``: a pay button under ``/fatura``.
+- ``pay:<method code>:<bill id>``: a pay button under ``/fatura``;
+- ``r:good`` / ``r:bad``: 👍 / 👎 under an answer (the message itself names the answer).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot import texts
 
 CONFIRMATION_PREFIX = "c:"
 PAY_PREFIX = "pay:"
+RATING_PREFIX = "r:"
 CALLBACK_DATA_MAX_BYTES = 64
 
 PaymentMethod = Literal["credit_card", "bank_transfer"]
@@ -86,6 +88,28 @@ def pay_keyboard(bill_id: str) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def rating_keyboard(chosen: str | None = None) -> InlineKeyboardMarkup:
+    """👍 / 👎 under an answer; the ``chosen`` rating (good | bad) carries a check mark.
+
+    Both stay pressable: the customer may change their mind (the last rating wins).
+    """
+    buttons = []
+    for rating, label in (("good", texts.RATE_GOOD_BUTTON), ("bad", texts.RATE_BAD_BUTTON)):
+        shown = texts.RATE_CHOSEN_BUTTON.format(label=label) if rating == chosen else label
+        buttons.append(
+            InlineKeyboardButton(shown, callback_data=_checked(f"{RATING_PREFIX}{rating}"))
+        )
+    return InlineKeyboardMarkup([buttons])
+
+
+def parse_rating_press(data: str) -> str | None:
+    """``"r:good"`` -> ``"good"``, ``"r:bad"`` -> ``"bad"``; None for anything else."""
+    if not data.startswith(RATING_PREFIX):
+        return None
+    rating = data[len(RATING_PREFIX) :]
+    return rating if rating in ("good", "bad") else None
 
 
 def private_chat_keyboard(bot_username: str) -> InlineKeyboardMarkup:

@@ -288,3 +288,27 @@ DURATION_DAYS = "{days} gün"
 DURATION_HOURS = "{hours} saat"
 DURATION_MINUTES = "{minutes} dakika"
 DURATION_SECONDS = "{seconds} saniye"
+
+# -- answer ratings -------------------------------------------------------------
+
+RATE_GOOD_BUTTON = "👍"
+RATE_BAD_BUTTON = "👎"
+RATE_CHOSEN_BUTTON = "{label} ✓"
+RATING_THANKS_GOOD = "Teşekkürler, değerlendirmeniz kaydedildi."
+RATING_THANKS_BAD = "Teşekkürler; değerlendirmeniz yanıtlarımızı iyileştirmemize yardımcı olacak."
+RATING_UNAVAILABLE = "Bu yanıt artık değerlendirilemiyor."
+RATING_NOT_SAVED = "Değerlendirmenizi şu anda kaydedemedim; lütfen biraz sonra yeniden deneyin."
+# Sent after a 👎 when no person can be offered through the support group.
+RATING_BAD_OFFER = (
+    "Yanıtım işinize yaramadıysa üzgünüm. Bir müşteri temsilcisiyle görüşmek isterseniz "
+    "/temsilci yazabilirsiniz."
+)
+
+ADMIN_RATINGS_TITLE = "<b>Yanıt değerlendirmeleri</b> (son {days} gün)"
+ADMIN_RATINGS_DAY = "{day}: {good}/{total} iyi ({share}), temsilciye aktarım: {handoffs}"
+ADMIN_RATINGS_DAY_UNRATED = "{day}: değerlendirme yok, temsilciye aktarım: {handoffs}"
+ADMIN_RATINGS_NONE = "Bu dönemde değerlendirilen yanıt yok."
+ADMIN_WORST_TOOLS = "<b>En kötü değerlendirilen araçlar</b>"
+ADMIN_WORST_TOPICS = "<b>En kötü değerlendirilen konular</b>"
+ADMIN_WORST_LINE = "• {name}: {bad}/{total} kötü ({share} iyi)"
+ADMIN_NO_TOOL_TOPIC = "genel (araçsız)"
