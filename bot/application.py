@@ -14,7 +14,7 @@ from bot import texts
 from bot.context import CONTEXT_TYPES, SERVICES_KEY, BotApplication
 from bot.handlers import register_handlers
 from bot.handlers.cancel import is_cancel_command
-from bot.keyboards import CONFIRMATION_PREFIX
+from bot.keyboards import CONFIRMATION_PREFIX, RATING_PREFIX
 from bot.services import BotServices
 from bot.start_up_retries import retry_at_start
 from bot.update_order import ChatOrderedUpdateProcessor
@@ -37,6 +37,12 @@ CLOSED_CARD_RETENTION = timedelta(days=7)
 API_PATH_SUFFIX = "/bot"
 FILE_PATH_SUFFIX = "/file/bot"
 RATE_LIMITER_LOGGER = "telegram.ext.AIORateLimiter"
+# What the bot asks Telegram for: its default set (everything but member
+# changes and reactions) plus ``message_reaction``, a customer's 👍 / 👎 on an
+# answer (bot.ratings). Telegram sends reactions only when asked by name.
+ALLOWED_UPDATES: list[str] = [
+    kind for kind in Update.ALL_TYPES if kind not in ("chat_member", "message_reaction_count")
+]
 
 
 def build_application(settings: Settings, database: Database, agent: AgentClient) -> BotApplication:
@@ -106,8 +112,9 @@ def passes_chat_lane(update: Update) -> bool:
     """Updates that act at once instead of waiting for the chat's running turn."""
     query = update.callback_query
     if query is not None:
-        return (query.data or "").startswith(CONFIRMATION_PREFIX)
-    return is_cancel_command(update)
+        return (query.data or "").startswith((CONFIRMATION_PREFIX, RATING_PREFIX))
+    # A rating needs nothing of the turn running in the chat.
+    return update.message_reaction is not None or is_cancel_command(update)
 
 
 def bot_api_urls(api_base_url: str) -> tuple[str, str]:

@@ -34,7 +34,8 @@ from agent.events import (
 from bot import texts
 from bot.confirmation_cards import remember_card, settle_card
 from bot.delivery import UndeliverableError, send_html
-from bot.keyboards import confirmation_keyboard
+from bot.keyboards import confirmation_keyboard, rating_keyboard
+from bot.ratings import remember_answer
 from bot.rendering import escape
 from bot.services import BotServices
 from bot.streaming import AnswerPreview
@@ -132,7 +133,7 @@ async def _converse(
             except Exception:
                 await mark_message(services, stored_id, FAILED)
                 raise
-        if await _deliver(bot, services, message, result):
+        if await _deliver(bot, services, message, result, stored_id):
             await mark_message(services, stored_id, FAILED if result.failed else ANSWERED)
         else:
             log.warning(
@@ -192,13 +193,30 @@ async def _run_agent(
 
 
 async def _deliver(
-    bot: ExtBot[None], services: BotServices, message: CustomerMessage, result: _TurnResult
+    bot: ExtBot[None],
+    services: BotServices,
+    message: CustomerMessage,
+    result: _TurnResult,
+    stored_id: int,
 ) -> bool:
-    """Send the answer or the confirmation cards; False when Telegram would not take them."""
+    """Send the answer or the confirmation cards; False when Telegram would not take them.
+
+    An answer in a private chat carries the 👍 / 👎 buttons and is recorded
+    for ratings (``bot.ratings``).
+    """
     reply_to = None if message.private else message.telegram_message_id
     try:
         if not result.confirmations:
-            await send_html(bot, message.chat_id, result.answer_html, reply_to=reply_to)
+            rateable = message.private and not result.failed
+            parts = await send_html(
+                bot,
+                message.chat_id,
+                result.answer_html,
+                reply_to=reply_to,
+                reply_markup=rating_keyboard() if rateable else None,
+            )
+            if rateable:
+                await remember_answer(services, message.chat_id, stored_id, parts)
             return True
         if result.preface_html:
             await send_html(bot, message.chat_id, result.preface_html, reply_to=reply_to)

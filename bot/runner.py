@@ -32,7 +32,7 @@ from datetime import timedelta
 from telegram.error import BadRequest
 
 from agent.connect import connect_agent
-from bot.application import build_application
+from bot.application import ALLOWED_UPDATES, build_application
 from bot.card_sweep import sweep_cards
 from bot.context import SERVICES_KEY, BotApplication
 from bot.health import ReadinessProbe
@@ -243,7 +243,9 @@ async def _start_receiving(
         state.application = application
         try:
             await retry_at_start(
-                lambda: bot.set_webhook(url=webhook.url.strip(), secret_token=secret),
+                lambda: bot.set_webhook(
+                    url=webhook.url.strip(), secret_token=secret, allowed_updates=ALLOWED_UPDATES
+                ),
                 "setWebhook",
                 retry_for_s,
             )
@@ -258,5 +260,9 @@ async def _start_receiving(
         )
         return
     await retry_at_start(bot.delete_webhook, "deleteWebhook", retry_for_s)
-    await updater.start_polling(timeout=POLL_TIMEOUT, bootstrap_retries=POLLING_BOOTSTRAP_RETRIES)
+    await updater.start_polling(
+        timeout=POLL_TIMEOUT,
+        bootstrap_retries=POLLING_BOOTSTRAP_RETRIES,
+        allowed_updates=ALLOWED_UPDATES,
+    )
     log.info("receiving updates by long polling")

@@ -7,6 +7,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    MessageReactionHandler,
     TypeHandler,
     filters,
 )
@@ -23,11 +24,12 @@ from bot.handlers import (
     gate,
     linking,
     media,
+    ratings,
     start,
     status,
     typed_commands,
 )
-from bot.keyboards import CONFIRMATION_PREFIX, PAY_PREFIX
+from bot.keyboards import CONFIRMATION_PREFIX, PAY_PREFIX, RATING_PREFIX
 from bot.questions import QUESTION_MESSAGES
 
 # Screening (duplicates, rate limit) runs before every other handler.
@@ -57,6 +59,15 @@ def register_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(confirmations.confirmation_pressed, pattern=f"^{CONFIRMATION_PREFIX}")
     )
     application.add_handler(CallbackQueryHandler(billing.pay_pressed, pattern=f"^{PAY_PREFIX}"))
+    application.add_handler(
+        CallbackQueryHandler(ratings.rating_pressed, pattern=f"^{RATING_PREFIX}")
+    )
+    application.add_handler(
+        MessageReactionHandler(
+            ratings.reaction_changed,
+            message_reaction_types=MessageReactionHandler.MESSAGE_REACTION_UPDATED,
+        )
+    )
     application.add_handler(CallbackQueryHandler(confirmations.unknown_button))
     application.add_handler(
         # A command of ours spelled with invisible characters, or an unknown one.
