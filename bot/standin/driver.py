@@ -37,7 +37,7 @@ from bot.standin.records import (
 from bot.standin.reply_markup import Markup
 from bot.standin.server import StandinServer
 from bot.standin.state import StandinState
-from bot.standin.telegram_json import document_json, photo_json, user_json
+from bot.standin.telegram_json import chat_json, document_json, photo_json, user_json
 from bot.standin.views import (
     CallbackAnswer,
     ChatView,
@@ -65,6 +65,8 @@ class StandinDriver:
 
     def __init__(self, server: StandinServer | StandinState) -> None:
         self._state = server.state if isinstance(server, StandinServer) else server
+        # Each user's current reactions per message: (chat id, message id, user id) -> emoji.
+        self._reactions: dict[tuple[int, int, int], tuple[str, ...]] = {}
 
     @property
     def bot_username(self) -> str:
@@ -354,6 +356,42 @@ class StandinDriver:
             },
         )
         return Injected(update_id, record.id, callback_query_id=query_id)
+
+    def react(
+        self,
+        user: UserView,
+        message_id: int,
+        emoji: Sequence[str],
+        *,
+        chat: ChatRef | None = None,
+    ) -> Injected:
+        """The user sets their reactions on a message: a ``message_reaction`` update.
+
+        ``emoji`` is the user's whole new set (empty removes them); the update
+        carries the previous set too, as Telegram's does. Telegram, and the
+        stand-in, deliver it only to a bot that names ``message_reaction`` in
+        ``allowed_updates``.
+        """
+        sender = self._user(user)
+        record = self._chat(chat if chat is not None else user)
+        message = record.messages.get(message_id)
+        if message is None or message.deleted:
+            raise LookupError(f"no message {message_id} in chat {record.id}")
+        key = (record.id, message_id, sender.id)
+        old, new = self._reactions.get(key, ()), tuple(emoji)
+        self._reactions[key] = new
+        update_id = self._state.queue_update(
+            "message_reaction",
+            {
+                "chat": chat_json(record, sender if record.type == "private" else None),
+                "message_id": message_id,
+                "user": user_json(sender),
+                "date": self._state.now(),
+                "old_reaction": [{"type": "emoji", "emoji": each} for each in old],
+                "new_reaction": [{"type": "emoji", "emoji": each} for each in new],
+            },
+        )
+        return Injected(update_id, record.id, message_id=message_id)
 
     def continue_update_ids_after(self, last_id: int) -> None:
         """Number the next updates above ``last_id`` (a bot restarted on its database)."""
