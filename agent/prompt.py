@@ -125,8 +125,14 @@ def _assemble(
     return messages
 
 
-def render_prompt(messages: Sequence[Mapping[str, str]], tokenizer: Any = None) -> str:
+def render_prompt(
+    messages: Sequence[Mapping[str, str]], tokenizer: Any = None, *, generation_prompt: bool = True
+) -> str:
     """The prompt text for ``messages``, ending with the assistant generation header.
+
+    ``generation_prompt=False`` leaves the header out: the text ends with the
+    last message's end of turn (the header probe of
+    ``agent.backends.tool_continuation`` continues from there).
 
     With a tokenizer that has a chat template, its
     ``apply_chat_template(..., tokenize=False, add_generation_prompt=True)``
@@ -142,7 +148,7 @@ def render_prompt(messages: Sequence[Mapping[str, str]], tokenizer: Any = None) 
             rendered = tokenizer.apply_chat_template(
                 [dict(message) for message in messages],
                 tokenize=False,
-                add_generation_prompt=True,
+                add_generation_prompt=generation_prompt,
             )
             return str(rendered)
         logger.warning("tokenizer has no chat template; using the built-in Llama-3 format")
@@ -152,7 +158,8 @@ def render_prompt(messages: Sequence[Mapping[str, str]], tokenizer: Any = None) 
             f"{START_HEADER}{message['role']}{END_HEADER}\n\n"
             f"{message['content'].strip()}{END_OF_TURN}"
         )
-    parts.append(f"{START_HEADER}assistant{END_HEADER}\n\n")
+    if generation_prompt:
+        parts.append(f"{START_HEADER}assistant{END_HEADER}\n\n")
     return "".join(parts)
 
 

@@ -335,7 +335,7 @@ def bench_backend(name: str, settings: Settings, max_batch_size: int) -> Transfo
             temperature=0.0,
             timeout_s=3600.0,
             customer_hint="none",
-            continue_after_short_message=False,
+            ask_next_speaker=False,
         ),
         BatchingOptions(max_batch_size=max_batch_size, max_queued=max(settings.concurrency)),
     )

@@ -138,6 +138,8 @@ class ModelSettings(_Section):
     max_new_tokens: int = Field(512, ge=1)
     temperature: float = Field(0.6, ge=0)
     top_p: float = Field(0.9, gt=0, le=1)
+    # Temperature while the model writes a tool call (0: greedy, as the seed's inference did).
+    tool_call_temperature: float = Field(0.0, ge=0)
     # An instruction before the dialogue, for general models in demos (the fine-tune needs none).
     system_prompt: str = ""
     # transformers backend: requests decoded together, and more waiting for a row.

@@ -15,7 +15,8 @@ through ``submit`` and wait in a queue. The worker runs this loop:
 3. one decode step for all rows already running, then one prefill pass for
    all the newcomers (``agent.backends.batch_decoding``), each fed only what
    follows the longest cached start of its prompt;
-4. each row's next token (``agent.backends.token_choice``) goes to its job's
+4. each row's next token (``agent.backends.token_choice``; a job may choose
+   its own way, e.g. greedily inside a tool block) goes to its job's
    ``on_token`` (decoding and the tool-block watch happen there, so a closed
    block stops that row at once).
 
@@ -96,6 +97,9 @@ class SequenceJob:
     signal: StopSignal
     on_token: Callable[[int], None]
     on_finish: Callable[[SequenceEnd], None]
+    # How this row's next token is chosen now (read before every token, so it may
+    # change mid-sequence, e.g. greedy inside a tool block); None: the scheduler's.
+    choice: Callable[[], TokenChoice | None] | None = None
     generated: list[int] = field(default_factory=list)
     reused_tokens: int = 0
 
@@ -239,9 +243,21 @@ class BatchScheduler:
         self._largest_batch = max(self._largest_batch, self._batch.size)
 
     def _deliver(self, jobs: list[SequenceJob], logits: torch.Tensor) -> None:
-        for job, token in zip(jobs, self._choice.choose(logits), strict=True):
+        for job, token in zip(jobs, self._choose(jobs, logits), strict=True):
             job.generated.append(token)
             job.on_token(token)
+
+    def _choose(self, jobs: list[SequenceJob], logits: torch.Tensor) -> list[int]:
+        """Each row's next token, rows grouped by how their job chooses it now."""
+        choices = [(job.choice() if job.choice else None) or self._choice for job in jobs]
+        if len(set(choices)) == 1:
+            return choices[0].choose(logits)
+        tokens = [0] * len(jobs)
+        for choice in set(choices):
+            rows = [row for row, wanted in enumerate(choices) if wanted == choice]
+            for row, token in zip(rows, choice.choose(logits[rows]), strict=True):
+                tokens[row] = token
+        return tokens
 
     def _retire(self) -> None:
         """Take finished rows out of the batch, keeping their keys and values for reuse."""

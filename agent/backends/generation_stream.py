@@ -17,6 +17,11 @@ every token:
   stream, the turn was cancelled) or the backend closes;
 - the signal's deadline stops a generation that runs too long.
 
+Each message may choose its tokens its own way (``choice``), and another way
+once its text has opened a tool-call block (``tool_choice``: greedy by
+default, ``model.tool_call_temperature``), so sampled prose never samples a
+customer number or a package name.
+
 End-of-turn tokens (``<|eot_id|>``, the tokenizer's eos) end the sequence in
 the scheduler itself.
 """
@@ -32,6 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from agent.backends.token_choice import TokenChoice
 from agent.backends.tool_continuation import StopReason
 from agent.protocol.tags import LONGEST_TAG, TAG_PATTERN, tag_kind
 
@@ -118,6 +124,11 @@ class ToolBlockWatcher:
         self._open = False
         self._carry = ""  # the tail of earlier text, for a tag split across pieces
 
+    @property
+    def inside_block(self) -> bool:
+        """Whether a begin tag has been seen and its block is not closed yet."""
+        return self._open
+
     def feed(self, text: str) -> int | None:
         """The index in ``text`` just after the end tag that closes an open block, or None.
 
@@ -154,6 +165,11 @@ class TokenStreamer:
         self.token_ids: list[int] = []
         self.first_token_at: float | None = None
         self.tool_block_closed = False
+
+    @property
+    def inside_tool_block(self) -> bool:
+        """Whether the text so far has opened a tool-call block (not yet closed)."""
+        return self._watcher.inside_block
 
     def push(self, token_id: int) -> None:
         """One new token of the sequence."""
@@ -200,9 +216,17 @@ class MessageGeneration:
     """
 
     def __init__(
-        self, tokenizer: Any, end_of_turn_ids: Sequence[int], deadline: float | None
+        self,
+        tokenizer: Any,
+        end_of_turn_ids: Sequence[int],
+        deadline: float | None,
+        *,
+        choice: TokenChoice | None = None,
+        tool_choice: TokenChoice | None = None,
     ) -> None:
         self._loop = asyncio.get_running_loop()
+        self._choice = choice
+        self._tool_choice = tool_choice
         self._queue: asyncio.Queue[str | None] = asyncio.Queue()
         self._done: asyncio.Future[BaseException | None] = self._loop.create_future()
         self.signal = StopSignal(deadline)
@@ -245,6 +269,12 @@ class MessageGeneration:
             raise error
 
     # -- called on the scheduler's thread ------------------------------------------------------
+
+    def token_choice(self) -> TokenChoice | None:
+        """How the next token is chosen: ``tool_choice`` inside a tool block, else ``choice``."""
+        if self._tool_choice is not None and self._streamer.inside_tool_block:
+            return self._tool_choice
+        return self._choice
 
     def on_token(self, token_id: int) -> None:
         """A new token of this message."""

@@ -19,9 +19,16 @@ One ``stream(request)`` is one model step of the agent loop:
    tool-call block, at an end-of-turn token, at the token limit, when the
    consumer closes the stream, or at the timeout (``GenerationTimeoutError``),
    each without disturbing the other requests in the batch;
-3. after a short message that ended its turn, the model may write one more
-   assistant message, passed on only if it opens with a tool-call block
+3. after a message that ended its turn, the model itself says who speaks
+   next (a header probe: the header opener after the message, the model
+   writes the role name); if it names ``assistant``, it writes that next
+   message, passed on only if it opens with a tool-call block
    (``agent.backends.tool_continuation`` holds the rules and the reasons).
+   A model that skips ``<|eot_id|>`` and opens a header stops there too.
+
+Text is sampled at ``model.temperature``; tool calls (inside a block, and
+the message after a wait message) at ``model.tool_call_temperature``,
+greedy by default.
 
 At most ``max_batch_size`` requests are decoded together and
 ``max_queued`` more wait for a row; later requests wait on the event loop
@@ -59,9 +66,16 @@ from agent.backends.model_loading import (
 from agent.backends.model_source import ModelLoadError
 from agent.backends.token_choice import TokenChoice
 from agent.backends.tool_continuation import (
+    HEADER_PROBE_TOKENS,
     ContinuationGate,
+    HeaderFormat,
+    NextSpeaker,
     StopReason,
-    should_continue,
+    asks_next_speaker,
+    header_format,
+    probe_prompt,
+    read_next_speaker,
+    with_message,
 )
 from agent.prompt import CustomerHint, Message, render_prompt, turns_to_messages
 
@@ -94,10 +108,12 @@ class GenerationOptions:
     max_new_tokens: int = 512
     temperature: float = 0.6
     top_p: float = 0.9
+    tool_call_temperature: float = 0.0
     timeout_s: float = 120.0
     customer_hint: CustomerHint = "system"
     system_prompt: str = ""
-    continue_after_short_message: bool = True
+    # Ask the model who speaks after a message that ended its turn (header probe).
+    ask_next_speaker: bool = True
 
     @classmethod
     def from_settings(cls, model: ModelSettings, agent: AgentSettings) -> GenerationOptions:
@@ -106,14 +122,19 @@ class GenerationOptions:
             max_new_tokens=model.max_new_tokens,
             temperature=model.temperature,
             top_p=model.top_p,
+            tool_call_temperature=model.tool_call_temperature,
             timeout_s=agent.timeout_s,
             customer_hint=agent.customer_hint,
             system_prompt=model.system_prompt,
         )
 
     def token_choice(self) -> TokenChoice:
-        """How each next token is chosen under these options."""
+        """How each next token of text is chosen under these options."""
         return TokenChoice(temperature=self.temperature, top_p=self.top_p)
+
+    def tool_call_choice(self) -> TokenChoice:
+        """How each next token of a tool call is chosen (greedy at temperature 0)."""
+        return TokenChoice(temperature=self.tool_call_temperature, top_p=self.top_p)
 
 
 @dataclass
@@ -126,7 +147,8 @@ class GenerationStats:
     queue_wait_s: float = 0.0  # waiting for a place among the admitted requests
     first_chunk_s: float | None = None  # from the call to the first text chunk
     stop_reason: StopReason | None = None
-    continued: bool = False  # a second assistant message was tried
+    next_speaker: NextSpeaker | None = None  # who the header probe said speaks next
+    continued: bool = False  # a second assistant message was written
     continuation_kept: bool = False  # ... and it opened with a tool block
 
 
@@ -148,6 +170,7 @@ class TransformersBackend:
         self._stage: str | None = None
         self._error: str | None = None
         self._loaded: LoadedModel | None = None
+        self._headers: HeaderFormat | None = None  # the chat format's, read at attach
         self._scheduler: BatchScheduler | None = None
         places = self._batching.max_batch_size + self._batching.max_queued
         self._admitted = asyncio.Semaphore(places)
@@ -171,6 +194,7 @@ class TransformersBackend:
         """Serve an already loaded model."""
         pad = loaded.tokenizer.pad_token_id
         self._loaded = loaded
+        self._headers = header_format(loaded.tokenizer)
         self._scheduler = BatchScheduler(
             loaded.model,
             pad_token_id=pad if pad is not None else loaded.end_of_turn_ids[0],
@@ -228,13 +252,42 @@ class TransformersBackend:
             finally:
                 await self._stop(first, stats)
             self._raise_on_timeout(stats)
-            if self._continues(first, budget - stats.new_tokens):
+            if not self._asks(first, budget - stats.new_tokens):
+                return
+            speaker = await self._next_speaker(messages, first.text, deadline, stats)
+            if speaker == "assistant" and budget > stats.new_tokens:
                 follow_up = self._continuation(messages, first.text, budget, deadline, stats)
                 async with aclosing(follow_up) as pieces:
                     async for piece in pieces:
                         yield piece
         finally:
             self._admitted.release()
+
+    async def _next_speaker(
+        self, messages: list[Message], text: str, deadline: float, stats: GenerationStats
+    ) -> NextSpeaker:
+        """Who the model says speaks after its message ``text`` (the header probe)."""
+        loaded, _ = self._require_model()
+        headers = self._headers or header_format(loaded.tokenizer)
+        first_reason = stats.stop_reason
+        probe = self._submit(
+            probe_prompt(messages, text, loaded.tokenizer, headers),
+            HEADER_PROBE_TOKENS,
+            deadline,
+            stats,
+            stop_ids=self._probe_stop_ids(loaded, headers),
+            choice=TokenChoice(),
+        )
+        try:
+            async for _ in probe:
+                pass
+        finally:
+            await self._stop(probe, stats)
+        self._raise_on_timeout(stats)
+        stats.stop_reason = first_reason  # the probe is not the message's end
+        stats.next_speaker = read_next_speaker(probe.text, headers)
+        log.debug("next speaker after the message: %s", stats.next_speaker)
+        return stats.next_speaker
 
     async def _continuation(
         self,
@@ -244,12 +297,17 @@ class TransformersBackend:
         deadline: float,
         stats: GenerationStats,
     ) -> AsyncIterator[str]:
-        """One more assistant message after ``first_text``, passed on only if it opens
+        """The next assistant message after ``first_text``, passed on only if it opens
         with a tool block (agent.backends.tool_continuation)."""
         stats.continued = True
         first_reason = stats.stop_reason
-        answered = [*messages, {"role": "assistant", "content": first_text}]
-        follow = self._start(answered, budget - stats.new_tokens, deadline, stats)
+        follow = self._start(
+            with_message(messages, first_text),
+            budget - stats.new_tokens,
+            deadline,
+            stats,
+            choice=self._generation.tool_call_choice(),
+        )
         gate = ContinuationGate()
         try:
             async for piece in follow:
@@ -271,22 +329,55 @@ class TransformersBackend:
         return self._loaded, self._scheduler
 
     def _start(
-        self, messages: list[Message], max_new_tokens: int, deadline: float, stats: GenerationStats
+        self,
+        messages: list[Message],
+        max_new_tokens: int,
+        deadline: float,
+        stats: GenerationStats,
+        *,
+        choice: TokenChoice | None = None,
     ) -> MessageGeneration:
-        """Render, tokenise and submit one assistant message to the scheduler."""
+        """Render and submit one assistant message: text at ``choice`` (the text
+        temperature by default), tool calls at the tool-call temperature; it ends at
+        an end-of-turn token or at a header opener written without one."""
+        loaded, _ = self._require_model()
+        return self._submit(
+            render_prompt(messages, loaded.tokenizer),
+            max_new_tokens,
+            deadline,
+            stats,
+            stop_ids=self._message_stop_ids(loaded),
+            choice=choice or self._generation.token_choice(),
+            tool_choice=self._generation.tool_call_choice(),
+        )
+
+    def _submit(
+        self,
+        prompt: str,
+        max_new_tokens: int,
+        deadline: float,
+        stats: GenerationStats,
+        *,
+        stop_ids: frozenset[int],
+        choice: TokenChoice,
+        tool_choice: TokenChoice | None = None,
+    ) -> MessageGeneration:
+        """Tokenise ``prompt`` and submit its generation to the scheduler."""
         loaded, scheduler = self._require_model()
-        prompt = render_prompt(messages, loaded.tokenizer)
         prompt_ids = list(loaded.tokenizer(prompt, add_special_tokens=False)["input_ids"])
         stats.prompt_tokens = stats.prompt_tokens or len(prompt_ids)
         new_tokens = _fit_context(loaded, len(prompt_ids), max_new_tokens)
-        generation = MessageGeneration(loaded.tokenizer, loaded.end_of_turn_ids, deadline)
+        generation = MessageGeneration(
+            loaded.tokenizer, sorted(stop_ids), deadline, choice=choice, tool_choice=tool_choice
+        )
         job = SequenceJob(
             prompt_ids=prompt_ids,
             max_new_tokens=new_tokens,
-            end_of_turn_ids=frozenset(loaded.end_of_turn_ids),
+            end_of_turn_ids=stop_ids,
             signal=generation.signal,
             on_token=generation.on_token,
             on_finish=generation.on_finish,
+            choice=generation.token_choice,
         )
         try:
             scheduler.submit(job)
@@ -311,14 +402,25 @@ class TransformersBackend:
         log.warning("generation stopped at the %.0f s limit (%d tokens)", limit, stats.new_tokens)
         raise GenerationTimeoutError(f"the model step took longer than {limit:.0f} s")
 
-    def _continues(self, first: MessageGeneration, tokens_left: int) -> bool:
+    def _asks(self, first: MessageGeneration, tokens_left: int) -> bool:
+        """Whether to ask the model who speaks after the message ``first``."""
         outcome = first.outcome
         return (
-            self._generation.continue_after_short_message
+            self._generation.ask_next_speaker
             and outcome is not None
             and self._loaded is not None
-            and should_continue(first.text, outcome.stop_reason, tokens_left)
+            and asks_next_speaker(first.text, outcome.stop_reason, tokens_left)
         )
+
+    def _message_stop_ids(self, loaded: LoadedModel) -> frozenset[int]:
+        """Tokens that end a message: end of turn, and a header opener (a model that
+        skipped its end of turn and starts the next message)."""
+        headers = self._headers or header_format(loaded.tokenizer)
+        return frozenset(loaded.end_of_turn_ids) | _single_token_ids(loaded, headers.opener)
+
+    def _probe_stop_ids(self, loaded: LoadedModel, headers: HeaderFormat) -> frozenset[int]:
+        """Tokens that end the header probe: the closer, or anything that ends a message."""
+        return self._message_stop_ids(loaded) | _single_token_ids(loaded, headers.stop_text)
 
     # -- status -----------------------------------------------------------------
 
@@ -395,6 +497,12 @@ def prompt_messages(request: GenerationRequest, options: GenerationOptions) -> l
         merged = f"{instruction}\n\n{messages[0]['content']}"
         return [{"role": "system", "content": merged}, *messages[1:]]
     return [{"role": "system", "content": instruction}, *messages]
+
+
+def _single_token_ids(loaded: LoadedModel, text: str) -> frozenset[int]:
+    """The id of ``text`` if it is one token of the vocabulary, else nothing."""
+    ids = loaded.tokenizer.encode(text, add_special_tokens=False)
+    return frozenset(ids) if len(ids) == 1 else frozenset()
 
 
 def _fit_context(loaded: LoadedModel, prompt_tokens: int, max_new_tokens: int) -> int:

@@ -4,6 +4,9 @@ The models are real ``LlamaForCausalLM``s on CPU, decoded by the backend's
 batching scheduler: the random tiny Llama (greedy, so a request's output is
 known from running it alone) and ``ScriptedLlama`` (tests/models/tiny_models.py)
 where a request must say something specific, such as close a tool block.
+The scripted backends here do not ask the model who speaks next
+(``ask_next_speaker=False``): a header probe would take the next script of
+another request; the probe is tested in test_transformers_stream.py.
 """
 
 from __future__ import annotations
@@ -79,7 +82,7 @@ async def test_concurrent_requests_share_forward_passes(
 ) -> None:
     replies = [LONG_ANSWER, LONG_ANSWER.replace("Güncel", "Önceki"), "Kısa bir yanıt.", "Tamam."]
     loaded = scripted_model(tiny_tokenizer, replies, delay_s=0.002)
-    backend = make_backend(loaded, max_batch_size=4, window_s=0.05)
+    backend = make_backend(loaded, max_batch_size=4, window_s=0.05, ask_next_speaker=False)
 
     answers = await asyncio.gather(*(collect(backend, ask(q)) for q in QUESTIONS))
 
@@ -121,7 +124,7 @@ async def test_a_request_joins_while_a_batch_is_decoding(
 ) -> None:
     first, second = LONG_ANSWER * 2, "Önceki faturanız ödendi."
     loaded = scripted_model(tiny_tokenizer, [first, second], delay_s=0.01)
-    backend = make_backend(loaded, max_batch_size=4)
+    backend = make_backend(loaded, max_batch_size=4, ask_next_speaker=False)
     first_done: list[float] = []
 
     async def long_one() -> str:
@@ -149,7 +152,7 @@ async def test_a_closed_tool_block_stops_only_its_own_request(
     calling = f"Bakıyorum. {TOOL_BLOCK}\nBu metin asla üretilmemeli, blok bitince durur."
     replies = [calling, LONG_ANSWER, LONG_ANSWER.replace("Güncel", "Önceki")]
     loaded = scripted_model(tiny_tokenizer, replies, delay_s=0.002)
-    backend = make_backend(loaded, max_batch_size=3, window_s=0.05)
+    backend = make_backend(loaded, max_batch_size=3, window_s=0.05, ask_next_speaker=False)
     stats = [GenerationStats() for _ in replies]
 
     answers = await asyncio.gather(
@@ -175,7 +178,9 @@ async def test_cancelling_one_request_leaves_the_others_running(
 ) -> None:
     replies = [LONG_ANSWER * 3, LONG_ANSWER, LONG_ANSWER.replace("Güncel", "Önceki")]
     loaded = scripted_model(tiny_tokenizer, replies, delay_s=0.005)
-    backend = make_backend(loaded, max_batch_size=3, max_new_tokens=1000, window_s=0.05)
+    backend = make_backend(
+        loaded, max_batch_size=3, max_new_tokens=1000, window_s=0.05, ask_next_speaker=False
+    )
     cancelled_stats = GenerationStats()
 
     async def read_a_little() -> None:
@@ -202,7 +207,9 @@ async def test_each_request_has_its_own_time_limit(
 ) -> None:
     replies = [LONG_ANSWER * 5, "Faturanız ödendi."]
     loaded = scripted_model(tiny_tokenizer, replies, delay_s=0.02)
-    backend = make_backend(loaded, max_new_tokens=1000, timeout_s=0.6, window_s=0.05)
+    backend = make_backend(
+        loaded, max_new_tokens=1000, timeout_s=0.6, window_s=0.05, ask_next_speaker=False
+    )
     slow_stats, quick_stats = GenerationStats(), GenerationStats()
     started = time.monotonic()
 
@@ -227,7 +234,7 @@ async def test_requests_beyond_the_batch_and_queue_wait_for_a_place(
 ) -> None:
     replies = [LONG_ANSWER, LONG_ANSWER.replace("Güncel", "Önceki"), "Tamam.", "Peki."]
     loaded = scripted_model(tiny_tokenizer, replies, delay_s=0.005)
-    backend = make_backend(loaded, max_batch_size=1, max_queued=1)
+    backend = make_backend(loaded, max_batch_size=1, max_queued=1, ask_next_speaker=False)
     stats = [GenerationStats() for _ in replies]
     admitted_seen: list[int] = []  # requests in a row or waiting for one
 
@@ -256,7 +263,9 @@ async def test_a_request_that_cannot_get_a_place_in_time_times_out(
     tiny_tokenizer: PreTrainedTokenizerFast, make_backend: BackendFactory
 ) -> None:
     loaded = scripted_model(tiny_tokenizer, [LONG_ANSWER, "Tamam."])
-    backend = make_backend(loaded, max_batch_size=1, max_queued=0, timeout_s=0.3)
+    backend = make_backend(
+        loaded, max_batch_size=1, max_queued=0, timeout_s=0.3, ask_next_speaker=False
+    )
     holder = backend.stream(ask(QUESTIONS[0]))
     await anext(holder)  # a reader in the middle of its answer holds the only place
 

@@ -1,4 +1,4 @@
-"""The decisions behind the stream, without a model: continue or not, pass on or not,
+"""The decisions behind the stream, without a model: ask who speaks next, pass on or not,
 where a tool block closes, and incremental decoding."""
 
 from __future__ import annotations
@@ -8,21 +8,34 @@ from transformers import PreTrainedTokenizerFast
 
 from agent.backends.generation_stream import IncrementalDecoder, StopSignal, ToolBlockWatcher
 from agent.backends.tool_continuation import (
+    LLAMA3_HEADERS,
     MIN_CONTINUATION_TOKENS,
-    SHORT_MESSAGE_CHARS,
     ContinuationGate,
-    should_continue,
+    HeaderFormat,
+    asks_next_speaker,
+    header_format,
+    probe_prompt,
+    read_next_speaker,
+)
+from agent.prompt import LLAMA3_CHAT_TEMPLATE
+
+# The longest "wait" message of the training data (disambiguation_data_generator.py
+# writes texts of 174 and 186 characters before a call).
+LONG_WAIT = (
+    "Anladım, paket değişikliği için önce mevcut paketinizi ve size uygun olan "
+    "paketleri kontrol etmem gerekiyor; bu birkaç saniye sürebilir, lütfen kısa bir süre "
+    "bekleyin, hemen listeliyorum."
 )
 
-# -- whether to let the model write one more assistant message ---------------------------
+# -- whether to ask the model who speaks next ---------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("text", "reason", "tokens_left", "expected"),
     [
         ("Bir saniye, kontrol ediyorum.", "end_of_turn", 100, True),
-        ("x" * (SHORT_MESSAGE_CHARS - 1), "end_of_turn", 100, True),
-        ("x" * SHORT_MESSAGE_CHARS, "end_of_turn", 100, False),
+        (LONG_WAIT, "end_of_turn", 100, True),
+        ("x" * 2000, "end_of_turn", 100, True),  # length decides nothing any more
         ("  kısa  \n", "end_of_turn", 100, True),
         ("   \n", "end_of_turn", 100, False),
         ("", "end_of_turn", 100, False),
@@ -34,8 +47,77 @@ from agent.backends.tool_continuation import (
         ("Bakıyorum <begin_of_tool_code|>", "end_of_turn", 100, False),
     ],
 )
-def test_should_continue(text: str, reason: str, tokens_left: int, expected: bool) -> None:
-    assert should_continue(text, reason, tokens_left) is expected  # type: ignore[arg-type]
+def test_asks_next_speaker(text: str, reason: str, tokens_left: int, expected: bool) -> None:
+    assert asks_next_speaker(text, reason, tokens_left) is expected  # type: ignore[arg-type]
+
+
+def test_the_long_wait_message_is_as_long_as_the_training_data_s() -> None:
+    assert len(LONG_WAIT) > 180  # the old rule (continue below 120 characters) missed it
+
+
+@pytest.mark.parametrize(
+    ("probe_output", "speaker"),
+    [
+        ("assistant", "assistant"),
+        ("assistant<|end_header_id|>", "assistant"),
+        (" Assistant ", "assistant"),
+        ("user", "user"),
+        ("tool", "other"),
+        ("Merhaba", "other"),
+        ("", "other"),
+    ],
+)
+def test_read_next_speaker(probe_output: str, speaker: str) -> None:
+    assert read_next_speaker(probe_output) == speaker
+
+
+def test_chatml_role_names_end_at_the_newline() -> None:
+    chatml = HeaderFormat(opener="<|im_start|>", closer="\n")
+
+    assert read_next_speaker("assistant\n<|begin", chatml) == "assistant"
+    assert read_next_speaker("user\nMerhaba", chatml) == "user"
+
+
+class _TemplateTokenizer:
+    """Stands in for a Hugging Face tokenizer: only its chat template is used here."""
+
+    def __init__(self, template: str) -> None:
+        self.chat_template = template
+
+    def apply_chat_template(
+        self, messages: list[dict[str, str]], tokenize: bool, add_generation_prompt: bool = False
+    ) -> str:
+        from jinja2 import Template
+
+        return Template(self.chat_template).render(
+            messages=messages, add_generation_prompt=add_generation_prompt, bos_token="<s>"
+        )
+
+
+CHATML = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def test_the_header_format_is_read_off_the_chat_template() -> None:
+    assert header_format(None) == LLAMA3_HEADERS
+    assert header_format(_TemplateTokenizer(LLAMA3_CHAT_TEMPLATE)) == HeaderFormat(
+        "<|start_header_id|>", "<|end_header_id|>\n\n"
+    )
+    assert header_format(_TemplateTokenizer(CHATML)) == HeaderFormat("<|im_start|>", "\n")
+
+
+def test_the_probe_prompt_ends_with_the_message_and_the_header_opener() -> None:
+    messages = [{"role": "user", "content": "Faturam ne kadar?"}]
+
+    prompt = probe_prompt(messages, "Bir saniye, kontrol ediyorum.")
+
+    assert prompt == (
+        "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nFaturam ne kadar?"
+        "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"
+        "Bir saniye, kontrol ediyorum.<|eot_id|><|start_header_id|>"
+    )
 
 
 def feed_all(gate: ContinuationGate, pieces: list[str]) -> str:

@@ -34,6 +34,17 @@ LONG_ANSWER = (
     "uygulamadan, internet şubesinden ya da bayilerimizden ödeyebilirsiniz."
 )
 
+# What the model writes after the header opener when it goes on speaking, or hands over.
+NEXT_IS_ASSISTANT = "assistant<|end_header_id|>"
+NEXT_IS_USER = "user<|end_header_id|>"
+WAIT = "Bir saniye, kontrol ediyorum."
+# The training data's wait messages run to 186 characters (this one: 187).
+LONG_WAIT = (
+    "Anladım, paket değişikliği için önce mevcut paketinizi ve size uygun olan "
+    "paketleri kontrol etmem gerekiyor; bu birkaç saniye sürebilir, lütfen kısa bir süre "
+    "bekleyin, hemen listeliyorum."
+)
+
 
 def question(text: str = "Faturam ne kadar?", customer_id: int | None = None) -> GenerationRequest:
     return GenerationRequest([ChatTurn("user", text)], customer_id, max_new_tokens=256)
@@ -188,52 +199,87 @@ async def test_an_end_tag_outside_a_block_does_not_stop_the_answer(
 async def test_generation_stops_at_the_end_of_the_turn(
     tiny_tokenizer: PreTrainedTokenizerFast, make_backend: BackendFactory
 ) -> None:
-    loaded = scripted_model(tiny_tokenizer, [LONG_ANSWER, "Bu ikinci mesaj hiç istenmemeli."])
+    loaded = scripted_model(
+        tiny_tokenizer, [LONG_ANSWER, NEXT_IS_USER, "Bu ikinci mesaj hiç istenmemeli."]
+    )
     stats = GenerationStats()
 
     output = "".join(await collect(make_backend(loaded, max_new_tokens=200), question(), stats))
 
     assert output == LONG_ANSWER
     assert stats.stop_reason == "end_of_turn"
-    assert stats.new_tokens == encoded_length(tiny_tokenizer, LONG_ANSWER) + 1  # + <|eot_id|>
-    assert len(loaded.model.prompts) == 1  # a long answer is not followed by another message
+    # The answer and its <|eot_id|>, then the probe's "user<|end_header_id|>".
+    assert stats.new_tokens == encoded_length(tiny_tokenizer, LONG_ANSWER) + 1 + 2
+    assert len(loaded.model.prompts) == 2  # the customer speaks next: no third message
 
 
-# -- the short message, then a tool call in the next assistant message ---------------
+# -- the model says who speaks next: a tool call in the next assistant message ---------
 
 
+@pytest.mark.parametrize("wait", [WAIT, LONG_WAIT], ids=["short-wait", "187-character-wait"])
 async def test_a_tool_call_in_the_next_assistant_message_is_passed_on(
-    tiny_tokenizer: PreTrainedTokenizerFast, make_backend: BackendFactory
+    tiny_tokenizer: PreTrainedTokenizerFast, make_backend: BackendFactory, wait: str
 ) -> None:
-    loaded = scripted_model(tiny_tokenizer, ["Bir saniye, kontrol ediyorum.", TOOL_BLOCK])
+    loaded = scripted_model(tiny_tokenizer, [wait, NEXT_IS_ASSISTANT, TOOL_BLOCK])
     stats = GenerationStats()
 
     output = "".join(
-        await collect(make_backend(loaded, max_new_tokens=200), question(customer_id=1001), stats)
+        await collect(make_backend(loaded, max_new_tokens=400), question(customer_id=1001), stats)
     )
 
-    assert output == "Bir saniye, kontrol ediyorum." + TOOL_BLOCK
+    assert output == wait + TOOL_BLOCK
     parsed = parse_output(output)
-    assert parsed.visible_text == "Bir saniye, kontrol ediyorum."
+    assert parsed.visible_text == wait
     assert parsed.calls == (ToolCall("get_current_bill", {"user_id": 1001}),)
+    assert stats.next_speaker == "assistant"
     assert stats.continued
     assert stats.continuation_kept
     assert stats.stop_reason == "tool_block"
-    # The second message's prompt is the first prompt, the short message, and a new
-    # assistant header; the cached start is reused, so only the header is prefilled.
-    short_message = encoded_length(tiny_tokenizer, "Bir saniye, kontrol ediyorum.")
-    assert stats.reused_prompt_tokens == len(loaded.model.prompts[0]) + short_message
-    assert tiny_tokenizer.decode(loaded.model.prompts[1]) == (
-        "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"
-    )
+    # The probe's prompt is the first prompt, the message, its end and the header
+    # opener; the cached start is reused, so only the new tokens are prefilled.
+    assert tiny_tokenizer.decode(loaded.model.prompts[1]) == "<|eot_id|><|start_header_id|>"
+    # The continuation reuses the probe's keys: only the header's end is prefilled.
+    assert tiny_tokenizer.decode(loaded.model.prompts[2]) == "<|end_header_id|>\n\n"
+    assert len(loaded.model.prompts) == 3
 
 
-async def test_a_short_answer_is_not_followed_by_a_second_text_message(
+async def test_a_short_answer_handed_to_the_customer_gets_no_second_message(
+    tiny_tokenizer: PreTrainedTokenizerFast, make_backend: BackendFactory
+) -> None:
+    # The old rule opened another assistant message after any answer under 120
+    # characters, which primed the model to call a tool again.
+    answer = "Faturanız ödenmiş görünüyor."
+    loaded = scripted_model(tiny_tokenizer, [answer, NEXT_IS_USER, TOOL_BLOCK])
+    stats = GenerationStats()
+
+    output = "".join(await collect(make_backend(loaded, max_new_tokens=200), question(), stats))
+
+    assert output == answer
+    assert stats.next_speaker == "user"
+    assert not stats.continued
+    assert stats.stop_reason == "end_of_turn"
+    assert len(loaded.model.prompts) == 2  # the message and the probe, no third sequence
+
+
+async def test_a_probe_that_names_no_role_ends_the_step(
+    tiny_tokenizer: PreTrainedTokenizerFast, make_backend: BackendFactory
+) -> None:
+    loaded = scripted_model(tiny_tokenizer, [WAIT, "Merhaba", TOOL_BLOCK])
+    stats = GenerationStats()
+
+    output = "".join(await collect(make_backend(loaded, max_new_tokens=200), question(), stats))
+
+    assert output == WAIT
+    assert stats.next_speaker == "other"
+    assert len(loaded.model.prompts) == 2
+
+
+async def test_a_second_text_message_is_not_passed_on(
     tiny_tokenizer: PreTrainedTokenizerFast, make_backend: BackendFactory
 ) -> None:
     first = "Faturanız ödenmiş görünüyor."
     second = "Başka bir konuda yardımcı olabileceğim bir şey var mı acaba, lütfen yazın."
-    loaded = scripted_model(tiny_tokenizer, [first, second])
+    loaded = scripted_model(tiny_tokenizer, [first, NEXT_IS_ASSISTANT, second])
     stats = GenerationStats()
 
     output = "".join(await collect(make_backend(loaded, max_new_tokens=200), question(), stats))
@@ -242,9 +288,20 @@ async def test_a_short_answer_is_not_followed_by_a_second_text_message(
     assert stats.continued
     assert not stats.continuation_kept
     assert stats.stop_reason == "end_of_turn"
-    # The second message was cut off as soon as it did not open with a tool block.
-    second_message_tokens = stats.new_tokens - (encoded_length(tiny_tokenizer, first) + 1)
-    assert 0 < second_message_tokens < encoded_length(tiny_tokenizer, second) // 2
+
+
+async def test_a_model_that_skips_its_end_of_turn_stops_at_the_next_header(
+    tiny_tokenizer: PreTrainedTokenizerFast, make_backend: BackendFactory
+) -> None:
+    answer = "Faturanız ödenmiş görünüyor."
+    runaway = answer + "<|start_header_id|>user<|end_header_id|>\n\nTeşekkürler"
+    loaded = scripted_model(tiny_tokenizer, [runaway, NEXT_IS_USER])
+    stats = GenerationStats()
+
+    output = "".join(await collect(make_backend(loaded, max_new_tokens=200), question(), stats))
+
+    assert output == answer
+    assert stats.stop_reason == "end_of_turn"
 
 
 @pytest.mark.parametrize(
@@ -255,30 +312,31 @@ async def test_a_short_answer_is_not_followed_by_a_second_text_message(
         pytest.param("   ", 200, id="blank"),
     ],
 )
-async def test_no_second_message_after(
+async def test_the_next_speaker_is_not_asked_after(
     tiny_tokenizer: PreTrainedTokenizerFast,
     make_backend: BackendFactory,
     reply: str,
     max_new_tokens: int,
 ) -> None:
-    loaded = scripted_model(tiny_tokenizer, [reply, TOOL_BLOCK])
+    loaded = scripted_model(tiny_tokenizer, [reply, NEXT_IS_ASSISTANT, TOOL_BLOCK])
     stats = GenerationStats()
 
     await collect(make_backend(loaded, max_new_tokens=max_new_tokens), question(), stats)
 
     assert len(loaded.model.prompts) == 1
+    assert stats.next_speaker is None
     assert not stats.continued
 
 
-async def test_continuation_can_be_switched_off(
+async def test_asking_the_next_speaker_can_be_switched_off(
     tiny_tokenizer: PreTrainedTokenizerFast, make_backend: BackendFactory
 ) -> None:
-    loaded = scripted_model(tiny_tokenizer, ["Bir saniye, kontrol ediyorum.", TOOL_BLOCK])
-    backend = make_backend(loaded, continue_after_short_message=False)
+    loaded = scripted_model(tiny_tokenizer, [WAIT, NEXT_IS_ASSISTANT, TOOL_BLOCK])
+    backend = make_backend(loaded, ask_next_speaker=False)
 
     output = "".join(await collect(backend, question()))
 
-    assert output == "Bir saniye, kontrol ediyorum."
+    assert output == WAIT
     assert len(loaded.model.prompts) == 1
 
 
@@ -352,7 +410,7 @@ async def test_with_a_batch_of_one_concurrent_requests_take_turns_on_the_model(
 ) -> None:
     first, second = LONG_ANSWER, LONG_ANSWER.replace("Güncel", "Önceki")
     loaded = scripted_model(tiny_tokenizer, [first, second], delay_s=0.005)
-    backend = make_backend(loaded, max_batch_size=1)
+    backend = make_backend(loaded, max_batch_size=1, ask_next_speaker=False)
 
     async def timed() -> tuple[float, float, str, GenerationStats]:
         stats = GenerationStats()
