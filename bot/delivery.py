@@ -97,8 +97,11 @@ async def send_html(
     *,
     reply_markup: ReplyMarkup | None = None,
     reply_to: int | None = None,
+    message_thread_id: int | None = None,
 ) -> list[Message]:
     """Send ``html_text`` as one or more messages; the markup goes on the last one.
+
+    ``message_thread_id``: into that forum topic of a supergroup.
 
     Raises :class:`UndeliverableError` only when Telegram keeps refusing
     (the chat is gone, the bot was blocked, the network is down).
@@ -108,7 +111,7 @@ async def send_html(
     for index, part in enumerate(parts):
         markup = reply_markup if index == len(parts) - 1 else None
         reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
-        sent.append(await _send_part(bot, chat_id, part, markup, reply))
+        sent.append(await _send_part(bot, chat_id, part, markup, reply, message_thread_id))
         reply_to = None
     return sent
 
@@ -119,6 +122,7 @@ async def _send_part(
     part: str,
     markup: ReplyMarkup | None,
     reply: ReplyParameters | None,
+    message_thread_id: int | None = None,
 ) -> Message:
     async def send(text: str, parse_mode: str | None) -> Message:
         return await bot.send_message(
@@ -127,6 +131,7 @@ async def _send_part(
             parse_mode=parse_mode,
             reply_markup=markup,
             reply_parameters=reply,
+            message_thread_id=message_thread_id,
         )
 
     try:
