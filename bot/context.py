@@ -7,6 +7,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.services import BotServices
+from db.handoffs import OpenHandoff
 from db.telegram_links import LinkedCustomer
 
 SERVICES_KEY = "services"
@@ -24,6 +25,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     _sender: tuple[int, LinkedCustomer | None] | None = None
     # The id of the customer's question, when the gate stored it with the claim.
     stored_question_id: int | None = None
+    # What the gate learnt for the human handoff (bot.handlers.handoff): the private
+    # chat's open handoff, a message asking for a person, a message of the support group.
+    handoff: OpenHandoff | None = None
+    wants_person: bool = False
+    in_support_group: bool = False
 
     @property
     def services(self) -> BotServices:

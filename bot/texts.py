@@ -305,8 +305,10 @@ RATING_BAD_OFFER = (
 )
 
 ADMIN_RATINGS_TITLE = "<b>Yanıt değerlendirmeleri</b> (son {days} gün)"
-ADMIN_RATINGS_DAY = "{day}: {good}/{total} iyi ({share}), temsilciye aktarım: {handoffs}"
-ADMIN_RATINGS_DAY_UNRATED = "{day}: değerlendirme yok, temsilciye aktarım: {handoffs}"
+ADMIN_RATINGS_DAY = "{day}: {good}/{total} yanıt iyi ({share})"
+ADMIN_RATINGS_DAY_UNRATED = "{day}: değerlendirme yok"
+ADMIN_HANDOFFS_OF_DAY = ", temsilciye aktarım: {handoffs}"
+ADMIN_RATINGS_UNAVAILABLE = "Yanıt değerlendirmeleri şu anda okunamıyor (veritabanı meşgul)."
 ADMIN_RATINGS_NONE = "Bu dönemde değerlendirilen yanıt yok."
 ADMIN_WORST_TOOLS = "<b>En kötü değerlendirilen araçlar</b>"
 ADMIN_WORST_TOPICS = "<b>En kötü değerlendirilen konular</b>"

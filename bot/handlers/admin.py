@@ -1,4 +1,4 @@
-"""``/admin``: system status and model swaps, for ``telegram.admin_ids`` only.
+"""``/admin``: system status, answer quality and model swaps, for ``telegram.admin_ids`` only.
 
 Anyone else gets the same answer as for an unknown command, so the command's
 existence is not revealed; the attempt is logged at WARNING.
@@ -13,10 +13,13 @@ from telegram import Update
 from agent.client import AgentUnavailableError
 from agent.status import SystemStatus
 from bot import texts
+from bot.answer_quality import quality_report
 from bot.context import BotContext
 from bot.handlers.replies import is_private, refuse_in_group, reply
 from bot.rendering import escape
 from bot.views.admin import admin_card
+from bot.views.answer_quality import quality_section
+from db.retries import DatabaseBusyError
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +42,8 @@ async def admin(update: Update, context: BotContext) -> None:
     try:
         match arguments:
             case []:
-                await reply(update, context, admin_card(await services.agent.status()))
+                card = admin_card(await services.agent.status())
+                await reply(update, context, f"{card}\n\n{await _quality(context)}")
             case ["reload"]:
                 await _swap(update, context, backend=None, model_name=None)
             case ["model", name]:
@@ -51,6 +55,15 @@ async def admin(update: Update, context: BotContext) -> None:
     except AgentUnavailableError as error:
         log.warning("/admin: agent unavailable: %s", error)
         await reply(update, context, texts.ADMIN_UNAVAILABLE)
+
+
+async def _quality(context: BotContext) -> str:
+    """The answer-quality section; a database out of reach says so instead."""
+    try:
+        return quality_section(await quality_report(context.services))
+    except DatabaseBusyError as error:
+        log.warning("/admin: answer ratings unreadable: %s", error)
+        return texts.ADMIN_RATINGS_UNAVAILABLE
 
 
 async def _swap(

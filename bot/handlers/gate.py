@@ -19,9 +19,11 @@ from telegram.ext import ApplicationHandlerStop
 from bot import texts
 from bot.addressing import is_addressed_to_bot
 from bot.context import BotContext
+from bot.handoff_requests import asks_for_person
 from bot.handlers.replies import answer_press, is_private, reply
 from bot.questions import QUESTION_MESSAGES, read_question
 from db.chat_history import add_user_message
+from db.handoffs import OpenHandoff, open_handoff_of_chat
 from db.processed_updates import claim_update
 from db.retries import retry_policy, run_sync_in_transaction
 from db.telegram_links import LinkedCustomer, find_linked_customer
@@ -33,6 +35,7 @@ class _Accepted(NamedTuple):
     first_time: bool
     linked: LinkedCustomer | None = None
     stored_question_id: int | None = None
+    handoff: OpenHandoff | None = None
 
 
 async def screen_update(update: Update, context: BotContext) -> None:
@@ -51,16 +54,30 @@ async def screen_update(update: Update, context: BotContext) -> None:
         else:
             await reply(update, context, notice)
         raise ApplicationHandlerStop
-    if message is not None and not is_addressed_to_bot(message):
+    support_chat = services.settings.telegram.support_chat_id
+    in_support_group = message is not None and message.chat.id == support_chat
+    if message is not None and not in_support_group and not is_addressed_to_bot(message):
         return  # group chatter: no handler acts on it, so nothing to record
-    question = _question_text(update, context)
+    # The support group's messages are relayed (bot.handlers.handoff), never asked.
+    question = None if in_support_group else _question_text(update, context)
+    private = is_private(update)
+    # A request for a person goes to the support team, not to the agent.
+    wants_person = question is not None and private and asks_for_person(question)
+    if wants_person:
+        question = None
 
     def accept(connection: Connection) -> _Accepted:
         if not claim_update(connection, update.update_id):
             return _Accepted(first_time=False)
         linked = find_linked_customer(connection, sender.id) if sender else None
-        if question is None or message is None:
-            return _Accepted(True, linked)
+        handoff = (
+            open_handoff_of_chat(connection, message.chat.id)
+            if message is not None and private
+            else None
+        )
+        if question is None or message is None or handoff is not None:
+            # A handed-off chat's message goes to the support team, not the agent.
+            return _Accepted(True, linked, handoff=handoff)
         stored_id = add_user_message(
             connection,
             str(message.chat.id),
@@ -85,6 +102,9 @@ async def screen_update(update: Update, context: BotContext) -> None:
     if sender is not None:
         context.remember_link(sender.id, accepted.linked)
     context.stored_question_id = accepted.stored_question_id
+    context.handoff = accepted.handoff
+    context.wants_person = wants_person and accepted.handoff is None
+    context.in_support_group = in_support_group
 
 
 def _question_text(update: Update, context: BotContext) -> str | None:
