@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, literal_column, select, update
 from sqlalchemy.engine import Connection
 
 from db.models import FaultTicket, Handoff
@@ -19,6 +19,8 @@ from db.models.base import utcnow
 from db.models.handoffs import CLOSED, OPEN
 
 OPEN_TICKET_STATUSES = ("open", "in_progress")
+# Written out (not a bound parameter) so SQLite can use the partial index on open handoffs.
+_IS_OPEN = Handoff.status == literal_column(f"'{OPEN}'")
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,7 @@ def _open_handoff(row: object) -> OpenHandoff:
 def open_handoff_of_chat(connection: Connection, customer_chat_id: int) -> OpenHandoff | None:
     """The customer chat's open handoff, or None (the assistant answers)."""
     row = connection.execute(
-        select(*_COLUMNS).where(
-            Handoff.customer_chat_id == customer_chat_id, Handoff.status == OPEN
-        )
+        select(*_COLUMNS).where(Handoff.customer_chat_id == customer_chat_id, _IS_OPEN)
     ).first()
     return _open_handoff(row) if row is not None else None
 

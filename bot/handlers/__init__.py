@@ -22,6 +22,7 @@ from bot.handlers import (
     confirmations,
     errors,
     gate,
+    handoff,
     linking,
     media,
     ratings,
@@ -29,11 +30,15 @@ from bot.handlers import (
     status,
     typed_commands,
 )
+from bot.handoff import OFFER_CALLBACK_DATA
+from bot.handoff_texts import COMMAND_NAME as HANDOFF_COMMAND
 from bot.keyboards import CONFIRMATION_PREFIX, PAY_PREFIX, RATING_PREFIX
 from bot.questions import QUESTION_MESSAGES
 
 # Screening (duplicates, rate limit) runs before every other handler.
-SCREENING_GROUP = -1
+SCREENING_GROUP = -2
+# Then the human handoff takes what it relays or hands over (bot.handlers.handoff).
+HANDOFF_GROUP = -1
 
 # Only new messages: an edited message is not a new question.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
@@ -42,6 +47,7 @@ NEW_MESSAGES = filters.UpdateType.MESSAGE
 def register_handlers(application: BotApplication) -> None:
     """Add every handler and the error handler to ``application``."""
     application.add_handler(TypeHandler(Update, gate.screen_update), group=SCREENING_GROUP)
+    application.add_handler(TypeHandler(Update, handoff.route), group=HANDOFF_GROUP)
     commands = {
         "start": start.start,
         "help": start.show_help,
@@ -49,6 +55,7 @@ def register_handlers(application: BotApplication) -> None:
         "durum": status.line_status,
         "iptal": cancel.cancel,
         "admin": admin.admin,
+        HANDOFF_COMMAND: handoff.ask_for_person,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
@@ -59,6 +66,9 @@ def register_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(confirmations.confirmation_pressed, pattern=f"^{CONFIRMATION_PREFIX}")
     )
     application.add_handler(CallbackQueryHandler(billing.pay_pressed, pattern=f"^{PAY_PREFIX}"))
+    application.add_handler(
+        CallbackQueryHandler(handoff.offer_pressed, pattern=f"^{OFFER_CALLBACK_DATA}$")
+    )
     application.add_handler(
         CallbackQueryHandler(ratings.rating_pressed, pattern=f"^{RATING_PREFIX}")
     )
