@@ -124,6 +124,9 @@ class OpenAISettings(_Section):
     base_url: str = "http://127.0.0.1:8001/v1"
     api_key: SecretStr = SecretStr("")
     request_mode: Literal["prompt", "chat"] = "prompt"
+    # text: the model writes the tool-call markers (the fine-tune); native: the
+    # server parses a stock model's calls (``tools`` out, ``tool_calls`` back).
+    tool_mode: Literal["text", "native"] = "text"
     timeout_s: float = Field(120.0, gt=0)
 
 
@@ -211,5 +214,6 @@ ENV_OVERRIDES: dict[str, str] = {
     "MODEL_QUANTIZATION": "model.quantization",
     "OPENAI_BASE_URL": "model.openai.base_url",
     "OPENAI_API_KEY": "model.openai.api_key",
+    "OPENAI_TOOL_MODE": "model.openai.tool_mode",
     "LOG_LEVEL": "logging.level",
 }

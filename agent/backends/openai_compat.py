@@ -8,19 +8,49 @@ the agent streams from it over HTTP. ``load(model, settings)`` is what
 One ``stream(request)`` is one model step of the agent loop:
 
 1. the dialogue becomes chat messages (``turns_to_messages`` with the
-   configured customer hint);
-2. ``request_mode: prompt`` (the default) renders OUR Llama-3 prompt
-   (``render_prompt``, the built-in template the fine-tune was trained on) and
-   POSTs it to ``/completions``; ``request_mode: chat`` POSTs the messages to
-   ``/chat/completions`` and the server applies the model's chat template;
+   configured customer hint), with ``model.system_prompt`` first when one is
+   set (``openai_messages.with_system_prompt``; empty, as the fine-tune
+   needs, the prompt bytes are exactly the trained ones);
+2. ``tool_mode: text`` (the default; the fine-tuned model writes the tool
+   markers as text): ``request_mode: prompt`` (the default) renders OUR
+   Llama-3 prompt (``render_prompt``, the built-in template the fine-tune was
+   trained on) and POSTs it to ``/completions``; ``request_mode: chat`` POSTs
+   the messages to ``/chat/completions`` and the server applies the model's
+   chat template;
 3. the answer streams back as Server-Sent Events and is passed on as raw
    text: tool calls are parsed by the agent, never by the server. Stop
-   strings end the message at ``<|eot_id|>`` or at the end of a tool-call
-   block; servers drop the matched stop string, so the end tag is put back
-   when the generation stopped on it (``openai_stream.end_tag_to_restore``);
-4. after a short message that ended its turn, one more assistant message may
-   follow if it opens with a tool-call block, exactly as the transformers
-   backend does (``agent.backends.tool_continuation``).
+   strings end the message at ``<|eot_id|>``, at the end of a tool-call
+   block or at a header opened without an end of turn; servers drop the
+   matched stop string, so the end tag is put back when the generation
+   stopped on it (``openai_stream.end_tag_to_restore``);
+4. who speaks next, in ``request_mode: prompt``: after a message that ended
+   its turn (``tool_continuation.asks_next_speaker``, whatever its length) one
+   short ``/completions`` request asks the model: the prompt, the message,
+   ``<|eot_id|>`` and ``<|start_header_id|>`` (``probe_prompt``), greedy, at
+   most ``HEADER_PROBE_TOKENS`` tokens, stopped at ``<|end_header_id|>``. Only
+   when it names ``assistant`` is the next assistant message requested (at
+   ``model.tool_call_temperature``), and passed on only if it opens with a
+   tool-call block (``ContinuationGate``). A probe that fails (an error, the
+   time limit) ends the step with the message as the answer. The server
+   holds no keys and values between requests we can count on, so the probe
+   costs one prefill of the prompt (vLLM's prefix caching makes it short);
+   ``request_mode: chat`` asks nothing: the server applies the chat
+   template, so the next header cannot be probed (nor the trained
+   two-message pattern continued reliably), and every message is the whole
+   answer. Stock models, which call tools in the same message, use
+   ``tool_mode: native``;
+5. ``tool_mode: native`` (stock tool-calling models behind a server-side
+   tool parser: vLLM ``--enable-auto-tool-choice --tool-call-parser ...``):
+   the messages go to ``/chat/completions`` in the native shape
+   (``openai_messages.native_messages``: assistant ``tool_calls`` with ids,
+   ``role: tool`` results answering them) with the 19 tools' JSON schemas as
+   ``tools`` (``openai_tools.tool_definitions``, derived from the registry)
+   and, unless ``model.system_prompt`` is set, the Turkish rules of
+   ``openai_system_prompt``. Text deltas stream on as they come; the
+   ``delta.tool_calls`` fragments are assembled and passed on at the end of
+   the message as ONE text-protocol block (``openai_tools.calls_to_block``),
+   so the agent loop parses, guards, binds and confirms them exactly as the
+   calls the fine-tune writes.
 
 Failures: connection errors, 5xx and 429 are retried with exponential
 back-off (``Retry-After`` honoured) only while nothing of the answer has been
@@ -30,7 +60,7 @@ instead of the customer reading a sentence twice. The whole model step is
 bounded by ``model.openai.timeout_s`` (``ServerTimeoutError``, a
 ``TimeoutError``, which the runtime answers with its timeout text).
 
-Tool results in ``chat`` mode travel as ``role: "tool"`` messages, the role
+Tool results in text ``chat`` mode travel as ``role: "tool"`` messages, the role
 the model was trained with, carrying a ``tool_call_id`` (``call_1``, ...):
 servers that validate the OpenAI message schema refuse a tool message without
 one (llama-cpp-python answers 500), and templates that do not use the id
@@ -49,14 +79,21 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import httpx
 
 from agent.backends.base import BackendStatus, GenerationRequest, LoadState
 from agent.backends.manager import BackendLoadError
+from agent.backends.openai_messages import (
+    ChatMessage,
+    native_messages,
+    text_chat_messages,
+    with_system_prompt,
+)
 from agent.backends.openai_stream import (
     DONE,
+    END_OF_TURN,
     STOP_STRINGS,
     RequestMode,
     StreamFormatError,
@@ -67,16 +104,28 @@ from agent.backends.openai_stream import (
     sse_data,
     stopped_at_end_of_turn,
 )
+from agent.backends.openai_system_prompt import STOCK_MODEL_SYSTEM_PROMPT
+from agent.backends.openai_tools import ToolCallAssembler, calls_to_block, tool_definitions
 from agent.backends.retry_policy import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
-from agent.backends.tool_continuation import ContinuationGate, StopReason, should_continue
+from agent.backends.tool_continuation import (
+    HEADER_PROBE_TOKENS,
+    LLAMA3_HEADERS,
+    ContinuationGate,
+    NextSpeaker,
+    StopReason,
+    asks_next_speaker,
+    probe_prompt,
+    read_next_speaker,
+    with_message,
+)
 from agent.prompt import (
     BEGIN_OF_TEXT,
     CustomerHint,
-    Message,
     estimate_tokens,
     render_prompt,
     turns_to_messages,
 )
+from agent.tools.telekom import default_registry
 from core.settings import AgentSettings, ModelSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -99,6 +148,9 @@ class StreamInterruptedError(OpenAIBackendError):
     """The answer broke off after text had been passed on; it is not re-sent."""
 
 
+ToolMode = Literal["text", "native"]
+
+
 class ServerTimeoutError(TimeoutError):
     """The model step ran past ``timeout_s``."""
 
@@ -119,28 +171,52 @@ class ServerOptions:
     model: str
     api_key: str = field(default="", repr=False)
     request_mode: RequestMode = "prompt"
+    tool_mode: ToolMode = "text"
     timeout_s: float = 120.0
     max_new_tokens: int = 512
     temperature: float = 0.6
     top_p: float = 0.9
+    tool_call_temperature: float = 0.0
     customer_hint: CustomerHint = "user_prefix"
-    continue_after_short_message: bool = True
+    # Empty: none in text mode, STOCK_MODEL_SYSTEM_PROMPT in native mode.
+    system_prompt: str = ""
+    # Text prompt mode: ask the model who speaks after its message (module doc, 4).
+    ask_next_speaker: bool = True
+    # Native mode: the ``tools`` array and the ``tool_choice`` of a step that
+    # follows the customer's message (steps after a tool result send "auto").
+    # A named function ({"type": "function", "function": {"name": ...}}) forces
+    # the first call on a server whose template cannot choose by itself
+    # (llama-cpp-python streams tool calls only when one is named).
+    tools: tuple[dict[str, Any], ...] = ()
+    tool_choice: str | dict[str, Any] = "auto"
 
     @classmethod
     def from_settings(cls, model: ModelSettings, agent: AgentSettings) -> ServerOptions:
         """The options for ``model:`` and ``agent:`` of config.yaml."""
         server = model.openai
+        native = server.tool_mode == "native"
         return cls(
             base_url=server.base_url,
             model=model.name,
             api_key=server.api_key.get_secret_value(),
             request_mode=server.request_mode,
+            tool_mode=server.tool_mode,
             timeout_s=server.timeout_s,
             max_new_tokens=model.max_new_tokens,
             temperature=model.temperature,
             top_p=model.top_p,
+            tool_call_temperature=model.tool_call_temperature,
             customer_hint=agent.customer_hint,
+            system_prompt=model.system_prompt,
+            tools=tuple(tool_definitions(default_registry())) if native else (),
         )
+
+    @property
+    def instruction(self) -> str:
+        """The system prompt sent first (``system_prompt``, else the stock one in native mode)."""
+        if self.system_prompt.strip() or self.tool_mode == "text":
+            return self.system_prompt
+        return STOCK_MODEL_SYSTEM_PROMPT
 
 
 def api_root(base_url: str) -> httpx.URL:
@@ -163,19 +239,6 @@ def display_url(url: httpx.URL) -> str:
     return str(url.copy_with(username=None, password=None))
 
 
-def chat_messages(messages: Sequence[Message]) -> list[dict[str, str]]:
-    """``messages`` as the chat API takes them: tool results get a ``tool_call_id``."""
-    converted: list[dict[str, str]] = []
-    tool_results = 0
-    for message in messages:
-        entry = {"role": message["role"], "content": message["content"]}
-        if message["role"] == "tool":
-            tool_results += 1
-            entry["tool_call_id"] = f"call_{tool_results}"
-        converted.append(entry)
-    return converted
-
-
 @dataclass
 class _Generation:
     """One generation request as it runs: what it produced and how it ended."""
@@ -183,6 +246,8 @@ class _Generation:
     text: str = ""
     final: StreamPiece | None = None
     completion_tokens: int | None = None
+    # Native mode: the tool calls streamed so far (reset on every try).
+    calls: ToolCallAssembler = field(default_factory=ToolCallAssembler)
 
     def tokens_used(self) -> int:
         return self.completion_tokens or estimate_tokens(self.text)
@@ -252,11 +317,13 @@ class OpenAICompatBackend:
             raise
         self._state = "loaded"
         log.info(
-            "openai backend: %s serves %s; requesting %s in %s mode",
+            "openai backend: %s serves %s; requesting %s (%s)",
             display_url(self._root),
             ", ".join(served),
             self._model,
-            self._options.request_mode,
+            "native tool calls"
+            if self._options.tool_mode == "native"
+            else f"{self._options.request_mode} mode, tool calls as text",
         )
 
     async def _models_with_retries(self, retry: RetryPolicy, deadline: float) -> list[str]:
@@ -288,71 +355,135 @@ class OpenAICompatBackend:
         started = loop.time()
         deadline = started + self._options.timeout_s
         budget = min(request.max_new_tokens, self._options.max_new_tokens)
-        messages = turns_to_messages(
-            request.turns,
-            customer_id=request.customer_id,
-            customer_hint=self._options.customer_hint,
-        )
         self._requests += 1
         self._last_first_chunk_s = None
         try:
+            messages = self.text_messages(request)
+            if self._options.tool_mode == "native":
+                body = self._native_body(request, budget)
+            else:
+                body = self._text_body(messages, budget, self._options.temperature)
             first = _Generation()
-            async with aclosing(self._generate(messages, budget, deadline, first)) as pieces:
+            async with aclosing(self._generate(body, deadline, first)) as pieces:
                 async for text in pieces:
                     if self._last_first_chunk_s is None:
                         self._last_first_chunk_s = loop.time() - started
                     yield text
-            tokens_left = budget - first.tokens_used()
-            if not self._continues(first, tokens_left):
+            if self._options.tool_mode == "native":
                 return
-            answered = [*messages, {"role": "assistant", "content": first.text}]
+            tokens_left = budget - first.tokens_used()
+            if not self._asks_next_speaker(first, tokens_left):
+                return
+            if await self._next_speaker(messages, first.text, deadline) != "assistant":
+                return
+            follow_body = self._text_body(
+                with_message(messages, first.text),
+                tokens_left,
+                self._options.tool_call_temperature,
+            )
             gate = ContinuationGate()
             follow = _Generation()
-            async with aclosing(self._generate(answered, tokens_left, deadline, follow)) as pieces:
+            async with aclosing(self._generate(follow_body, deadline, follow)) as pieces:
                 async for text in pieces:
                     passed = gate.feed(text)
                     if passed:
                         yield passed
                     elif gate.state == "rejected":
-                        break  # the short message was the whole answer
+                        break  # the message was the whole answer
         except (OpenAIBackendError, ServerTimeoutError) as exc:
             self._last_error = str(exc)
             raise
         finally:
             self._last_duration_s = loop.time() - started
 
-    def _continues(self, first: _Generation, tokens_left: int) -> bool:
-        return self._options.continue_after_short_message and should_continue(
-            first.text, first.stop_reason(), tokens_left
+    # -- request bodies --------------------------------------------------------------
+
+    def text_messages(self, request: GenerationRequest) -> list[ChatMessage]:
+        """The text-mode messages for ``request``: the trained shape, the system prompt first."""
+        messages = turns_to_messages(
+            request.turns,
+            customer_id=request.customer_id,
+            customer_hint=self._options.customer_hint,
+        )
+        return with_system_prompt(messages, self._options.instruction)
+
+    def native_messages(self, request: GenerationRequest) -> list[ChatMessage]:
+        """The native-mode messages for ``request``, the system prompt first."""
+        messages = native_messages(
+            request.turns,
+            customer_id=request.customer_id,
+            customer_hint=self._options.customer_hint,
+        )
+        return with_system_prompt(messages, self._options.instruction)
+
+    def _asks_next_speaker(self, first: _Generation, tokens_left: int) -> bool:
+        return (
+            self._options.ask_next_speaker
+            and self._options.request_mode == "prompt"
+            and asks_next_speaker(first.text, first.stop_reason(), tokens_left)
         )
 
-    def _body(self, messages: Sequence[Message], max_tokens: int) -> dict[str, Any]:
+    def _text_body(
+        self, messages: Sequence[ChatMessage], max_tokens: int, temperature: float
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {
             "model": self._model,
             "max_tokens": max_tokens,
-            "temperature": self._options.temperature,
+            "temperature": temperature,
             "top_p": self._options.top_p,
             "stop": list(STOP_STRINGS),
             "stream": True,
         }
         if self._options.request_mode == "chat":
-            body["messages"] = chat_messages(messages)
+            body["messages"] = text_chat_messages(messages)
         else:
-            # Servers add the tokenizer's BOS themselves; sending ours too would
-            # give the model two.
-            body["prompt"] = render_prompt(messages).removeprefix(BEGIN_OF_TEXT)
+            body["prompt"] = _completion_prompt(render_prompt(messages))
         return body
 
+    def _native_body(self, request: GenerationRequest, max_tokens: int) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "model": self._model,
+            "max_tokens": max_tokens,
+            "temperature": self._options.temperature,
+            "top_p": self._options.top_p,
+            "stream": True,
+            "messages": self.native_messages(request),
+        }
+        if self._options.tools:
+            after_customer = bool(request.turns) and request.turns[-1].role == "user"
+            body["tools"] = list(self._options.tools)
+            body["tool_choice"] = self._options.tool_choice if after_customer else "auto"
+        return body
+
+    async def _next_speaker(
+        self, messages: Sequence[ChatMessage], text: str, deadline: float
+    ) -> NextSpeaker:
+        """The role the model names after its message ``text`` (the header probe)."""
+        body = {
+            "model": self._model,
+            "prompt": _completion_prompt(probe_prompt(messages, text)),
+            "max_tokens": HEADER_PROBE_TOKENS,
+            "temperature": 0.0,
+            "stop": [LLAMA3_HEADERS.closer, END_OF_TURN],
+            "stream": False,
+        }
+        try:
+            async with asyncio.timeout_at(deadline):
+                response = await self._client.post("completions", json=body)
+            response.raise_for_status()
+            named = response.json()["choices"][0]["text"]
+        except (TimeoutError, httpx.HTTPError, ValueError, LookupError, TypeError) as exc:
+            log.warning("openai header probe failed (%s); the message is the answer", exc)
+            return "other"
+        speaker = read_next_speaker(str(named))
+        log.debug("header probe: the model names %r next", speaker)
+        return speaker
+
     async def _generate(
-        self,
-        messages: Sequence[Message],
-        max_tokens: int,
-        deadline: float,
-        generation: _Generation,
+        self, body: dict[str, Any], deadline: float, generation: _Generation
     ) -> AsyncIterator[str]:
         """One assistant message from the server, retried until its first text arrives."""
-        path = "chat/completions" if self._options.request_mode == "chat" else "completions"
-        body = self._body(messages, max_tokens)
+        path = "chat/completions" if "messages" in body else "completions"
         attempt = 0
         while True:
             try:
@@ -373,6 +504,8 @@ class OpenAICompatBackend:
         self, path: str, body: dict[str, Any], deadline: float, generation: _Generation
     ) -> AsyncIterator[str]:
         """One try of a generation request; raises _RetryableError for what may pass."""
+        generation.calls = ToolCallAssembler()  # fragments of a broken try are not kept
+        mode: RequestMode = "chat" if path.startswith("chat") else "prompt"
         request = self._client.build_request("POST", path, json=body)
         try:
             async with asyncio.timeout_at(deadline):
@@ -386,15 +519,23 @@ class OpenAICompatBackend:
             if response.status_code != httpx.codes.OK:
                 await self._raise_for_status(response, deadline)
             self._note_health("ok")
-            async for text in self._read_stream(response, deadline, generation):
+            async for text in self._read_stream(response, deadline, generation, mode):
                 yield text
         finally:
             await response.aclose()
 
     async def _read_stream(
-        self, response: httpx.Response, deadline: float, generation: _Generation
+        self,
+        response: httpx.Response,
+        deadline: float,
+        generation: _Generation,
+        mode: RequestMode,
     ) -> AsyncIterator[str]:
-        """The text of a streaming response, then the end tag if a stop string cut it."""
+        """The text of a streaming response, then the end tag if a stop string cut it.
+
+        Native tool calls are assembled as they stream and passed on at the
+        end as one text-protocol block.
+        """
         finished = False
         async with aclosing(sse_data(response.aiter_lines())) as events:
             while True:
@@ -408,24 +549,29 @@ class OpenAICompatBackend:
                 if payload is None or payload.strip() == DONE:
                     finished = finished or payload is not None
                     break
-                piece = self._decode(payload, generation)
+                piece = self._decode(payload, generation, mode)
                 if piece.text:
                     generation.text += piece.text
                     yield piece.text
+                generation.calls.feed(piece.tool_calls)
                 if piece.finish_reason is not None:
                     generation.final = piece
                     finished = True
         if not finished:
             raise _RetryableError("the stream ended before the answer was complete")
-        if generation.final is not None:
+        if generation.calls:
+            block = calls_to_block(generation.calls.calls)
+            generation.text += block
+            yield block
+        elif generation.final is not None:
             restored = end_tag_to_restore(generation.text, generation.final)
             if restored:
                 generation.text += restored
                 yield restored
 
-    def _decode(self, payload: str, generation: _Generation) -> StreamPiece:
+    def _decode(self, payload: str, generation: _Generation, mode: RequestMode) -> StreamPiece:
         try:
-            piece = decode_chunk(payload, self._options.request_mode)
+            piece = decode_chunk(payload, mode)
         except StreamFormatError as exc:
             error = StreamInterruptedError if generation.text else ServerRequestError
             raise error(str(exc)) from exc
@@ -545,6 +691,7 @@ class OpenAICompatBackend:
         extra = {
             "base_url": display_url(self._root),
             "request_mode": self._options.request_mode,
+            "tool_mode": self._options.tool_mode,
             "health": self._health,
             "requests": str(self._requests),
             "retries": str(self._retries),
@@ -571,6 +718,11 @@ class OpenAICompatBackend:
             error=self._load_error,
             extra=extra,
         )
+
+
+def _completion_prompt(rendered: str) -> str:
+    """A rendered prompt for ``/completions``: servers add the tokenizer's BOS themselves."""
+    return rendered.removeprefix(BEGIN_OF_TEXT)
 
 
 def _model_ids(response: httpx.Response) -> list[str]:

@@ -2,7 +2,10 @@
 
 Servers (vLLM, llama.cpp, TGI) stream Server-Sent Events: ``data: {json}``
 lines, one chunk each, ended by ``data: [DONE]``. A completions chunk carries
-its text in ``choices[0].text``; a chat chunk in ``choices[0].delta.content``.
+its text in ``choices[0].text``; a chat chunk in ``choices[0].delta.content``,
+and, from a server that parses tool calls (native tool mode), fragments of
+them in ``choices[0].delta.tool_calls`` (``ToolCallFragment``: the call's
+``index``, its ``id`` and name once, then pieces of the arguments' JSON text).
 The last chunk with text (or one after it) names the ``finish_reason``.
 
 Servers drop a matched stop string from the output. The agent's parser needs
@@ -29,11 +32,13 @@ RequestMode = Literal["prompt", "chat"]
 
 DONE: Final = "[DONE]"
 
-# Stop strings sent with every request: the Llama-3 end of turn and the end
-# tag, also in the misspelling small models write. At most four: the limit of
-# the OpenAI API and TGI's default.
+# Stop strings sent with every text-mode request: the Llama-3 end of turn, the
+# end tag (also in the misspelling small models write) and a header opened
+# without an end of turn before it. At most four: the limit of the OpenAI API
+# and TGI's default.
 END_OF_TURN: Final = "<|eot_id|>"
-STOP_STRINGS: Final = (END_OF_TURN, END_TOOL_CODE, "<end_of_tool_code|>")
+START_HEADER: Final = "<|start_header_id|>"
+STOP_STRINGS: Final = (END_OF_TURN, END_TOOL_CODE, "<end_of_tool_code|>", START_HEADER)
 
 _END_TAG_SPELLINGS: Final = frozenset(s for s in TAG_SPELLINGS if "end_of_tool_code" in s)
 # finish_reason values that mean "a stop string, a stop token or end of sequence".
@@ -47,10 +52,21 @@ class StreamFormatError(ValueError):
 
 
 @dataclass(frozen=True)
+class ToolCallFragment:
+    """One piece of a streamed native tool call (``delta.tool_calls[i]``)."""
+
+    index: int | None = None
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+
+
+@dataclass(frozen=True)
 class StreamPiece:
     """What one streamed chunk says."""
 
     text: str = ""
+    tool_calls: tuple[ToolCallFragment, ...] = ()
     finish_reason: str | None = None
     # Whether the chunk carried vLLM's ``stop_reason`` field, and its value.
     reports_stop_reason: bool = False
@@ -106,19 +122,50 @@ def decode_chunk(payload: str, mode: RequestMode) -> StreamPiece:
     choice = choices[0]
     if not isinstance(choice, dict):
         raise StreamFormatError(f"a malformed choice: {payload[:120]!r}")
+    fragments: tuple[ToolCallFragment, ...] = ()
     if mode == "chat":
         delta = choice.get("delta")
         text = delta.get("content") if isinstance(delta, dict) else None
+        if isinstance(delta, dict):
+            fragments = _tool_call_fragments(delta.get("tool_calls"), payload)
     else:
         text = choice.get("text")
     stop_reason = choice.get("stop_reason")
     return StreamPiece(
         text=text if isinstance(text, str) else "",
+        tool_calls=fragments,
         finish_reason=_text_or_none(choice.get("finish_reason")),
         reports_stop_reason="stop_reason" in choice,
         stop_reason=stop_reason if isinstance(stop_reason, str | int) else None,
         completion_tokens=tokens,
     )
+
+
+def _tool_call_fragments(value: Any, payload: str) -> tuple[ToolCallFragment, ...]:
+    """The tool-call fragments of a chat delta; raises StreamFormatError for a malformed one."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise StreamFormatError(f"tool_calls is not a list: {payload[:120]!r}")
+    fragments = []
+    for item in value:
+        if not isinstance(item, dict):
+            raise StreamFormatError(f"a malformed tool call: {payload[:120]!r}")
+        function = item.get("function")
+        function = function if isinstance(function, dict) else {}
+        index = item.get("index")
+        arguments = function.get("arguments")
+        if isinstance(arguments, dict | list):  # a server that sends them parsed
+            arguments = json.dumps(arguments, ensure_ascii=False)
+        fragments.append(
+            ToolCallFragment(
+                index=index if isinstance(index, int) else None,
+                id=_text_or_none(item.get("id")),
+                name=_text_or_none(function.get("name")),
+                arguments=arguments if isinstance(arguments, str) else "",
+            )
+        )
+    return tuple(fragments)
 
 
 def end_tag_to_restore(text: str, final: StreamPiece) -> str:

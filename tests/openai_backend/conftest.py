@@ -66,7 +66,7 @@ async def fake() -> AsyncIterator[RunningFake]:
 async def connect() -> AsyncIterator[Callable[..., Any]]:
     """Builds and connects backends to a base URL; closes them after the test.
 
-    The short-message continuation is off unless a test turns it on, so each
+    The header probe (who speaks next) is off unless a test turns it on, so each
     scripted reply answers exactly one request.
     """
     made: list[OpenAICompatBackend] = []
@@ -78,7 +78,7 @@ async def connect() -> AsyncIterator[Callable[..., Any]]:
             "model": "fake-model",
             "temperature": 0.0,
             "customer_hint": "none",
-            "continue_after_short_message": False,
+            "ask_next_speaker": False,
             **options,
         }
         backend = OpenAICompatBackend(ServerOptions(**settings), retry=retry)

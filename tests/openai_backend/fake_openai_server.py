@@ -3,7 +3,8 @@
 Each request to ``/v1/completions`` or ``/v1/chat/completions`` takes the next
 scripted ``Reply``: an HTTP error with headers, or a stream of Server-Sent
 Events that may be cut off (the connection drops without the end of the
-chunked body, as when a server process dies). ``/v1/models`` lists the
+chunked body, as when a server process dies), or one JSON body (a request
+with ``stream: false``, such as the header probe: ``probe_reply``). ``/v1/models`` lists the
 configured models. Every request is recorded with its body and headers.
 """
 
@@ -43,6 +44,8 @@ class Reply:
     # Seconds to wait before each event.
     delay_s: float = 0.0
     send_done: bool = True
+    # A whole JSON answer instead of a stream (for ``stream: false`` requests).
+    body: dict[str, Any] | None = None
     # Filled in while serving: events written, and whether the stream ran to its end.
     sent: int = 0
     completed: bool = False
@@ -66,6 +69,32 @@ def completion_events(
     if stop_reason is not _UNSET:
         final["stop_reason"] = stop_reason
     events.append(_chunk(final))
+    return events
+
+
+def probe_reply(named: str) -> Reply:
+    """The non-streamed ``/completions`` answer of a header probe: the role the model names."""
+    choice = {"index": 0, "text": named, "finish_reason": "stop"}
+    return Reply(body={"id": "cmpl-probe", "object": "text_completion", "choices": [choice]})
+
+
+def tool_call_events(
+    *fragments: dict[str, Any], content: str = "", finish_reason: str = "tool_calls"
+) -> list[str]:
+    """``/chat/completions`` chunks streaming native tool calls, one fragment per chunk.
+
+    Each fragment is a ``delta.tool_calls`` item (``index``, ``id``,
+    ``function.name``, ``function.arguments`` pieces), as vLLM streams them.
+    """
+    events = [_chunk({"index": 0, "delta": {"role": "assistant"}, "finish_reason": None})]
+    if content:
+        delta = {"content": content}
+        events.append(_chunk({"index": 0, "delta": delta, "finish_reason": None}))
+    events += [
+        _chunk({"index": 0, "delta": {"tool_calls": [fragment]}, "finish_reason": None})
+        for fragment in fragments
+    ]
+    events.append(_chunk({"index": 0, "delta": {}, "finish_reason": finish_reason}))
     return events
 
 
@@ -118,6 +147,8 @@ class FakeOpenAIServer:
                 status_code=reply.status,
                 headers=reply.headers,
             )
+        if reply.body is not None:
+            return JSONResponse(reply.body)
         return StreamingResponse(_sse(reply), media_type="text/event-stream")
 
     @property

@@ -34,6 +34,7 @@ from tests.openai_backend.fake_openai_server import (
     RunningFake,
     chat_events,
     completion_events,
+    probe_reply,
 )
 
 Connect = Callable[..., Any]
@@ -322,37 +323,41 @@ async def test_end_tag_is_not_invented_when_the_stop_was_something_else(
     assert END_TOOL_CODE not in "".join(chunks)
 
 
-# -- the short message, then a tool call (the trained two-message pattern) -----------------------
+# -- who speaks after a message: the header probe (tool_continuation) ------------------------
+# More cases: test_openai_next_speaker.py.
 
 
-async def test_a_short_message_is_followed_by_a_tool_block_from_a_second_request(
+async def test_a_wait_message_the_model_follows_itself_gets_its_tool_block(
     fake: RunningFake, connect: Connect
 ) -> None:
     fake.fake.script(
         Reply(events=completion_events("Bir saniye, kontrol ediyorum.", stop_reason="<|eot_id|>")),
+        probe_reply("assistant"),
         Reply(events=completion_events(BILL_BLOCK, stop_reason=END_TOOL_CODE)),
     )
-    backend = await connect(fake.base_url, continue_after_short_message=True)
+    backend = await connect(fake.base_url, ask_next_speaker=True)
 
     output = "".join(await _collect(backend))
 
     assert output == f"Bir saniye, kontrol ediyorum.{BILL_BLOCK}{END_TOOL_CODE}"
-    second = fake.fake.generation_requests[1].body["prompt"]
-    assert second.endswith(
+    third = fake.fake.generation_requests[2].body["prompt"]
+    assert third.endswith(
         "Bir saniye, kontrol ediyorum.<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"
     )
 
 
-async def test_a_short_answer_stays_the_whole_answer_when_no_block_follows(
+async def test_a_short_answer_stays_the_whole_answer_when_the_model_names_the_user(
     fake: RunningFake, connect: Connect
 ) -> None:
     fake.fake.script(
         Reply(events=completion_events("Rica ederim!", stop_reason=None)),
+        probe_reply("user"),
         Reply(events=completion_events("Başka bir ", "şey var mı?")),
     )
-    backend = await connect(fake.base_url, continue_after_short_message=True)
+    backend = await connect(fake.base_url, ask_next_speaker=True)
 
     assert "".join(await _collect(backend)) == "Rica ederim!"
+    assert len(fake.fake.generation_requests) == 2  # no continuation was requested
 
 
 # -- the key, load and status ---------------------------------------------------------------
