@@ -135,12 +135,14 @@ async def _on_start(application: BotApplication) -> None:
     await _forget_old_records(services)
     services.card_sweeper.start(application.bot, services)
     services.turn_leases.start(application.bot, services)
+    services.handoff_sweeper.start(application.bot, services)
 
 
 async def _on_stop(application: BotApplication) -> None:
     """``post_stop``: the card sweep stopped (the next start sweeps at once)."""
     services: BotServices = application.bot_data[SERVICES_KEY]
     await services.card_sweeper.stop()
+    await services.handoff_sweeper.stop()
     await services.turn_leases.stop(services)
 
 

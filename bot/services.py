@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from agent.client import AgentClient
 from bot.active_turns import ActiveTurns
 from bot.card_sweep import CardSweeper
+from bot.handoff_sweep import HandoffSweeper
 from bot.rate_limit import UpdateAdmission, UserRateLimiter
 from bot.turn_leases import TurnLeases
 from core.settings import Settings
@@ -54,6 +55,8 @@ class BotServices:
     confirmations: ConfirmationsInFlight = field(default_factory=ConfirmationsInFlight)
     # Closes the cards of actions settled elsewhere or expired (bot.card_sweep).
     card_sweeper: CardSweeper = field(default_factory=CardSweeper)
+    # Hands idle handed-off chats back to the assistant (bot.handoff_sweep).
+    handoff_sweeper: HandoffSweeper = field(default_factory=HandoffSweeper)
     # This instance's leases on the turns it runs; takes over lapsed ones (bot.turn_leases).
     turn_leases: TurnLeases = field(default_factory=lambda: TurnLeases(30.0))
 
