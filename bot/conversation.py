@@ -34,6 +34,7 @@ from agent.events import (
 from bot import texts
 from bot.confirmation_cards import remember_card, settle_card
 from bot.delivery import UndeliverableError, send_html
+from bot.handoff import offer_after_failures
 from bot.keyboards import confirmation_keyboard, rating_keyboard
 from bot.ratings import remember_answer
 from bot.rendering import escape
@@ -135,6 +136,9 @@ async def _converse(
                 raise
         if await _deliver(bot, services, message, result, stored_id):
             await mark_message(services, stored_id, FAILED if result.failed else ANSWERED)
+            if result.failed and message.private:
+                # Failing again and again: a person may help (bot.handoff).
+                await offer_after_failures(bot, services, message.chat_id)
         else:
             log.warning(
                 "chat %s: message %s left accepted for recovery at the next start",

@@ -40,6 +40,7 @@ from bot.services import BotServices
 from db.handoffs import (
     OpenHandoff,
     close_handoff,
+    failed_turns_in_a_row,
     last_topic_of,
     note_activity,
     open_handoff,
@@ -99,6 +100,23 @@ async def offer_person(
         await send_html(bot, chat_id, text, reply_markup=offer_keyboard())
     except UndeliverableError:
         return
+
+
+async def offer_after_failures(bot: ExtBot[None], services: BotServices, chat_id: int) -> None:
+    """Offer a person once the chat's last answers failed ``handoff_offer_after_failures`` times.
+
+    Called after a failed turn in a private chat; offered once per run of
+    failures (a third failure in a row offers nothing new).
+    """
+    needed = services.settings.telegram.handoff_offer_after_failures
+    in_a_row = await _run(
+        services,
+        lambda c: failed_turns_in_a_row(c, str(chat_id), needed + 1),
+        f"chat {chat_id}: failed turns",
+    )
+    if in_a_row == needed:
+        log.info("chat %s: %d failed answers in a row; offering a person", chat_id, needed)
+        await offer_person(bot, services, chat_id)
 
 
 async def request_person(

@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import insert, literal_column, select, update
 from sqlalchemy.engine import Connection
 
-from db.models import FaultTicket, Handoff
+from db.chat_history import FAILED
+from db.models import ChatMessage, FaultTicket, Handoff
 from db.models.base import utcnow
 from db.models.handoffs import CLOSED, OPEN
 
@@ -176,3 +177,19 @@ def open_fault_tickets(connection: Connection, customer_id: int) -> list[OpenTic
         .order_by(FaultTicket.created_at.desc())
     ).all()
     return [OpenTicket(*row) for row in rows]
+
+
+def failed_turns_in_a_row(connection: Connection, chat_id: str, at_most: int) -> int:
+    """How many of the chat's latest customer messages failed in a row (up to ``at_most``)."""
+    statuses = connection.execute(
+        select(ChatMessage.status)
+        .where(ChatMessage.chat_id == chat_id, ChatMessage.role == "user")
+        .order_by(ChatMessage.id.desc())
+        .limit(at_most)
+    ).scalars()
+    count = 0
+    for status in statuses:
+        if status != FAILED:
+            break
+        count += 1
+    return count

@@ -219,3 +219,36 @@ async def test_topic_creation_failing_gets_a_turkish_answer(
         # The assistant keeps answering.
         (reply,) = await bot.say(ahmet, "kalan internetim ne kadar")
         assert "GB" in (reply.text or "")
+
+
+async def test_failing_twice_in_a_row_offers_a_person(
+    bot_settings: Settings, start_bot: BotStarter, driver: StandinDriver
+) -> None:
+    agent = driver.create_user("Zeynep")
+    group = driver.create_forum("Telekom Destek", [agent])
+    unreachable = bot_settings.agent.model_copy(update={"url": "http://127.0.0.1:9"})
+    settings = with_telegram(
+        bot_settings.model_copy(update={"agent": unreachable}), support_chat_id=group.id
+    )
+    async with start_bot(settings) as bot:
+        user = driver.create_user("Ahmet")
+        first = await bot.say(user, "kalan internetim ne kadar")
+        second = await bot.say(user, "kalan internetim ne kadar")
+        third = await bot.say(user, "kalan internetim ne kadar")
+
+        assert [b.text for m in first for b in m.buttons] == []
+        offer = second[-1]
+        assert "müşteri temsilcisine bağlayabilirim" in (offer.text or "")
+        assert [b.text for b in offer.buttons] == ["Temsilciye bağlan"]
+        assert len(third) == 1  # offered once per run of failures
+
+        answer = await bot.press(user, offer, "Temsilciye bağlan")
+        await bot.settle()
+
+        assert answer == handoff_texts.OFFER_PRESSED
+        (topic,) = driver.topics(group)
+        assert topic.name == "Hesabı bağlı değil · Ahmet"
+        summary = driver.topic_messages(group, topic.message_thread_id)[1].text or ""
+        assert "asistanın önerisiyle" in summary
+        assert "müşteriye bağlı değil" in summary
+        assert "müşteri temsilcisine aktardım" in (driver.bot_messages(user)[-1].text or "")
