@@ -15,6 +15,7 @@ COMMAND_DESCRIPTIONS = {
     "fatura": "Güncel faturanız",
     "durum": "Paketiniz ve kalan kullanım haklarınız",
     "iptal": "Bekleyen işlemi ya da süren yanıtı iptal et",
+    "temsilci": "Bir müşteri temsilcisiyle görüşün",
     "help": "Neler yapabileceğim",
 }
 ADMIN_COMMAND_DESCRIPTION = "Sistem durumu (yönetici)"
@@ -26,6 +27,7 @@ CAPABILITIES = (
     "/fatura – güncel faturanız ve ödeme\n"
     "/durum – paketiniz, kalan internet, dakika ve SMS haklarınız\n"
     "/iptal – bekleyen işlemi ya da süren yanıtı iptal eder\n"
+    "/temsilci – bir müşteri temsilcisiyle görüşün\n"
     "/help – bu yardım mesajı\n"
     "\n"
     "Bunların dışında bana sorunuzu yazmanız yeterli, örneğin:\n"
