@@ -11,6 +11,7 @@ import argparse
 from agent import evaluation, terminal_chat
 from agent.service import command as serve_command
 from agent.tools import command as tools_command
+from agent.training_export import command as export_command
 from core.cli import ArgumentParser
 from core.config_loader import load_settings_or_exit
 from core.logs import configure_logging
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     terminal_chat.add_parser(commands)
     evaluation.add_parser(commands)
     serve_command.add_parser(commands)
+    export_command.add_parser(commands)
     return parser
 
 
