@@ -67,7 +67,7 @@ WEBHOOK_UPSTREAM = "telekom_bot_webhook"
 # Read by a library the processes use, not by our code, and listed on purpose.
 LIBRARY_ENV = {"SSL_CERT_FILE": "httpx: the CA bundle that verifies the agent service's TLS"}
 # Settings of the Telegram front end only: the agent service never reads them.
-BOT_ONLY_ENV = {"ADMIN_TELEGRAM_IDS", "AGENT_URL"}
+BOT_ONLY_ENV = {"ADMIN_TELEGRAM_IDS", "AGENT_URL", "SUPPORT_CHAT_ID"}
 
 
 def require_tool(name: str) -> str:
