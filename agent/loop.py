@@ -14,6 +14,7 @@ bot's recovery marks failed with an apology.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -44,7 +45,7 @@ from agent.protocol.stream import ToolBlockFinished, ToolStreamParser
 from agent.tools.context import ToolContext
 from agent.tools.executor import execute
 from agent.tools.registry import Registry
-from agent.turns import ChatTurn
+from agent.turns import ChatTurn, ToolCall
 from core.settings import Settings
 from db.retries import retry_policy, run_sync_in_transaction
 
@@ -55,6 +56,9 @@ _OUTCOME_STATUS = {"result": "tamamlandi", "error": "hata", "proposal": "onay_be
 # block must not turn one message into thousands of database queries).
 MAX_CALLS_PER_STEP = 8
 TOO_MANY_CALLS = "TOO_MANY_CALLS"
+# A call repeated with the same arguments in one turn is answered from its earlier
+# result; after this many such repeats the turn ends with an apology.
+MAX_REPEATED_CALLS = 1
 
 
 @dataclass
@@ -70,6 +74,10 @@ class _Step:
 class TurnState:
     records: list[ToolCallRecord] = field(default_factory=list)
     errors: int = 0
+    # Results of the calls run this turn, by call (``call_key``): a repeated call is
+    # answered from here instead of running again.
+    results: dict[str, dict[str, object]] = field(default_factory=dict)
+    repeats: int = 0
 
 
 class AgentLoop:
@@ -116,6 +124,16 @@ class AgentLoop:
             new_turns.append(ChatTurn("assistant", render_tool_block(calls), tool_calls=calls))
             proposals: list[ConfirmationRequested] = []
             for call in calls:
+                earlier = state.results.get(call_key(call))
+                if earlier is not None:
+                    # The same call again in one turn: not run twice (a loop, or a
+                    # repeated payment); the model reads the result it already had.
+                    state.repeats += 1
+                    log.warning(
+                        "chat %s: %s called again with the same arguments", chat_id, call.name
+                    )
+                    new_turns.append(ChatTurn("tool", render_tool_result(earlier)))
+                    continue
                 yield ToolStarted(name=call.name, arguments=call.arguments)
                 outcome = await execute(self._registry, call, context)
                 status = _OUTCOME_STATUS[outcome.kind]
@@ -141,6 +159,7 @@ class AgentLoop:
                         )
                     )
                 yield ToolFinished(name=call.name, status=status, result=outcome.data)
+                state.results[call_key(call)] = outcome.data
                 new_turns.append(ChatTurn("tool", render_tool_result(outcome.data)))
             if len(block.calls) > len(calls):
                 log.warning(
@@ -158,6 +177,13 @@ class AgentLoop:
                 state.errors += 1
                 new_turns.append(ChatTurn("tool", render_tool_result(problem.to_error_result())))
             produced.extend(new_turns)
+            if state.repeats > MAX_REPEATED_CALLS:
+                log.warning("chat %s: the model keeps repeating its calls; turn ended", chat_id)
+                state.errors += 1
+                answer = texts.REPEATED_CALLS
+                await self._store(context, chat_id, [*produced, ChatTurn("assistant", answer)])
+                yield self._final(chat_id, answer, state)
+                return
             if proposals:
                 preface = step.text.strip()
                 summaries = [p.summary for p in proposals]
@@ -243,6 +269,11 @@ class AgentLoop:
             confidence=confidence,
             preface=preface,
         )
+
+
+def call_key(call: ToolCall) -> str:
+    """What makes two calls the same: the tool and its arguments, in any order."""
+    return f"{call.name}:{json.dumps(call.arguments, sort_keys=True, ensure_ascii=False)}"
 
 
 def _too_many_calls_result() -> dict[str, object]:

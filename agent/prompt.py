@@ -199,15 +199,15 @@ def trim_to_budget(
 
     - the newest user turn and everything after it are always kept, even
       when they alone exceed the budget (logged as a warning);
-    - an assistant tool-call turn and the tool results after it are dropped
-      together, never separated;
-    - the kept history never starts with a tool turn.
+    - the kept history starts with a user turn, as every training dialogue
+      did: never with an assistant or tool turn, so a tool call is never
+      separated from its results nor an answer from its question.
     """
     turns = list(turns)
     protected = _protected_start(turns)
-    # Where the kept history may start: at any turn that is not a tool result,
-    # up to the protected tail. Index 0 keeps the most history.
-    starts = [index for index in range(protected) if turns[index].role != "tool"]
+    # Where the kept history may start: at a user turn, up to the protected
+    # tail. Index 0 keeps the most history.
+    starts = [index for index in range(protected) if turns[index].role == "user"]
     starts.append(protected)
     # Each turn is rendered once; the probes below only assemble and measure.
     contents = [_turn_content(turn) for turn in turns]

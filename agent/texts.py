@@ -21,6 +21,10 @@ TOO_MANY_CALLS = "Bir adımda en fazla {limit} işlem yapabilirim; fazlası yap�
 TOO_MANY_STEPS = (
     "Üzgünüm, bu isteği şu anda tamamlayamadım. Lütfen sorunuzu biraz daha açık yazar mısınız?"
 )
+REPEATED_CALLS = (
+    "Üzgünüm, isteğinizi şu anda tamamlayamadım; aynı kontrolü tekrar tekrar yapmaya "
+    "başladım ve durdurdum. Lütfen sorunuzu biraz farklı yazar mısınız?"
+)
 EMPTY_ANSWER = "Üzgünüm, bir yanıt oluşturamadım. Sorunuzu farklı bir şekilde yazar mısınız?"
 CONFIRM_QUESTION = "Onaylıyor musunuz?"
 NOTHING_PENDING = "Bekleyen bir işleminiz bulunmuyor."

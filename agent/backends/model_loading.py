@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from agent.backends.memory_check import check_cpu_memory
 from agent.backends.model_source import (
     ModelLoadError,
     ModelSource,
@@ -107,7 +108,8 @@ def load_model(options: LoadOptions, on_stage: Callable[[str], None] | None = No
 
     ``on_stage`` is told each stage as it starts ("tokenizer", "weights", ...).
     Raises ModelLoadError with a one-line reason for every expected failure
-    (missing weights, no CUDA, no bitsandbytes, out of memory, NF4 on GGUF).
+    (missing weights, no CUDA, no bitsandbytes, out of memory on the GPU, not
+    enough memory on the CPU (``agent.backends.memory_check``), NF4 on GGUF).
     """
     started = time.monotonic()
 
@@ -122,6 +124,9 @@ def load_model(options: LoadOptions, on_stage: Callable[[str], None] | None = No
     plan = plan_load(options, source)
     for note in plan.notes:
         log.info("model %s: %s", options.name, note)
+    if plan.device == "cpu":
+        stage("memory check")
+        check_cpu_memory(source, plan, offline)
 
     stage("tokenizer")
     tokenizer = _load_tokenizer(source, offline)

@@ -13,11 +13,13 @@ joined by single newlines with no trailing newline. Every value is
 ``", "``/``": "`` inside nested values, ``true``/``false``/``null``),
 arguments are separated by ``", "``, in the order of the call's dict.
 
-A tool result is compact JSON with raw UTF-8:
-``json.dumps(result, ensure_ascii=False, separators=(",", ":"))``. The model
-format reference only says "compact JSON"; the original training generator
-serialised successful results with pydantic's ``model_dump_json()``, which
-produces exactly this form, so we match it.
+A successful tool result is compact JSON with raw UTF-8:
+``json.dumps(result, ensure_ascii=False, separators=(",", ":"))``: the
+original training generator serialised successful results with pydantic's
+``model_dump_json()``, which produces exactly this form. An error result
+(``{"success": false, "error": {...}}``) was written with Python's
+``json.dumps`` defaults (``", "``/``": "`` separators, ``\\uXXXX`` escapes),
+so it is rendered that way (../shared/reference/model-format.md).
 
 One deliberate exception to both forms: if a rendered value would contain a
 block tag (say a customer typed ``<|end_of_tool_code|>`` into a fault
@@ -49,7 +51,10 @@ def render_tool_block(calls: Sequence[ToolCall]) -> str:
 
 
 def render_tool_result(result: Mapping[str, Any]) -> str:
-    """The content of a tool message: compact JSON with raw UTF-8 (see module doc)."""
+    """The content of a tool message, as training wrote it (see module doc): an error
+    result (``"success": false``) with ``json.dumps`` defaults, any other compact."""
+    if result.get("success") is False:
+        return _defuse_tags(json.dumps(result))
     return _defuse_tags(json.dumps(result, ensure_ascii=False, separators=(",", ":")))
 
 

@@ -219,7 +219,7 @@ async def test_a_model_that_never_stops_calling_is_cut_at_the_step_limit(
 async def test_a_flood_of_calls_in_one_step_runs_only_the_first_few(
     runtime: AgentRuntime, caplog: pytest.LogCaptureFixture
 ) -> None:
-    flood = block(*[f"print(get_past_bills(user_id={OWN}, limit=12))"] * 50)
+    flood = block(*[f"print(get_past_bills(user_id={OWN}, limit={n}))" for n in range(1, 51)])
     model = ScriptedBackend(flood, read_tool_message)
     await runtime.backends.install(model)
 

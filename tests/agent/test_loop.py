@@ -22,6 +22,7 @@ from agent.events import (
     ToolFinished,
     ToolStarted,
 )
+from agent import texts
 from agent.runtime import AgentRuntime
 from core.turkish import format_money
 from db.models import Bill, ChatMessage, PackageChange
@@ -123,14 +124,84 @@ async def test_side_effect_is_proposed_then_confirmed_by_typed_yes(
         assert len((await session.scalars(select(PackageChange))).all()) == 1
 
 
+def _past_bills_call(limit: int) -> str:
+    return (
+        f"<|begin_of_tool_code|>\nprint(get_past_bills(user_id=1001, limit={limit}))\n"
+        "<|end_of_tool_code|>"
+    )
+
+
 async def test_endless_tool_calls_stop_at_the_step_limit(runtime: AgentRuntime) -> None:
     steps = runtime.settings.agent.max_steps
-    await runtime.backends.install(ScriptedBackend(*[BILL_CALL] * steps))
+    calls = [_past_bills_call(limit) for limit in range(1, steps + 1)]
+    await runtime.backends.install(ScriptedBackend(*calls))
     events = await _turn(runtime, "faturam")
     assert sum(isinstance(e, ToolStarted) for e in events) == steps
     final = events[-1]
     assert isinstance(final, FinalAnswer)
-    assert "tamamlayamadım" in final.text
+    assert final.text == texts.TOO_MANY_STEPS
+
+
+async def test_a_call_repeated_in_one_turn_runs_once_and_the_model_rereads_its_result(
+    runtime: AgentRuntime,
+) -> None:
+    model = ScriptedBackend(BILL_CALL, BILL_CALL, _answer_from_bill)
+    await runtime.backends.install(model)
+
+    events = await _turn(runtime, "faturam ne kadar")
+
+    assert sum(isinstance(e, ToolStarted) for e in events) == 1
+    first_result = model.requests[1].turns[-1]
+    repeated_result = model.requests[2].turns[-1]
+    assert repeated_result.role == "tool"
+    assert repeated_result.content == first_result.content
+    final = events[-1]
+    assert isinstance(final, FinalAnswer)
+    assert final.text.startswith("Güncel faturanız")
+
+
+async def test_a_model_that_keeps_repeating_a_call_gets_an_apology_not_the_step_limit(
+    runtime: AgentRuntime,
+) -> None:
+    # The offline Qwen model called get_current_bill five times in one turn.
+    steps = runtime.settings.agent.max_steps
+    model = ScriptedBackend(*[BILL_CALL] * steps)
+    await runtime.backends.install(model)
+
+    events = await _turn(runtime, "faturam")
+
+    assert sum(isinstance(e, ToolStarted) for e in events) == 1
+    assert len(model.requests) == 3  # the call, one repeat answered from its result, a second
+    final = events[-1]
+    assert isinstance(final, FinalAnswer)
+    assert final.text == texts.REPEATED_CALLS
+    async with runtime.database.sessions() as session:
+        rows = (
+            await session.scalars(
+                select(ChatMessage).where(ChatMessage.chat_id == "chat-1").order_by(ChatMessage.id)
+            )
+        ).all()
+    # Every stored call has its result, and the turn ends with the apology.
+    roles = [row.role for row in rows]
+    assert roles.count("tool") == 3
+    assert rows[-1].content == texts.REPEATED_CALLS
+
+
+async def test_the_same_payment_proposed_twice_in_one_block_gives_one_card(
+    runtime: AgentRuntime,
+) -> None:
+    twice = (
+        "<|begin_of_tool_code|>\n"
+        'print(pay_bill(bill_id=1, method="credit_card"))\n'
+        'print(pay_bill(bill_id=1, method="credit_card"))\n'
+        "<|end_of_tool_code|>"
+    )
+    await runtime.backends.install(ScriptedBackend(twice))
+
+    events = await _turn(runtime, "faturamı kredi kartıyla öde")
+
+    assert sum(isinstance(e, ConfirmationRequested) for e in events) <= 1
+    assert sum(isinstance(e, ToolStarted) for e in events) == 1
 
 
 async def test_malformed_tool_call_goes_back_to_the_model_as_an_error(

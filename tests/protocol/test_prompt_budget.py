@@ -58,19 +58,20 @@ def test_everything_is_kept_when_it_fits() -> None:
     assert trim_to_budget(HISTORY, prompt_size(HISTORY), len) == HISTORY
 
 
-def test_oldest_turns_go_first_and_the_result_fits() -> None:
-    budget = prompt_size(HISTORY[2:])
+def test_oldest_exchanges_go_first_and_the_kept_history_starts_with_a_user_turn() -> None:
+    # Room for all but the first question: its whole exchange goes, since the
+    # model never saw a dialogue that starts with an answer or a tool call.
+    budget = prompt_size(HISTORY[1:])
     kept = trim_to_budget(HISTORY, budget, len)
-    assert kept == HISTORY[2:]
+    assert kept == HISTORY[NEWEST_USER:]
+    assert kept[0].role == "user"
     assert prompt_size(kept) <= budget
 
 
-def test_a_tool_call_is_dropped_together_with_its_result() -> None:
-    # Room for everything from the tool result on, but not for its call.
-    budget = prompt_size(HISTORY[3:])
-    kept = trim_to_budget(HISTORY, budget, len)
-    assert kept == HISTORY[4:]
-    assert kept[0].role != "tool"
+def test_a_tool_call_is_never_kept_without_its_question() -> None:
+    for start in (2, 3, 4):
+        kept = trim_to_budget(HISTORY, prompt_size(HISTORY[start:]), len)
+        assert kept == HISTORY[NEWEST_USER:]
 
 
 def test_the_newest_user_turn_and_what_follows_are_always_kept() -> None:
@@ -78,9 +79,9 @@ def test_the_newest_user_turn_and_what_follows_are_always_kept() -> None:
     assert kept == HISTORY[NEWEST_USER:]
 
 
-def test_history_never_starts_with_an_orphaned_tool_result() -> None:
+def test_history_never_starts_with_an_orphaned_tool_result_or_answer() -> None:
     history = [result(amount=1), assistant("Tamam."), user("Teşekkürler")]
-    assert trim_to_budget(history, 10_000, len) == history[1:]
+    assert trim_to_budget(history, 10_000, len) == history[2:]
 
 
 def test_without_a_user_turn_the_newest_assistant_step_is_kept() -> None:
@@ -99,7 +100,7 @@ def test_default_counter_is_a_documented_estimate() -> None:
     budget = estimate_tokens(
         render_prompt(turns_to_messages(HISTORY[2:], customer_id=None, customer_hint="none"))
     )
-    assert trim_to_budget(HISTORY, budget) == HISTORY[2:]
+    assert trim_to_budget(HISTORY, budget) == HISTORY[NEWEST_USER:]
 
 
 def test_customer_hint_is_counted_in_the_budget() -> None:
@@ -142,14 +143,16 @@ def test_trimming_invariants_for_any_history_and_budget(kinds: list[str], budget
     kept = trim_to_budget(history, budget, len)
     start = len(history) - len(kept)
     assert history[start:] == kept  # a suffix, order untouched
+    users = [i for i, turn in enumerate(history) if turn.role == "user"]
+    if kept and users:
+        assert kept[0].role == "user"  # as every training dialogue started
     if kept:
         assert kept[0].role != "tool"
-    users = [i for i, turn in enumerate(history) if turn.role == "user"]
     if users:
         assert start <= users[-1]  # the newest user turn survives
         # Over budget only when nothing before the newest user turn is left.
         assert prompt_size(kept) <= budget or start == users[-1]
-    droppable_before = [i for i in range(start) if history[i].role != "tool"]
-    if droppable_before and prompt_size(kept) <= budget:
-        # Maximal: keeping the previous droppable turn (with its tool results) would not fit.
-        assert prompt_size(history[droppable_before[-1] :]) > budget
+    earlier_users = [i for i in users if i < start]
+    if earlier_users and prompt_size(kept) <= budget:
+        # Maximal: keeping the previous exchange (from its user turn on) would not fit.
+        assert prompt_size(history[earlier_users[-1] :]) > budget

@@ -63,9 +63,14 @@ def test_tool_result_is_compact_json_with_turkish_letters_kept() -> None:
 
 
 def test_error_result_keeps_the_trained_error_shape() -> None:
+    # Training wrote error results with json.dumps defaults (spaced, \\u-escaped),
+    # successful ones compact with raw UTF-8 (model-format.md).
     error = {"success": False, "error": {"code": "NO_BILL", "message": "Fatura bulunamadı."}}
     assert render_tool_result(error) == (
-        '{"success":false,"error":{"code":"NO_BILL","message":"Fatura bulunamadı."}}'
+        '{"success": false, "error": {"code": "NO_BILL", "message": "Fatura bulunamad\\u0131."}}'
+    )
+    assert render_tool_result({"success": True, "message": "Ödendi."}) == (
+        '{"success":true,"message":"Ödendi."}'
     )
 
 
