@@ -12,6 +12,7 @@ import json
 
 from sqlalchemy import select
 
+from agent import texts
 from agent.backends.base import GenerationRequest
 from agent.events import (
     AgentEvent,
@@ -22,7 +23,6 @@ from agent.events import (
     ToolFinished,
     ToolStarted,
 )
-from agent import texts
 from agent.runtime import AgentRuntime
 from core.turkish import format_money
 from db.models import Bill, ChatMessage, PackageChange
