@@ -21,6 +21,7 @@ from tests.openai_backend.fake_openai_server import (
     Reply,
     RunningFake,
     completion_events,
+    probe_reply,
     running_fake,
 )
 from tests.service.live_server import free_port
@@ -94,9 +95,8 @@ async def test_the_runtime_answers_through_the_server_and_stores_the_turn(
 ) -> None:
     fake.fake.script(
         Reply(events=completion_events("Merhaba! ", "Size nasıl yardımcı olabilirim?")),
-        # A short answer may be followed by a tool call; this server's next
-        # message is not one, so it is dropped.
-        Reply(events=completion_events("Başka bir sorunuz var mı?")),
+        # The header probe: the model names the customer as the next speaker.
+        probe_reply("user"),
     )
     configured = openai_settings_for(settings, fake.base_url, "fake-model")
     async with open_database(configured) as database:
