@@ -32,10 +32,10 @@ from agent.training_export.dialogues import (
 )
 from agent.training_export.pseudonyms import Pseudonyms
 from agent.training_export.reading import learn_customers, read_conversations
-from core.database_url import DatabaseURLError
 from core.settings import Settings
 from db.chat_history import StoredTurn
 from db.database import DatabaseUnavailableError, open_database
+from db.engine import DatabaseURLError
 from db.retries import retry_policy, run_sync_in_transaction
 
 RATING_CHOICES = ("good", "bad", "all")
