@@ -27,7 +27,16 @@ from agent.backends.offline_weights import (
     fetch_gguf,
 )
 from agent.backends.transformers import GenerationOptions, TransformersBackend
+from core.settings import Settings
+from db.database import Database, open_database
 from tests.models.tiny_models import BackendFactory, save_tiny_llama, train_tokenizer
+
+
+@pytest.fixture
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    """The test's private seeded database, opened (runtime tests on model backends)."""
+    async with open_database(settings) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")

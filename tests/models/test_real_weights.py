@@ -11,7 +11,6 @@ Greedy decoding and small token limits keep the runs deterministic and short.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import bitsandbytes as bnb
@@ -25,7 +24,7 @@ from agent.events import ChatRequest, FinalAnswer, ToolFinished, ToolStarted
 from agent.runtime import AgentRuntime
 from agent.turns import ChatTurn
 from core.settings import Settings
-from db.database import Database, open_database
+from db.database import Database
 from tests.models.tiny_models import BackendFactory
 
 pytestmark = pytest.mark.slow
@@ -48,12 +47,6 @@ print(get_current_bill(user_id=5))
 <|end_of_tool_code|>
 Customer: <tool_response>{"amount":"99.90","currency":"TL","due_date":"2026-01-10"}</tool_response>
 You: Faturanız 99.90 TL, son ödeme tarihi 2026-01-10."""
-
-
-@pytest.fixture
-async def database(settings: Settings) -> AsyncIterator[Database]:
-    async with open_database(settings) as opened:
-        yield opened
 
 
 def with_model(settings: Settings, **model: object) -> Settings:
