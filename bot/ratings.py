@@ -18,7 +18,7 @@ Either way the answer is found from the chat and the message
 and the last rating wins. Only answers get the buttons: confirmation cards
 keep their own Onayla / Vazgeç keyboard alone, and groups, apologies and
 the acknowledgement before a card get none. A bad rating (a change to bad,
-not a repeat) offers the customer a person.
+not a repeat) offers the customer a person (``bot.handoff.offer_person``).
 """
 
 from __future__ import annotations
@@ -32,8 +32,7 @@ from telegram import Message, ReactionType, ReactionTypeEmoji
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
-from bot import texts
-from bot.delivery import UndeliverableError, send_html, with_retries
+from bot.delivery import with_retries
 from bot.keyboards import rating_keyboard
 from bot.services import BotServices
 from db.answer_ratings import RatedAnswer, rate_answer, remember_answer_messages, withdraw_rating
@@ -159,15 +158,3 @@ async def show_rating(bot: ExtBot[None], chat_id: int, message_id: int, rating: 
 def is_new_bad_rating(rated: RatedAnswer) -> bool:
     """Whether the answer was just rated bad (not bad before): time to offer a person."""
     return rated.rating == BAD and rated.previous != BAD
-
-
-async def offer_person(bot: ExtBot[None], chat_id: int) -> None:
-    """After a bad rating: tell the customer how to reach a person.
-
-    TODO(handoff): use the handoff offer of ``bot.handoff`` (part 1 of issue
-    22) once it is committed; until then the customer is pointed at /temsilci.
-    """
-    try:
-        await send_html(bot, chat_id, texts.RATING_BAD_OFFER)
-    except UndeliverableError:
-        return

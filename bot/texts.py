@@ -300,11 +300,6 @@ RATING_THANKS_GOOD = "Teşekkürler, değerlendirmeniz kaydedildi."
 RATING_THANKS_BAD = "Teşekkürler; değerlendirmeniz yanıtlarımızı iyileştirmemize yardımcı olacak."
 RATING_UNAVAILABLE = "Bu yanıt artık değerlendirilemiyor."
 RATING_NOT_SAVED = "Değerlendirmenizi şu anda kaydedemedim; lütfen biraz sonra yeniden deneyin."
-# Sent after a 👎 when no person can be offered through the support group.
-RATING_BAD_OFFER = (
-    "Yanıtım işinize yaramadıysa üzgünüm. Bir müşteri temsilcisiyle görüşmek isterseniz "
-    "/temsilci yazabilirsiniz."
-)
 
 ADMIN_RATINGS_TITLE = "<b>Yanıt değerlendirmeleri</b> (son {days} gün)"
 ADMIN_RATINGS_DAY = "{day}: {good}/{total} yanıt iyi ({share})"

@@ -10,11 +10,11 @@ from telegram.constants import ChatType
 from bot import texts
 from bot.context import BotContext
 from bot.handlers.replies import answer_press, pressed_in_own_private_chat
+from bot.handoff import offer_person
 from bot.keyboards import parse_rating_press
 from bot.ratings import (
     MIXED,
     is_new_bad_rating,
-    offer_person,
     rating_of_reactions,
     show_rating,
     store_rating,
@@ -49,7 +49,7 @@ async def rating_pressed(update: Update, context: BotContext) -> None:
     if rated.previous != rating:
         await show_rating(context.bot, chat_id, message.message_id, rating)
     if is_new_bad_rating(rated):
-        await offer_person(context.bot, chat_id)
+        await offer_person(context.bot, context.services, chat_id, after_bad_rating=True)
 
 
 async def reaction_changed(update: Update, context: BotContext) -> None:
@@ -74,4 +74,4 @@ async def reaction_changed(update: Update, context: BotContext) -> None:
     if rated.previous != rated.rating:
         await show_rating(context.bot, chat_id, message_id, rated.rating)
     if is_new_bad_rating(rated):
-        await offer_person(context.bot, chat_id)
+        await offer_person(context.bot, context.services, chat_id, after_bad_rating=True)
