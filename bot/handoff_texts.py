@@ -7,18 +7,15 @@ into a ``{placeholder}`` is escaped by the caller (``bot.rendering.escape``).
 from __future__ import annotations
 
 COMMAND_NAME = "temsilci"
-COMMAND_DESCRIPTION = "Bir müşteri temsilcisiyle görüşün"
 
 # -- to the customer ------------------------------------------------------------
 
 OFFER_BUTTON = "Temsilciye bağlan"
 OFFER_AFTER_FAILURES = (
-    "Sorununuzu çözemediğim için üzgünüm. İsterseniz sizi bir müşteri temsilcisine "
-    "bağlayabilirim."
+    "Sorununuzu çözemediğim için üzgünüm. İsterseniz sizi bir müşteri temsilcisine bağlayabilirim."
 )
 OFFER_AFTER_BAD_RATING = (
-    "Yanıtım işinize yaramadıysa üzgünüm. İsterseniz sizi bir müşteri temsilcisine "
-    "bağlayabilirim."
+    "Yanıtım işinize yaramadıysa üzgünüm. İsterseniz sizi bir müşteri temsilcisine bağlayabilirim."
 )
 CONNECTING = (
     "Sizi bir müşteri temsilcisine aktardım. Temsilcimiz birazdan buradan yazacak; "
@@ -93,10 +90,8 @@ TIERS = {"standard": "standart", "silver": "gümüş", "gold": "altın", "platin
 LINE_STATUSES = {"active": "aktif", "suspended": "askıda", "cancelled": "iptal"}
 TICKET_STATUSES = {"open": "açık", "in_progress": "işlemde"}
 AGENT_NOT_DELIVERED = "⚠️ Mesajınız müşteriye iletilemedi (müşteri botu engellemiş olabilir)."
-NO_OPEN_HANDOFF = "Bu konuda süren bir görüşme yok; mesajınız müşteriye iletilmedi."
 CLOSED_IN_TOPIC = "✅ Görüşme {who} kapatıldı; müşteri yeniden asistana yönlendirildi."
 CLOSED_IN_TOPIC_IDLE = (
     "⌛ {minutes} dakikadır mesaj olmadığı için görüşme kapandı; müşteri yeniden "
     "asistana yönlendirildi."
 )
-CLOSED_IN_TOPIC_LOST = "⚠️ Müşteriye ulaşılamadığı için görüşme kapatıldı."
