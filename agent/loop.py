@@ -72,12 +72,18 @@ class _Step:
 
 @dataclass
 class TurnState:
+    """What one turn has done so far, across its model steps."""
+
     records: list[ToolCallRecord] = field(default_factory=list)
     errors: int = 0
+    # This turn's assistant and tool turns, stored together when it ends.
+    produced: list[ChatTurn] = field(default_factory=list)
     # Results of the calls run this turn, by call (``call_key``): a repeated call is
     # answered from here instead of running again.
     results: dict[str, dict[str, object]] = field(default_factory=dict)
     repeats: int = 0
+    # Side-effecting calls of the last step, waiting for the customer's consent.
+    proposals: list[ConfirmationRequested] = field(default_factory=list)
 
 
 class AgentLoop:
@@ -94,8 +100,50 @@ class AgentLoop:
         self._metrics = metrics
 
     async def run(self, context: ToolContext, chat_id: str) -> AsyncIterator[AgentEvent]:
-        """The model/tool rounds of one turn; ends with exactly one ``FinalAnswer``."""
-        turns, dialogue = await run_sync_in_transaction(
+        """The model/tool rounds of one turn; ends with exactly one ``FinalAnswer``.
+
+        Each round is a model step (``_model_step``), then, if the model called
+        tools, a tool step (``_tool_step``). The turn ends at the first of: an
+        answer without calls, proposals waiting for consent, calls the model
+        keeps repeating, or ``agent.max_steps`` rounds.
+        """
+        turns, dialogue = await self._load(context, chat_id)
+        state = TurnState()
+        for _ in range(self._settings.agent.max_steps):
+            step = _Step()
+            async for event in self._model_step([*turns, *state.produced], dialogue, context, step):
+                yield event
+            if step.block is None:
+                answer = step.text.strip() or texts.EMPTY_ANSWER
+                yield await self._finish(context, chat_id, state, answer)
+                return
+            async for event in self._tool_step(step, step.block, context, chat_id, state):
+                yield event
+            if state.repeats > MAX_REPEATED_CALLS:
+                log.warning("chat %s: the model keeps repeating its calls; turn ended", chat_id)
+                state.errors += 1
+                yield await self._finish(context, chat_id, state, texts.REPEATED_CALLS)
+                return
+            if state.proposals:
+                preface = step.text.strip()
+                summaries = [proposal.summary for proposal in state.proposals]
+                answer = "\n\n".join([*filter(None, [preface]), *summaries, texts.CONFIRM_QUESTION])
+                final = await self._finish(context, chat_id, state, answer, preface=preface)
+                for proposal in state.proposals:
+                    yield proposal
+                yield final
+                return
+        log.warning(
+            "chat %s: no answer after %d model steps", chat_id, self._settings.agent.max_steps
+        )
+        state.errors += 1
+        yield await self._finish(context, chat_id, state, texts.TOO_MANY_STEPS)
+
+    async def _load(
+        self, context: ToolContext, chat_id: str
+    ) -> tuple[list[ChatTurn], DialogueState]:
+        """The chat's history and dialogue state, read in one transaction."""
+        return await run_sync_in_transaction(
             context.sessions,
             lambda connection: (
                 load_turns(connection, chat_id),
@@ -104,103 +152,92 @@ class AgentLoop:
             what=f"chat {chat_id}: load history",
             policy=retry_policy(self._settings),
         )
-        state = TurnState()
-        # This turn's assistant and tool turns, stored together when it ends.
-        produced: list[ChatTurn] = []
-        for _ in range(self._settings.agent.max_steps):
-            step = _Step()
-            async for event in self._model_step([*turns, *produced], dialogue, context, step):
+
+    async def _tool_step(
+        self,
+        step: _Step,
+        block: ToolBlockFinished,
+        context: ToolContext,
+        chat_id: str,
+        state: TurnState,
+    ) -> AsyncIterator[AgentEvent]:
+        """Record the step's text and calls, run or propose each call, and add the results.
+
+        Every call gets a tool turn, in order: its result, its earlier result
+        (a repeat), or an error (past ``MAX_CALLS_PER_STEP``, malformed).
+        """
+        if step.text.strip():
+            state.produced.append(ChatTurn("assistant", step.text.strip()))
+        calls = block.calls[:MAX_CALLS_PER_STEP]
+        state.produced.append(ChatTurn("assistant", render_tool_block(calls), tool_calls=calls))
+        for call in calls:
+            earlier = state.results.get(call_key(call))
+            if earlier is not None:
+                # The same call again in one turn: not run twice (a loop, or a
+                # repeated payment); the model reads the result it already had.
+                state.repeats += 1
+                log.warning("chat %s: %s called again with the same arguments", chat_id, call.name)
+                state.produced.append(ChatTurn("tool", render_tool_result(earlier)))
+                continue
+            async for event in self._run_call(call, context, state):
                 yield event
-            if step.block is None:
-                answer = step.text.strip() or texts.EMPTY_ANSWER
-                await self._store(context, chat_id, [*produced, ChatTurn("assistant", answer)])
-                yield self._final(chat_id, answer, state)
-                return
-            new_turns: list[ChatTurn] = []
-            if step.text.strip():
-                new_turns.append(ChatTurn("assistant", step.text.strip()))
-            block = step.block
-            calls = block.calls[:MAX_CALLS_PER_STEP]
-            new_turns.append(ChatTurn("assistant", render_tool_block(calls), tool_calls=calls))
-            proposals: list[ConfirmationRequested] = []
-            for call in calls:
-                earlier = state.results.get(call_key(call))
-                if earlier is not None:
-                    # The same call again in one turn: not run twice (a loop, or a
-                    # repeated payment); the model reads the result it already had.
-                    state.repeats += 1
-                    log.warning(
-                        "chat %s: %s called again with the same arguments", chat_id, call.name
-                    )
-                    new_turns.append(ChatTurn("tool", render_tool_result(earlier)))
-                    continue
-                yield ToolStarted(name=call.name, arguments=call.arguments)
-                outcome = await execute(self._registry, call, context)
-                status = _OUTCOME_STATUS[outcome.kind]
-                self._metrics.tool_called(call.name, outcome.kind, known=self._registry)
-                if outcome.kind == "error":
-                    state.errors += 1
-                state.records.append(
-                    ToolCallRecord(
-                        arac_adi=call.name,
-                        durum=status,
-                        parametreler=call.arguments,
-                        sonuc=outcome.data,
-                    )
-                )
-                if outcome.proposal is not None:
-                    proposal = outcome.proposal
-                    proposals.append(
-                        ConfirmationRequested(
-                            confirmation_id=proposal.id,
-                            tool=call.name,
-                            summary=proposal.summary,
-                            expires_at=proposal.expires_at,
-                        )
-                    )
-                yield ToolFinished(name=call.name, status=status, result=outcome.data)
-                state.results[call_key(call)] = outcome.data
-                new_turns.append(ChatTurn("tool", render_tool_result(outcome.data)))
-            if len(block.calls) > len(calls):
-                log.warning(
-                    "chat %s: %d tool calls in one step; only the first %d ran",
-                    chat_id,
-                    len(block.calls),
-                    MAX_CALLS_PER_STEP,
-                )
-                state.errors += 1
-                new_turns.append(ChatTurn("tool", render_tool_result(_too_many_calls_result())))
-            for problem in block.problems:
-                log.warning(
-                    "malformed tool call from the model: %s (%s)", problem.detail, problem.raw[:120]
-                )
-                state.errors += 1
-                new_turns.append(ChatTurn("tool", render_tool_result(problem.to_error_result())))
-            produced.extend(new_turns)
-            if state.repeats > MAX_REPEATED_CALLS:
-                log.warning("chat %s: the model keeps repeating its calls; turn ended", chat_id)
-                state.errors += 1
-                answer = texts.REPEATED_CALLS
-                await self._store(context, chat_id, [*produced, ChatTurn("assistant", answer)])
-                yield self._final(chat_id, answer, state)
-                return
-            if proposals:
-                preface = step.text.strip()
-                summaries = [p.summary for p in proposals]
-                answer = "\n\n".join([*filter(None, [preface]), *summaries, texts.CONFIRM_QUESTION])
-                await self._store(context, chat_id, [*produced, ChatTurn("assistant", answer)])
-                for proposal in proposals:
-                    yield proposal
-                yield self._final(chat_id, answer, state, preface=preface)
-                return
-        log.warning(
-            "chat %s: no answer after %d model steps", chat_id, self._settings.agent.max_steps
+        if len(block.calls) > len(calls):
+            log.warning(
+                "chat %s: %d tool calls in one step; only the first %d ran",
+                chat_id,
+                len(block.calls),
+                MAX_CALLS_PER_STEP,
+            )
+            state.errors += 1
+            state.produced.append(ChatTurn("tool", render_tool_result(_too_many_calls_result())))
+        for problem in block.problems:
+            log.warning(
+                "malformed tool call from the model: %s (%s)", problem.detail, problem.raw[:120]
+            )
+            state.errors += 1
+            state.produced.append(ChatTurn("tool", render_tool_result(problem.to_error_result())))
+
+    async def _run_call(
+        self, call: ToolCall, context: ToolContext, state: TurnState
+    ) -> AsyncIterator[AgentEvent]:
+        """Run one call (or propose it, if it has a cost) and record its outcome."""
+        yield ToolStarted(name=call.name, arguments=call.arguments)
+        outcome = await execute(self._registry, call, context)
+        status = _OUTCOME_STATUS[outcome.kind]
+        self._metrics.tool_called(call.name, outcome.kind, known=self._registry)
+        if outcome.kind == "error":
+            state.errors += 1
+        state.records.append(
+            ToolCallRecord(
+                arac_adi=call.name, durum=status, parametreler=call.arguments, sonuc=outcome.data
+            )
         )
-        await self._store(
-            context, chat_id, [*produced, ChatTurn("assistant", texts.TOO_MANY_STEPS)]
-        )
-        state.errors += 1
-        yield self._final(chat_id, texts.TOO_MANY_STEPS, state)
+        if outcome.proposal is not None:
+            proposal = outcome.proposal
+            state.proposals.append(
+                ConfirmationRequested(
+                    confirmation_id=proposal.id,
+                    tool=call.name,
+                    summary=proposal.summary,
+                    expires_at=proposal.expires_at,
+                )
+            )
+        yield ToolFinished(name=call.name, status=status, result=outcome.data)
+        state.results[call_key(call)] = outcome.data
+        state.produced.append(ChatTurn("tool", render_tool_result(outcome.data)))
+
+    async def _finish(
+        self,
+        context: ToolContext,
+        chat_id: str,
+        state: TurnState,
+        answer: str,
+        *,
+        preface: str = "",
+    ) -> FinalAnswer:
+        """Store the turn with its answer (one transaction) and build the final event."""
+        await self._store(context, chat_id, [*state.produced, ChatTurn("assistant", answer)])
+        return self._final(chat_id, answer, state, preface=preface)
 
     async def _model_step(
         self, turns: list[ChatTurn], dialogue: DialogueState, context: ToolContext, step: _Step
