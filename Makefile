@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run test lint seed setup setup-dev clean
+.PHONY: run test test-fast lint seed setup setup-dev clean
 
 # Start the bot on embedded defaults (sandbox when TELEGRAM_BOT_TOKEN is unset).
 run: setup
@@ -12,6 +12,11 @@ run: setup
 # Lint, then the whole test suite.
 test: setup-dev lint
 	$(PY) -m pytest
+
+# Lint, then everything but the slow groups (model weights, llama.cpp server,
+# process-kill faults, load, benchmark runs): minutes, for everyday work.
+test-fast: setup-dev lint
+	$(PY) -m pytest -m "not slow"
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

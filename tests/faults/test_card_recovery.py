@@ -16,6 +16,7 @@ import signal
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -34,6 +35,9 @@ from db.seed import primary_number
 from db.telegram_links import link_telegram_user
 from tests.bot.conftest import BotStarter, RunningBot
 from tests.faults.processes import START_TIMEOUT_S, bot_environment, bot_process, until
+
+# process-kill faults: real processes started and killed (`make test-fast` leaves them out).
+pytestmark = pytest.mark.slow
 
 PAY_REQUEST = "faturamı kredi kartıyla ödemek istiyorum"
 ROAMING_REQUEST = "yurt dışı kullanımını açmak istiyorum"

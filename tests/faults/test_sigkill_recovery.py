@@ -22,6 +22,7 @@ import asyncio
 import signal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -31,6 +32,9 @@ from db.chat_history import ACCEPTED, ANSWERED, FAILED
 from db.models import ChatMessage
 from tests.faults.processes import START_TIMEOUT_S, bot_environment, bot_process, until
 from tests.openai_backend.fake_openai_server import Reply, completion_events, running_fake
+
+# process-kill faults: real processes started and killed (`make test-fast` leaves them out).
+pytestmark = pytest.mark.slow
 
 NETWORK_QUESTION = "Ege bölgesinde şebeke durumu nedir"
 # Long enough that the openai backend does not ask the model to continue it.

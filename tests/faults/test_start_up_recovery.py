@@ -36,6 +36,9 @@ from db.processed_updates import claim_update
 from db.retries import run_sync_in_transaction
 from tests.bot.conftest import BotStarter
 
+# process-kill faults: real processes started and killed (`make test-fast` leaves them out).
+pytestmark = pytest.mark.slow
+
 NETWORK_QUESTION = "Ege bölgesinde şebeke durumu nedir"
 
 

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -41,6 +42,9 @@ from tests.openai_backend.fake_openai_server import (
     completion_events,
     running_fake,
 )
+
+# process-kill faults: real processes started and killed (`make test-fast` leaves them out).
+pytestmark = pytest.mark.slow
 
 SECRET = "replica-secret-for-tests"
 PUBLIC_URL = "https://bot.example.com/telegram/updates"

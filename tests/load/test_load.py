@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bench.load import LoadOptions, run_load
+
+# load: many chats against real processes (`make test-fast` leaves them out).
+pytestmark = pytest.mark.slow
 
 CI_LOAD = LoadOptions(chats=200, duration_s=10.0, think_s=2.0, sample_s=0.5, max_growth_mb=24.0)
 
