@@ -40,8 +40,7 @@ from agent.history import load_state, load_turns, store_turns
 from agent.metrics import RuntimeMetrics
 from agent.prompt import trim_to_budget
 from agent.protocol.render import render_tool_block, render_tool_result
-from agent.protocol.stream import TextDelta as StreamText
-from agent.protocol.stream import ToolBlockFinished, ToolStreamParser
+from agent.protocol.stream import ToolBlockFinished, ToolStreamParser, VisibleText
 from agent.tools.context import ToolContext
 from agent.tools.executor import execute
 from agent.tools.registry import Registry
@@ -267,7 +266,7 @@ class AgentLoop:
                     self._metrics.first_token_seconds.observe(time.monotonic() - started)
                 step.chunks += 1
                 for event in parser.feed(chunk):
-                    if isinstance(event, StreamText):
+                    if isinstance(event, VisibleText):
                         step.text += event.text
                         yield TextDelta(text=event.text)
                     elif isinstance(event, ToolBlockFinished):
@@ -276,7 +275,7 @@ class AgentLoop:
                     break  # the calls are complete: stop generating
         if step.block is None:
             for event in parser.close():
-                if isinstance(event, StreamText):
+                if isinstance(event, VisibleText):
                     step.text += event.text
                     yield TextDelta(text=event.text)
                 elif isinstance(event, ToolBlockFinished):

@@ -8,10 +8,10 @@ from agent.protocol.problems import INVALID_TOOL_CALL, CallProblem, ProblemReaso
 from agent.protocol.render import render_tool_block, render_tool_call, render_tool_result
 from agent.protocol.stream import (
     StreamEvent,
-    TextDelta,
     ToolBlockFinished,
     ToolBlockStarted,
     ToolStreamParser,
+    VisibleText,
 )
 from agent.protocol.tags import BEGIN_TOOL_CODE, END_TOOL_CODE
 
@@ -23,10 +23,10 @@ __all__ = [
     "ParsedOutput",
     "ProblemReason",
     "StreamEvent",
-    "TextDelta",
     "ToolBlockFinished",
     "ToolBlockStarted",
     "ToolStreamParser",
+    "VisibleText",
     "collect_events",
     "parse_output",
     "render_tool_block",

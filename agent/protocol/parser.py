@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from agent.protocol.problems import CallProblem
 from agent.protocol.stream import (
     StreamEvent,
-    TextDelta,
     ToolBlockFinished,
     ToolBlockStarted,
     ToolStreamParser,
+    VisibleText,
 )
 from agent.turns import ToolCall
 
@@ -57,7 +57,7 @@ def collect_events(events: list[StreamEvent]) -> ParsedOutput:
     problems: list[CallProblem] = []
     blocks = 0
     for event in events:
-        if isinstance(event, TextDelta):
+        if isinstance(event, VisibleText):
             current.append(event.text)
             continue
         if current:

@@ -33,7 +33,7 @@ from agent.turns import ToolCall
 
 
 @dataclass(frozen=True)
-class TextDelta:
+class VisibleText:
     """Answer text that is safe to show the user."""
 
     text: str
@@ -52,7 +52,7 @@ class ToolBlockFinished:
     problems: tuple[CallProblem, ...]
 
 
-StreamEvent = TextDelta | ToolBlockStarted | ToolBlockFinished
+StreamEvent = VisibleText | ToolBlockStarted | ToolBlockFinished
 
 
 class ToolStreamParser:
@@ -106,7 +106,7 @@ class ToolStreamParser:
         if not text:
             return
         if self._body is None:
-            events.append(TextDelta(text))
+            events.append(VisibleText(text))
         else:
             self._body.append(text)
 

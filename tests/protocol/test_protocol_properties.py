@@ -13,10 +13,10 @@ from agent.protocol import (
     BEGIN_TOOL_CODE,
     END_TOOL_CODE,
     StreamEvent,
-    TextDelta,
     ToolBlockFinished,
     ToolBlockStarted,
     ToolStreamParser,
+    VisibleText,
     parse_output,
     render_tool_block,
 )
@@ -129,7 +129,7 @@ def test_parse_never_raises_and_never_fails_internally(text: str) -> None:
 
 
 def shown_text(events: list[StreamEvent]) -> str:
-    return "".join(event.text for event in events if isinstance(event, TextDelta))
+    return "".join(event.text for event in events if isinstance(event, VisibleText))
 
 
 @st.composite

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from agent.protocol import (
-    TextDelta,
     ToolBlockFinished,
     ToolBlockStarted,
     ToolStreamParser,
+    VisibleText,
     parse_output,
 )
 from agent.turns import ToolCall
 
 
 def shown_text(events: list[object]) -> str:
-    return "".join(event.text for event in events if isinstance(event, TextDelta))
+    return "".join(event.text for event in events if isinstance(event, VisibleText))
 
 
 def test_a_tag_split_across_chunks_is_never_shown() -> None:
     parser = ToolStreamParser()
     assert parser.feed("Bir saniye, kontrol ediyorum. <|begin_of_to") == [
-        TextDelta("Bir saniye, kontrol ediyorum. ")
+        VisibleText("Bir saniye, kontrol ediyorum. ")
     ]
     assert parser.in_tool_block is False
     assert parser.feed("ol_code|>\nprint(get_current_bill(user_id=5108))\n") == [ToolBlockStarted()]
@@ -43,7 +43,7 @@ def test_text_that_only_looks_like_a_tag_start_is_shown_once_settled() -> None:
 def test_close_releases_held_back_text_that_never_became_a_tag() -> None:
     parser = ToolStreamParser()
     assert shown_text(parser.feed("Fiyat 10 TL <")) == "Fiyat 10 TL "
-    assert parser.close() == [TextDelta("<")]
+    assert parser.close() == [VisibleText("<")]
 
 
 def test_text_inside_a_block_is_never_shown_even_when_left_open() -> None:
@@ -59,10 +59,10 @@ def test_event_order_for_text_block_text() -> None:
     events = parser.feed("Önce <|begin_of_tool_code|>f(a=1)<|end_of_tool_code|> sonra")
     events += parser.close()
     assert events == [
-        TextDelta("Önce "),
+        VisibleText("Önce "),
         ToolBlockStarted(),
         ToolBlockFinished((ToolCall("f", {"a": 1}),), ()),
-        TextDelta(" sonra"),
+        VisibleText(" sonra"),
     ]
 
 
@@ -79,7 +79,7 @@ def test_parser_is_reusable_after_close() -> None:
     parser = ToolStreamParser()
     parser.feed("<|begin_of_tool_code|>f(a=")
     parser.close()
-    assert parser.feed("Yeni cevap") == [TextDelta("Yeni cevap")]
+    assert parser.feed("Yeni cevap") == [VisibleText("Yeni cevap")]
     assert parser.close() == []
 
 
