@@ -1,73 +1,52 @@
-"""What the rules engine needs to know about the 19 tools' contract.
+"""What the rules engine needs to know about the 19 tools, read off the tool registry.
 
-Parameter names and which tools act for the linked customer, as in
-``shared/reference/telekom-tools.md``. The tool layer owns validation; this is
-only what the router needs to build a call and to decide whether an unlinked
-chat may make it.
+The ``@tool`` declarations (agent/tools/) are the one statement of the
+contract (``shared/reference/telekom-tools.md``): parameter names, which
+tools act for the linked customer and which change the account. The router
+reads them from there; only its own policy lives here (``DEFAULTS``). The
+tool layer owns validation; this is what the router needs to build a call
+and to decide whether an unlinked chat may make it.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-PARAMETERS: Final[dict[str, tuple[str, ...]]] = {
-    "get_current_bill": ("user_id",),
-    "get_past_bills": ("user_id", "limit"),
-    "pay_bill": ("bill_id", "method"),
-    "get_payment_history": ("user_id",),
-    "setup_autopay": ("user_id", "status"),
-    "get_customer_package": ("user_id",),
-    "get_remaining_quotas": ("user_id",),
-    "change_package": ("user_id", "new_package_name"),
-    "get_available_packages": (),
-    "get_package_details": ("package_name",),
-    "enable_roaming": ("user_id", "status"),
-    "check_network_status": ("region",),
-    "create_fault_ticket": ("user_id", "issue_description", "category", "priority"),
-    "get_fault_ticket_status": ("ticket_id",),
-    "test_internet_speed": ("user_id",),
-    "get_customer_profile": ("user_id",),
-    "update_customer_contact": ("user_id", "contact_type", "new_value"),
-    "suspend_line": ("user_id", "reason"),
-    "reactivate_line": ("user_id",),
-}
+from agent.tools.telekom import default_registry
 
-# Tools an unlinked chat may use: they read only the operator's public data.
-GENERAL_TOOLS: Final[frozenset[str]] = frozenset(
-    {"get_available_packages", "get_package_details", "check_network_status"}
-)
-
-# Tools that change the customer's account: proposed, and run only on consent.
-ACTIONS: Final[frozenset[str]] = frozenset(
-    {
-        "pay_bill",
-        "setup_autopay",
-        "change_package",
-        "enable_roaming",
-        "create_fault_ticket",
-        "update_customer_contact",
-        "suspend_line",
-        "reactivate_line",
-    }
-)
-
-# Arguments the router must have before it calls the tool, in the order it asks.
-REQUIRED: Final[dict[str, tuple[str, ...]]] = {
-    "change_package": ("new_package_name",),
-    "get_package_details": ("package_name",),
-    "check_network_status": ("region",),
-    "create_fault_ticket": ("issue_description",),
-    "get_fault_ticket_status": ("ticket_id",),
-    "update_customer_contact": ("contact_type", "new_value"),
-    "suspend_line": ("reason",),
-    "setup_autopay": ("status",),
-    "enable_roaming": ("status",),
-}
+_REGISTRY: Final = default_registry()
 
 # Defaults the router writes explicitly so the call shows what will happen.
 DEFAULTS: Final[dict[str, dict[str, object]]] = {
     "get_past_bills": {"limit": 12},
     "pay_bill": {"method": "credit_card"},
+}
+
+# Each tool's parameter names, in the order of its signature.
+PARAMETERS: Final[dict[str, tuple[str, ...]]] = {
+    tool.name: tuple(tool.arguments_model.model_fields) for tool in _REGISTRY
+}
+
+# Tools an unlinked chat may use: they read only the operator's public data.
+GENERAL_TOOLS: Final[frozenset[str]] = frozenset(
+    tool.name for tool in _REGISTRY if not tool.needs_customer
+)
+
+# Tools that change the customer's account: proposed, and run only on consent.
+ACTIONS: Final[frozenset[str]] = frozenset(tool.name for tool in _REGISTRY if tool.side_effect)
+
+# Arguments the router must have before it calls the tool, in the order it asks:
+# the tool's required ones, less the customer (bound by the chat) and the defaults.
+REQUIRED: Final[dict[str, tuple[str, ...]]] = {
+    tool.name: required
+    for tool in _REGISTRY
+    if (
+        required := tuple(
+            name
+            for name, field in tool.arguments_model.model_fields.items()
+            if field.is_required() and name != "user_id" and name not in DEFAULTS.get(tool.name, {})
+        )
+    )
 }
 
 
