@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agent.argument_values import same_value
 from agent.client import AgentClient
 from agent.dialogue_eval import dialogue_command
 from agent.events import ChatRequest, ToolStarted
 from agent.runtime import AgentRuntime
 from agent.terminal_chat import BACKEND_CHOICES
 from core.settings import Settings
-from core.turkish import fold
 from db.database import DatabaseUnavailableError, open_database
 from db.engine import DatabaseURLError
 
@@ -93,19 +93,6 @@ def read_cases(path: Path) -> list[EvalCase]:
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise EvalFileError(f"{path}:{number}: not an evaluation case ({exc})") from None
     return cases
-
-
-def same_value(expected: Any, actual: Any) -> bool:
-    """Equal after folding case and diacritics; numbers and booleans by value."""
-    if isinstance(expected, str) or isinstance(actual, str):
-        return fold(_as_text(expected)) == fold(_as_text(actual))
-    return bool(expected == actual)
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 async def evaluate(

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agent.argument_values import same_value
 from agent.rules.dialogue import pending_question
 from agent.rules.router import RulesEngine, RulesReply
 from agent.rules.tool_contract import PARAMETERS
@@ -95,17 +96,6 @@ def scorable_args(row: Mapping[str, Any]) -> dict[str, Any]:
         text = fold(str(row.get("text", "")))
         kept = {k: v for k, v in kept.items() if k == "method" or fold(str(v)) in text}
     return kept
-
-
-def same_value(expected: Any, got: Any) -> bool:
-    """Argument equality: strings by ``fold``, booleans exactly, numbers by value."""
-    if isinstance(expected, bool) or isinstance(got, bool):
-        return expected is got
-    if isinstance(expected, str) and isinstance(got, str):
-        return fold(expected) == fold(got)
-    if isinstance(expected, int | float) and isinstance(got, int | float):
-        return float(expected) == float(got)
-    return fold(str(expected)) == fold(str(got))
 
 
 def intended_tool(reply: RulesReply) -> str | None:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.rules.evaluate import EvalReport, evaluate_rows, load_rows, same_value, scorable_args
+from agent.argument_values import same_value
+from agent.rules.evaluate import EvalReport, evaluate_rows, load_rows, scorable_args
 
 DATA = Path(__file__).parent / "data"
 HELDOUT = DATA / "heldout.jsonl"
