@@ -22,7 +22,7 @@ from agent.backends.base import GenerationRequest
 from agent.backends.model_loading import LoadedModel
 from agent.backends.transformers import GenerationOptions, prompt_messages
 from agent.prompt import render_prompt
-from bench.model import Row, StreamTiming, chat_request, peak_memory, summarise
+from bench.measurements import Row, StreamTiming, chat_request, peak_memory, summarise
 from core.settings import Settings
 
 

@@ -53,16 +53,15 @@ import os
 import platform
 import statistics
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 from agent.backends.base import Backend, GenerationRequest
 from agent.backends.manager import BackendManager
-from agent.backends.model_loading import process_memory_mb
 from agent.turns import ChatTurn, ToolCall
+from bench.measurements import Row, StreamTiming, chat_request, peak_memory, summarise
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -71,7 +70,6 @@ DEFAULT_LEVELS: Final = "1,4,16"
 DEFAULT_NEW_TOKENS: Final = 64
 REUSE_TURNS: Final = 6
 WARM_UP_CHAT: Final = 100_000
-_SAMPLE_EVERY_S: Final = 0.02
 
 # A general instruction for the general model the benchmark runs by default;
 # long answers keep every chat decoding for the whole measurement.
@@ -79,16 +77,6 @@ SYSTEM_PROMPT: Final = (
     "Sen bir Türk telekom operatörünün müşteri hizmetleri asistanısın. Müşterinin "
     "sorusunu ayrıntılı, adım adım ve uzun uzun yanıtla; faturalar, paketler, kotalar, "
     "yurt dışı kullanım ve arızalar hakkında bildiğin her şeyi anlat."
-)
-QUESTIONS: Final = (
-    "Faturam neden bu ay bu kadar yüksek geldi?",
-    "Kalan internet kotamı nasıl öğrenebilirim?",
-    "Yurt dışına çıkacağım, roaming nasıl açılır ve ücreti nedir?",
-    "Evimde internet çok yavaş, ne yapmalıyım?",
-    "Paketimi daha ucuz bir pakete nasıl geçirebilirim?",
-    "Otomatik ödeme talimatı vermek istiyorum, nasıl yaparım?",
-    "Hattımı geçici olarak kapatabilir miyim?",
-    "Son ödeme tarihini kaçırdım, ne olur?",
 )
 # The KV reuse check's tool-using turn: step 1 writes about a call's length, step 2 answers.
 TOOL_CALL_TOKENS: Final = 32
@@ -99,64 +87,6 @@ TOOL_RESULT: Final = (
     '{"name":"Süper Paket 20 GB","amount":"329.90"},{"name":"Ek 5 GB","amount":"59.90"},'
     '{"name":"Yurt dışı arama","amount":"22.60"}]}}'
 )
-
-
-@dataclass(frozen=True)
-class Row:
-    """One concurrency level's figures."""
-
-    concurrency: int
-    ttft_s: float
-    tokens_per_s_per_stream: float
-    tokens_per_s_aggregate: float
-    peak_memory_mb: float
-
-    def as_json(self) -> dict[str, float | int]:
-        return {
-            "concurrency": self.concurrency,
-            "ttft_s": round(self.ttft_s, 4),
-            "tokens_per_s_per_stream": round(self.tokens_per_s_per_stream, 2),
-            "tokens_per_s_aggregate": round(self.tokens_per_s_aggregate, 2),
-            "peak_memory_mb": round(self.peak_memory_mb, 1),
-        }
-
-
-@dataclass(frozen=True)
-class StreamTiming:
-    """One chat's stream: when it was called, its first and last chunk, its tokens."""
-
-    submitted: float
-    first: float
-    finished: float
-    tokens: int
-
-
-def summarise(
-    concurrency: int, streams: Sequence[StreamTiming], wall_s: float, peak_mb: float
-) -> Row:
-    """The row for ``streams`` that ran together for ``wall_s`` seconds."""
-    ttft = [stream.first - stream.submitted for stream in streams]
-    rates = [
-        (stream.tokens - 1) / (stream.finished - stream.first)
-        for stream in streams
-        if stream.tokens > 1 and stream.finished > stream.first
-    ]
-    total = sum(stream.tokens for stream in streams)
-    return Row(
-        concurrency=concurrency,
-        ttft_s=statistics.fmean(ttft) if ttft else 0.0,
-        tokens_per_s_per_stream=statistics.fmean(rates) if rates else 0.0,
-        tokens_per_s_aggregate=total / wall_s if wall_s > 0 else 0.0,
-        peak_memory_mb=peak_mb,
-    )
-
-
-def chat_request(index: int, new_tokens: int) -> GenerationRequest:
-    """Chat ``index``'s question (every chat's prompt differs)."""
-    question = QUESTIONS[index % len(QUESTIONS)]
-    if index >= len(QUESTIONS):  # another chat, another prompt from its first word on
-        question = f"({index + 1}. müşteri) {question}"
-    return GenerationRequest([ChatTurn("user", question)], 1001, max_new_tokens=new_tokens)
 
 
 # -- measuring through the Backend interface -------------------------------------------------
@@ -188,38 +118,6 @@ async def measure_level(
         streams = await asyncio.gather(*(timed_stream(backend, request) for request in requests))
         wall = time.monotonic() - started
     return summarise(concurrency, streams, wall, peak.mb)
-
-
-class PeakMemory:
-    """The largest memory figure seen while measuring (MB)."""
-
-    mb: float = 0.0
-
-
-@asynccontextmanager
-async def peak_memory() -> AsyncIterator[PeakMemory]:
-    """Peak GPU memory on CUDA, else the process's resident memory sampled every 20 ms."""
-    peak = PeakMemory()
-    cuda = _cuda_in_use()
-    if cuda is not None:
-        cuda.synchronize()
-        cuda.reset_peak_memory_stats()
-        yield peak
-        cuda.synchronize()
-        peak.mb = cuda.max_memory_allocated() / 2**20
-        return
-
-    async def sample() -> None:
-        while True:
-            peak.mb = max(peak.mb, process_memory_mb() or 0.0)
-            await asyncio.sleep(_SAMPLE_EVERY_S)
-
-    sampler = asyncio.create_task(sample())
-    try:
-        yield peak
-    finally:
-        sampler.cancel()
-        peak.mb = max(peak.mb, process_memory_mb() or 0.0)
 
 
 # -- KV reuse across the steps of a tool-using turn ------------------------------------------
@@ -484,14 +382,6 @@ def _cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine()
-
-
-def _cuda_in_use() -> Any:
-    try:
-        import torch
-    except ImportError:
-        return None
-    return torch.cuda if torch.cuda.is_available() else None
 
 
 def _stats_for(backend: Backend) -> Any:
