@@ -86,5 +86,5 @@ async def test_admin_menu_is_published_for_admins_only(
     admins = [
         c["command"] for c in driver.bot_commands(scope={"type": "chat", "chat_id": admin.id})
     ]
-    assert everyone == ["start", "fatura", "durum", "iptal", "help"]
+    assert everyone == ["start", "fatura", "durum", "iptal", "temsilci", "help"]
     assert admins == [*everyone, "admin"]

@@ -196,7 +196,8 @@ async def test_undo_after_a_payment_says_plainly_it_cannot_be_taken_back(
     assert "geri alınamıyor" in text
     assert payment.id in text
     assert "444 0 532" in text
-    assert answer.buttons == ()
+    # No card to confirm: only the rating buttons of an ordinary answer (a 👎 offers a person).
+    assert [button.text for button in answer.buttons] == ["👍", "👎"]
 
 
 async def test_evet_with_two_cards_waiting_runs_neither(
