@@ -94,7 +94,7 @@ def native_messages(
         if not is_call:
             converted.append({"role": "assistant", "content": text})
             continue
-        calls.open(index, tool_calls, _preface(converted, turns, index) or text or None)
+        calls.open(index, tool_calls, _preface(converted, turns, index) or text)
     return converted
 
 
@@ -108,7 +108,7 @@ def _assistant_parts(turn: ChatTurn) -> tuple[str, tuple[ToolCall, ...], bool]:
     return turn.content, (), False
 
 
-def _preface(converted: list[ChatMessage], turns: Sequence[ChatTurn], index: int) -> str | None:
+def _preface(converted: list[ChatMessage], turns: Sequence[ChatTurn], index: int) -> str:
     """The assistant text just before the call turn at ``index``, taken off ``converted``."""
     previous = turns[index - 1] if index > 0 else None
     last = converted[-1] if converted else None
@@ -121,7 +121,7 @@ def _preface(converted: list[ChatMessage], turns: Sequence[ChatTurn], index: int
     ):
         converted.pop()
         return str(last["content"])
-    return None
+    return ""
 
 
 class _CallMessage:
@@ -133,7 +133,8 @@ class _CallMessage:
         self._index = 0
         self._answered = 0
 
-    def open(self, index: int, calls: Sequence[ToolCall], content: str | None) -> None:
+    def open(self, index: int, calls: Sequence[ToolCall], content: str) -> None:
+        # Content "" rather than null: llama-cpp-python's server refuses null.
         self._message = {
             "role": "assistant",
             "content": content,
@@ -148,7 +149,7 @@ class _CallMessage:
     def answer(self, index: int, result: str) -> str:
         """The id of the call the tool result at turn ``index`` answers (one is made if none)."""
         if self._message is None:
-            self.open(index, (), None)
+            self.open(index, (), "")
         assert self._message is not None
         tool_calls: list[ChatMessage] = self._message["tool_calls"]
         if self._answered >= len(tool_calls):

@@ -3,7 +3,9 @@
 The fake (``fake_openai_server.py``) makes the failures a real server will
 not make on demand (5xx, 429, a dropped connection). The real one is
 ``llama-cpp-python``'s OpenAI-compatible server running SmolLM2-135M-Instruct
-on CPU, started once per session. Without the ``llama_cpp`` package or the
+on CPU, started once per session; native tool calling runs on a second one
+serving Qwen2.5-Coder-0.5B-Instruct with the tool-aware chat template of its
+GGUF. Without the ``llama_cpp`` package or the
 weights its tests are skipped with the reason; in CI (``CI`` set) they fail.
 """
 
@@ -17,7 +19,12 @@ from typing import Any, NoReturn
 
 import pytest
 
-from agent.backends.offline_weights import SMOLLM2_135M, WeightsUnavailableError, fetch_gguf
+from agent.backends.offline_weights import (
+    QWEN25_CODER_05B,
+    SMOLLM2_135M,
+    WeightsUnavailableError,
+    fetch_gguf,
+)
 from agent.backends.openai_compat import OpenAICompatBackend, ServerOptions
 from agent.backends.retry_policy import RetryPolicy
 from core.config_loader import load_settings
@@ -114,6 +121,26 @@ def llama_server(
             "(pip install -r requirements-dev.txt builds it, about 8 minutes)"
         )
     with running_llama_server(smollm2_gguf, tmp_path_factory.mktemp("llama-server")) as server:
+        yield server
+
+
+QWEN_ALIAS = "qwen2.5-coder-0.5b-test"
+
+
+@pytest.fixture(scope="session")
+def qwen_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """``llama_cpp.server`` serving Qwen2.5-Coder-0.5B-Instruct (its own template), per session.
+
+    The context holds the 19 tools' schemas the template lists in the system turn.
+    """
+    if importlib.util.find_spec("llama_cpp") is None:
+        _unavailable("llama-cpp-python[server] is not installed")
+    try:
+        gguf = fetch_gguf(QWEN25_CODER_05B)
+    except WeightsUnavailableError as exc:
+        _unavailable(f"real weights unavailable (no network?): {exc}")
+    log_dir = tmp_path_factory.mktemp("qwen-server")
+    with running_llama_server(gguf, log_dir, n_ctx=8192, alias=QWEN_ALIAS) as server:
         yield server
 
 

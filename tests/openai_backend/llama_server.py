@@ -55,8 +55,15 @@ class LlamaServer:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def start_llama_server(model: Path, log_dir: Path, *, n_ctx: int = 2048) -> LlamaServer:
-    """Start the server on a free loopback port and wait until ``/v1/models`` answers."""
+def start_llama_server(
+    model: Path, log_dir: Path, *, n_ctx: int = 2048, alias: str = MODEL_ALIAS
+) -> LlamaServer:
+    """Start the server on a free loopback port and wait until ``/v1/models`` answers.
+
+    No ``--chat_format``: the server uses the chat template in the GGUF's
+    metadata (for Qwen2.5 one that renders ``tools``, tool calls and tool
+    results).
+    """
     port = free_port()
     log_path = log_dir / f"llama-server-{port}.log"
     command = [
@@ -66,7 +73,7 @@ def start_llama_server(model: Path, log_dir: Path, *, n_ctx: int = 2048) -> Llam
         "--model",
         str(model),
         "--model_alias",
-        MODEL_ALIAS,
+        alias,
         "--host",
         "127.0.0.1",
         "--port",
@@ -76,7 +83,7 @@ def start_llama_server(model: Path, log_dir: Path, *, n_ctx: int = 2048) -> Llam
     ]
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
-    server = LlamaServer(process, f"http://127.0.0.1:{port}/v1", MODEL_ALIAS, log_path)
+    server = LlamaServer(process, f"http://127.0.0.1:{port}/v1", alias, log_path)
     try:
         _wait_until_ready(server)
     except BaseException:
@@ -86,9 +93,11 @@ def start_llama_server(model: Path, log_dir: Path, *, n_ctx: int = 2048) -> Llam
 
 
 @contextmanager
-def running_llama_server(model: Path, log_dir: Path) -> Iterator[LlamaServer]:
+def running_llama_server(
+    model: Path, log_dir: Path, *, n_ctx: int = 2048, alias: str = MODEL_ALIAS
+) -> Iterator[LlamaServer]:
     """A started server that is stopped when the block ends."""
-    server = start_llama_server(model, log_dir)
+    server = start_llama_server(model, log_dir, n_ctx=n_ctx, alias=alias)
     try:
         yield server
     finally:

@@ -224,7 +224,7 @@ def test_a_text_mode_block_in_history_is_read_as_calls() -> None:
     messages = native_messages(turns, customer_id=None, customer_hint="none")
 
     assert messages[1]["tool_calls"][0]["function"]["name"] == "get_current_bill"
-    assert messages[1]["content"] is None
+    assert messages[1]["content"] == ""
     assert messages[2]["tool_call_id"] == messages[1]["tool_calls"][0]["id"]
 
 
