@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from bot.services import BotServices
 from core.turkish import to_istanbul
 from db.answer_ratings import RatingRecord, ratings_since
+from db.handoffs import handoffs_opened_since
 from db.models.ratings import BAD, GOOD
 from db.retries import retry_policy, run_sync_in_transaction
 
@@ -39,7 +40,7 @@ class DayFigures:
     day: date
     good: int
     rated: int
-    # None: handoffs are not counted (see ``quality_report``).
+    # None: handoffs not counted (``build_report`` was given no openings).
     handoffs: int | None
 
 
@@ -122,21 +123,20 @@ def _worst(groups: dict[str | None, Counter[str]]) -> tuple[RatedGroup, ...]:
 async def quality_report(services: BotServices, *, days: int = REPORT_DAYS) -> QualityReport:
     """The report for the last ``days`` days, today included, read from the database.
 
-    Handoffs are not counted yet: ``db.handoffs`` offers no reading of the
-    handoffs opened per day (TODO once it does; the view then shows them).
+    Ratings and handoff openings are read in one transaction.
     """
     now = datetime.now(UTC)
     today = to_istanbul(now).date()
     # A day longer than the window: Istanbul's midnight is before UTC's.
     since = now - timedelta(days=days + 1)
 
-    def read(connection: Connection) -> list[RatingRecord]:
-        return ratings_since(connection, since)
+    def read(connection: Connection) -> tuple[list[RatingRecord], list[datetime]]:
+        return ratings_since(connection, since), handoffs_opened_since(connection, since)
 
-    ratings = await run_sync_in_transaction(
+    ratings, handoffs_opened = await run_sync_in_transaction(
         services.database.sessions,
         read,
-        what="admin: read answer ratings",
+        what="admin: read answer ratings and handoffs",
         policy=retry_policy(services.settings),
     )
-    return build_report(ratings, None, today=today, days=days)
+    return build_report(ratings, handoffs_opened, today=today, days=days)

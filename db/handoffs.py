@@ -156,6 +156,15 @@ def idle_handoffs(connection: Connection, silent_since: datetime) -> list[OpenHa
     return [_open_handoff(row) for row in rows]
 
 
+def handoffs_opened_since(connection: Connection, since: datetime) -> list[datetime]:
+    """When each handoff opened at or after ``since`` was opened, oldest first (for ``/admin``)."""
+    return list(
+        connection.execute(
+            select(Handoff.opened_at).where(Handoff.opened_at >= since).order_by(Handoff.opened_at)
+        ).scalars()
+    )
+
+
 @dataclass(frozen=True)
 class OpenTicket:
     """A fault ticket still being worked on, as the support summary lists it."""

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot import handoff_texts
 from bot.standin import ChatView, MessageView, StandinDriver, UserView
 from core.settings import Settings
+from core.turkish import format_day
 from tests.bot.conftest import BotStarter, RunningBot, with_telegram
 
 
@@ -136,6 +138,27 @@ async def test_temsilci_command_and_a_second_customer_get_their_own_topics(
     (again,) = await bot.say(ahmet, "/temsilci")
     assert again.text == handoff_texts.ALREADY_CONNECTED
     assert len(desk.driver.topics(desk.group)) == 2
+
+
+async def test_admin_counts_the_handoffs_of_the_day(
+    bot_settings: Settings, start_bot: BotStarter, driver: StandinDriver
+) -> None:
+    admin = driver.create_user("Yönetici")
+    agent = driver.create_user("Zeynep")
+    group = driver.create_forum("Telekom Destek", [agent])
+    settings = with_telegram(bot_settings, support_chat_id=group.id, admin_ids=[admin.id])
+    async with start_bot(settings) as bot:
+        ahmet = await bot.linked_customer(1001)
+        ayse = await bot.linked_customer(1002, name="Ayşe")
+        await bot.say(ahmet, "/temsilci")
+        await bot.say(ayse, "bir insanla görüşmek istiyorum")
+        (card,) = await bot.say(admin, "/admin")
+
+    text = card.text or ""
+    today = format_day(datetime.now(UTC))
+    assert f"{today}: değerlendirme yok, temsilciye aktarım: 2" in text
+    yesterday = format_day(datetime.now(UTC) - timedelta(days=1))
+    assert f"{yesterday}: değerlendirme yok, temsilciye aktarım: 0" in text
 
 
 async def test_a_returning_customer_gets_their_topic_reopened(desk: SupportDesk) -> None:
