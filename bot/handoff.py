@@ -45,7 +45,9 @@ from db.handoffs import (
     note_activity,
     open_handoff,
     open_handoff_of_chat,
+    record_relayed,
 )
+from db.models.handoffs import FROM_AGENT, FROM_CUSTOMER
 from db.retries import retry_policy, run_sync_in_transaction
 
 log = logging.getLogger(__name__)
@@ -196,15 +198,26 @@ async def relay_from_customer(
         log.error("handoff %s: the topic is out of reach; back to the assistant", handoff.id)
         await close(bot, services, handoff, CLOSED_UNREACHABLE)
         return
-    await _run(services, lambda c: note_activity(c, handoff.id), f"handoff {handoff.id}")
+    text = message.text
+
+    def noted(connection: Connection) -> None:
+        note_activity(connection, handoff.id)
+        if text is not None:
+            record_relayed(connection, handoff.id, sender=FROM_CUSTOMER, text=text)
+
+    await _run(services, noted, f"handoff {handoff.id}")
 
 
 async def relay_from_agent(
     bot: ExtBot[None], services: BotServices, handoff: OpenHandoff, message: Message
 ) -> None:
-    """Send a support agent's text to the customer, marked as from a person."""
-    agent = message.from_user
-    if message.text is None or agent is None:
+    """Send a support agent's text to the customer, marked as from a person.
+
+    A delivered text is kept with the handoff (``handoff_messages``) for the
+    training export, never in the chat history the model reads.
+    """
+    agent, text = message.from_user, message.text
+    if text is None or agent is None:
         return
     first_answer = await _run(
         services,
@@ -214,11 +227,17 @@ async def relay_from_agent(
     try:
         if first_answer:
             await send_html(bot, handoff.customer_chat_id, texts.AGENT_JOINED)
-        await send_html(
-            bot, handoff.customer_chat_id, texts.FROM_AGENT.format(text=escape(message.text))
-        )
+        await send_html(bot, handoff.customer_chat_id, texts.FROM_AGENT.format(text=escape(text)))
     except UndeliverableError:
         await _tell_topic(bot, handoff, texts.AGENT_NOT_DELIVERED)
+        return
+    await _run(
+        services,
+        lambda c: record_relayed(
+            c, handoff.id, sender=FROM_AGENT, text=text, agent_user_id=agent.id
+        ),
+        f"handoff {handoff.id}: keep the reply",
+    )
 
 
 async def is_support_member(bot: ExtBot[None], support_chat: int, user_id: int) -> bool:

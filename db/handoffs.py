@@ -15,7 +15,7 @@ from sqlalchemy import insert, literal_column, select, update
 from sqlalchemy.engine import Connection
 
 from db.chat_history import FAILED
-from db.models import ChatMessage, FaultTicket, Handoff
+from db.models import ChatMessage, FaultTicket, Handoff, HandoffMessage
 from db.models.base import utcnow
 from db.models.handoffs import CLOSED, OPEN
 
@@ -154,6 +154,58 @@ def idle_handoffs(connection: Connection, silent_since: datetime) -> list[OpenHa
         .order_by(Handoff.last_activity_at)
     ).all()
     return [_open_handoff(row) for row in rows]
+
+
+def record_relayed(
+    connection: Connection,
+    handoff_id: int,
+    *,
+    sender: str,
+    text: str,
+    agent_user_id: int | None = None,
+) -> None:
+    """Keep a text relayed during the handoff (``customer`` or ``agent``), for the export."""
+    connection.execute(
+        insert(HandoffMessage).values(
+            handoff_id=handoff_id,
+            sender=sender,
+            text=text,
+            agent_user_id=agent_user_id,
+            created_at=utcnow(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RelayedMessage:
+    """A text relayed during a handoff, with the handoff it belongs to."""
+
+    handoff_id: int
+    customer_chat_id: int
+    customer_id: int | None
+    opened_at: datetime
+    sender: str  # customer | agent
+    text: str
+    created_at: datetime
+
+
+def relayed_messages_since(connection: Connection, since: datetime) -> list[RelayedMessage]:
+    """The texts relayed in handoffs opened at or after ``since``, by handoff, in order."""
+    rows = connection.execute(
+        select(
+            Handoff.id,
+            Handoff.customer_chat_id,
+            Handoff.customer_id,
+            Handoff.opened_at,
+            HandoffMessage.sender,
+            HandoffMessage.text,
+            HandoffMessage.created_at,
+        )
+        .join(HandoffMessage, HandoffMessage.handoff_id == Handoff.id)
+        .where(Handoff.opened_at >= since)
+        .order_by(Handoff.id, HandoffMessage.id)
+    ).all()
+    return [RelayedMessage(*row) for row in rows]
 
 
 def handoffs_opened_since(connection: Connection, since: datetime) -> list[datetime]:

@@ -6,6 +6,9 @@ personal data replaced by placeholders consistent across the file
 (``agent.training_export.pseudonyms``). ``--rating good`` keeps the
 conversations whose rated answers were all rated good, ``bad`` those with an
 answer rated bad, ``all`` (the default) every conversation, rated or not.
+A conversation handed to a person carries the relayed texts after the
+model's part, a support agent's replies as ``asistan`` turns marked
+``"insan": true`` and the dialogue marked ``"duzeltildi": true``.
 The file is written whole or not at all (a temporary file, then renamed).
 """
 
@@ -26,6 +29,7 @@ from sqlalchemy.engine import Connection
 from agent.history import turn_from_row
 from agent.training_export.dialogues import (
     Conversation,
+    handed_off_turns,
     learn_personal_values,
     scrub_turns,
     to_dialogue,
@@ -110,8 +114,11 @@ def build_dialogues(
 
 def _turns(conversation: Conversation) -> list[Any]:
     return [
-        turn_from_row(StoredTurn(row.role, row.content, row.tool_calls))
-        for row in conversation.rows
+        *(
+            turn_from_row(StoredTurn(row.role, row.content, row.tool_calls))
+            for row in conversation.rows
+        ),
+        *handed_off_turns(conversation),
     ]
 
 

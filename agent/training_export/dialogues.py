@@ -16,8 +16,20 @@ carried it there (``agent.customer_hint: user_prefix``). So
 hint, renders the very prompt the live model got (the export test checks
 this byte for byte).
 
-Two keys beyond the trainer's: ``degerlendirme`` (``iyi`` / ``kotu``) on an
-answer the customer rated, and on the dialogue the overall rating.
+A conversation handed to a person (``bot.handoff``) goes on after the
+model's last answer with the texts relayed during the handoff
+(``handoff_messages``): the customer's as ``kullanici``, a support agent's
+replies as ``asistan`` turns marked ``"insan": true``. The trainer renders
+those like any answer; the prompt builder never saw them, so the byte-for-byte
+check holds for the model's part only.
+
+Keys beyond the trainer's:
+
+- ``degerlendirme`` (``iyi`` / ``kotu``) on an answer the customer rated,
+  and on the dialogue the overall rating;
+- ``insan``: ``true`` on an ``asistan`` turn a support agent wrote (a person
+  corrected the conversation there);
+- ``duzeltildi``: ``true`` on a dialogue with at least one such turn.
 """
 
 from __future__ import annotations
@@ -28,10 +40,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from agent.prompt import CustomerHint, turns_to_messages
+from agent.prompt import CustomerHint, defuse_control_text, turns_to_messages
 from agent.protocol.render import render_tool_block, render_tool_result
 from agent.training_export.pseudonyms import Pseudonyms
 from agent.turns import ChatTurn, ToolCall
+from db.handoffs import RelayedMessage
+from db.models.handoffs import FROM_AGENT
 
 USER, ASSISTANT, TOOL = "kullanici", "asistan", "arac"
 _ROLES = {"user": USER, "assistant": ASSISTANT, "tool": TOOL}
@@ -53,14 +67,34 @@ class StoredRow:
 
 @dataclass(frozen=True)
 class Conversation:
-    """Consecutive turns of one chat, with the ratings of its answers (by row id)."""
+    """Consecutive turns of one chat, with the ratings of its answers (by row id).
+
+    ``handed_off``: the texts relayed during the handoffs that followed the
+    model's last answer (``db.handoffs.RelayedMessage``), in order; a handoff
+    with no conversation before it has no ``rows``.
+    """
 
     rows: tuple[StoredRow, ...]
     ratings: Mapping[int, str]
+    handed_off: tuple[RelayedMessage, ...] = ()
 
     @property
     def customer_id(self) -> int | None:
-        return next((row.customer_id for row in self.rows if row.customer_id), None)
+        found = next((row.customer_id for row in self.rows if row.customer_id), None)
+        if found is None:
+            found = next((m.customer_id for m in self.handed_off if m.customer_id), None)
+        return found
+
+    @property
+    def corrected(self) -> bool:
+        """Whether a support agent answered in it (its ``insan`` turns)."""
+        return any(message.sender == FROM_AGENT for message in self.handed_off)
+
+    @property
+    def id(self) -> str:
+        if self.rows:
+            return f"telegram-{self.rows[0].id}"
+        return f"telegram-temsilci-{self.handed_off[0].handoff_id}"
 
     @property
     def rating(self) -> str | None:
@@ -69,6 +103,21 @@ class Conversation:
         if "bad" in given:
             return "bad"
         return "good" if given else None
+
+
+def handed_off_turns(conversation: Conversation) -> list[ChatTurn]:
+    """The relayed texts as turns: the customer's as user, a support agent's as assistant.
+
+    A person's text is defused as a customer's is (``turns_to_messages``
+    defuses user turns itself): nobody's typing becomes a control token or a
+    tool-call tag in the training data.
+    """
+    return [
+        ChatTurn("assistant", defuse_control_text(message.text))
+        if message.sender == FROM_AGENT
+        else ChatTurn("user", message.text)
+        for message in conversation.handed_off
+    ]
 
 
 def scrub_turns(turns: Sequence[ChatTurn], pseudonyms: Pseudonyms) -> list[ChatTurn]:
@@ -93,14 +142,18 @@ def to_dialogue(
     *,
     customer_hint: CustomerHint,
 ) -> dict[str, Any]:
-    """The trainer's dialogue for ``conversation`` whose (scrubbed) turns are ``turns``."""
-    rows = conversation.rows
+    """The trainer's dialogue for ``conversation`` whose (scrubbed) turns are ``turns``:
+    one per stored row, then one per relayed text (:func:`handed_off_turns`)."""
     customer_id = conversation.customer_id
     # The trainer has no system turn: only the hint written into a message survives.
     hint: CustomerHint = "user_prefix" if customer_hint == "user_prefix" else "none"
     messages = turns_to_messages(turns, customer_id=customer_id, customer_hint=hint)
+    row_ids: list[int | None] = [row.id for row in conversation.rows]
+    row_ids += [None] * len(conversation.handed_off)
+    by_person = [False] * len(conversation.rows)
+    by_person += [message.sender == FROM_AGENT for message in conversation.handed_off]
     entries: list[dict[str, Any]] = []
-    for row, turn, message in zip(rows, turns, messages, strict=True):
+    for row_id, person, turn, message in zip(row_ids, by_person, turns, messages, strict=True):
         if turn.is_tool_call:
             calls = [
                 {"fonksiyon": c.name, "parametreler": dict(c.arguments)} for c in turn.tool_calls
@@ -120,18 +173,22 @@ def to_dialogue(
             "icerik": message["content"],
             "arac_cagrilari": [],
         }
-        rating = conversation.ratings.get(row.id)
+        rating = conversation.ratings.get(row_id) if row_id is not None else None
         if rating is not None:
             entry["degerlendirme"] = RATING_WORDS[rating]
+        if person:
+            entry["insan"] = True
         entries.append(entry)
     tools = list(dict.fromkeys(call.name for turn in turns for call in turn.tool_calls))
     dialogue: dict[str, Any] = {
-        "id": f"telegram-{rows[0].id}",
+        "id": conversation.id,
         "senaryo": "canlı sohbet: " + (", ".join(tools) if tools else "genel"),
         "donguler": entries,
     }
     if conversation.rating is not None:
         dialogue["degerlendirme"] = RATING_WORDS[conversation.rating]
+    if conversation.corrected:
+        dialogue["duzeltildi"] = True
     return dialogue
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
+from itertools import groupby
 
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
@@ -17,7 +18,9 @@ from agent.training_export.dialogues import Conversation, StoredRow
 from agent.training_export.pseudonyms import ADDRESS, Pseudonyms
 from core.turkish import tr_capitalize, tr_lower
 from db.answer_ratings import ratings_of_answers
+from db.handoffs import RelayedMessage, relayed_messages_since
 from db.models import ChatMessage, Customer, Package, Province, Region
+from db.models.handoffs import FROM_AGENT
 
 # A pause longer than this ends a conversation (the customer came back later).
 CONVERSATION_GAP = timedelta(hours=1)
@@ -33,6 +36,12 @@ def read_conversations(
     A conversation is one chat's consecutive turns for one customer, with no
     pause over ``gap``; it starts with the customer's message and ends with
     an assistant answer (an unanswered last message is left out).
+
+    The texts relayed in a handoff opened since ``since`` (up to a support
+    agent's last reply; a handoff nobody answered adds nothing) go on the
+    chat's conversation that ended at most ``gap`` before the handoff opened,
+    or, with none, make a conversation of their own from the customer's first
+    relayed message.
     """
     rows = connection.execute(
         select(
@@ -51,10 +60,58 @@ def read_conversations(
     groups = [group for group in groups if group]
     answers = [row.id for group in groups for row in group if _is_answer(row)]
     ratings = ratings_of_answers(connection, answers)
+    handed_off: dict[int, list[RelayedMessage]] = {}
+    alone: list[Conversation] = []
+    for handoff in _handoffs(relayed_messages_since(connection, since)):
+        index = _conversation_before(groups, handoff, gap)
+        if index is not None:
+            handed_off.setdefault(index, []).extend(handoff)
+        elif part := _from_first_customer_message(handoff):
+            alone.append(Conversation((), {}, tuple(part)))
     return [
-        Conversation(tuple(group), {row.id: ratings[row.id] for row in group if row.id in ratings})
-        for group in groups
-    ]
+        Conversation(
+            tuple(group),
+            {row.id: ratings[row.id] for row in group if row.id in ratings},
+            tuple(handed_off.get(index, ())),
+        )
+        for index, group in enumerate(groups)
+    ] + alone
+
+
+def _handoffs(messages: Iterable[RelayedMessage]) -> Iterator[list[RelayedMessage]]:
+    """Each handoff's relayed texts up to a support agent's last reply (none: left out)."""
+    for _, group in groupby(messages, key=lambda message: message.handoff_id):
+        texts = list(group)
+        last = max(
+            (i for i, message in enumerate(texts) if message.sender == FROM_AGENT), default=-1
+        )
+        if last >= 0:
+            yield texts[: last + 1]
+
+
+def _conversation_before(
+    groups: Sequence[list[StoredRow]], handoff: list[RelayedMessage], gap: timedelta
+) -> int | None:
+    """The index of the chat's conversation that ended at most ``gap`` before the handoff."""
+    opened = handoff[0]
+    chat_id = str(opened.customer_chat_id)
+    found = None
+    for index, group in enumerate(groups):
+        last = group[-1]
+        if (
+            last.chat_id == chat_id
+            and last.created_at <= opened.opened_at
+            and opened.opened_at - last.created_at <= gap
+        ):
+            found = index  # groups are in time order within a chat: the latest wins
+    return found
+
+
+def _from_first_customer_message(handoff: list[RelayedMessage]) -> list[RelayedMessage]:
+    """A handoff exported alone starts with the customer's words, as every dialogue does."""
+    first = next((i for i, m in enumerate(handoff) if m.sender != FROM_AGENT), len(handoff))
+    part = handoff[first:]
+    return part if any(message.sender == FROM_AGENT for message in part) else []
 
 
 def learn_customers(
@@ -89,8 +146,10 @@ def _candidate_names(conversations: Sequence[Conversation]) -> set[str]:
     """Every word of the conversations, capitalised as a name is written on file."""
     words: set[str] = set()
     for conversation in conversations:
-        for row in conversation.rows:
-            for word in _WORD.findall(row.content):
+        texts = [row.content for row in conversation.rows]
+        texts += [message.text for message in conversation.handed_off]
+        for text in texts:
+            for word in _WORD.findall(text):
                 if not word.isdigit() and len(word) > 1:
                     words.add(tr_capitalize(tr_lower(word)))
     return words

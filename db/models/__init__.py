@@ -12,7 +12,7 @@ from db.models.chat import (
     TelegramLink,
 )
 from db.models.customers import ContactChange, Customer, PhoneLine
-from db.models.handoffs import Handoff
+from db.models.handoffs import Handoff, HandoffMessage
 from db.models.network import Outage, Province, Region, SpeedTest
 from db.models.ratings import AnswerMessage, AnswerRating
 from db.models.sequences import IdSequence
@@ -32,6 +32,7 @@ __all__ = [
     "DialogueStateRow",
     "FaultTicket",
     "Handoff",
+    "HandoffMessage",
     "IdSequence",
     "Outage",
     "Package",

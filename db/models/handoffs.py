@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Timestamp, UTCDateTime, utcnow
@@ -55,3 +55,33 @@ class Handoff(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # agent (/bitir) | idle | customer | unreachable
     close_reason: Mapped[str | None] = mapped_column(String(16))
+
+
+# Who wrote a relayed message (``handoff_messages.sender``).
+FROM_CUSTOMER = "customer"
+FROM_AGENT = "agent"
+
+
+class HandoffMessage(Base):
+    """One text relayed during a handoff: the customer's, or a support agent's reply.
+
+    Kept apart from ``chat_messages`` on purpose: the model never reads what a
+    person wrote as its own turns. The training export
+    (``agent.training_export``) appends these to the conversation they followed,
+    an agent's reply marked as written by a person.
+    """
+
+    __tablename__ = "handoff_messages"
+    __table_args__ = (Index("ix_handoff_messages_handoff_id", "handoff_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"),
+        ForeignKey("handoffs.id", ondelete="CASCADE"),
+    )
+    sender: Mapped[str] = mapped_column(String(16))  # customer | agent
+    # The text as written (a support agent's without the "Müşteri temsilcisi" heading).
+    text: Mapped[str] = mapped_column(Text)
+    # The support agent's Telegram user id (None for the customer).
+    agent_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)

@@ -24,6 +24,7 @@ from core.settings import Settings
 from core.turkish import tr_lower
 from db.answer_ratings import rate_answer, remember_answer_messages
 from db.database import Database
+from db.handoffs import open_handoff, record_relayed
 from db.models import ChatMessage, Customer, PhoneLine
 from db.retries import run_sync_in_transaction
 
@@ -170,3 +171,57 @@ async def test_no_demo_customer_phone_email_or_name_appears_in_an_export(
     assert placeholders
     assert "[AD_1]" in exported
     assert "[TELEFON_" in exported
+
+
+async def test_a_conversation_a_person_corrected_is_exported_with_the_persons_replies_marked(
+    runtime: AgentRuntime, database: Database, settings: Settings
+) -> None:
+    await _say(runtime, "81", 1001, "faturam ne kadar")
+    async with database.sessions() as session:
+        ahmet = await session.get(Customer, 1001)
+    assert ahmet is not None
+    agent_reply = (
+        f"Merhaba {ahmet.first_name} Bey, yurt dışı ücretini iade ettim. Bir sorun olursa "
+        f"0532 000 10 01 numarasından ya da {ahmet.email} adresinden size ulaşacağız."
+    )
+
+    def hand_off(connection: Connection) -> None:
+        handoff_id = open_handoff(
+            connection,
+            customer_chat_id=81,
+            customer_id=1001,
+            support_chat_id=-1001,
+            topic_id=7,
+            reason="requested",
+        )
+        record_relayed(connection, handoff_id, sender="customer", text="faturamdaki ücret yanlış")
+        record_relayed(connection, handoff_id, sender="agent", text=agent_reply, agent_user_id=5)
+        # The customer's thanks nobody answered ends nothing the trainer could learn from.
+        record_relayed(connection, handoff_id, sender="customer", text="teşekkürler")
+
+    await run_sync_in_transaction(database.sessions, hand_off, what="hand off")
+
+    (dialogue,) = await _export(database, settings)
+
+    assert dialogue["duzeltildi"] is True
+    *model_part, asked, corrected = dialogue["donguler"]
+    assert asked == {"rol": "kullanici", "icerik": "faturamdaki ücret yanlış", "arac_cagrilari": []}
+    assert corrected["rol"] == "asistan"
+    assert corrected["insan"] is True
+    assert not any(entry.get("insan") for entry in model_part)
+    assert model_part[-1]["rol"] == "asistan"  # the model's answer came before the person's
+    text = corrected["icerik"]
+    assert "yurt dışı ücretini iade ettim" in text
+    assert ahmet.first_name not in text
+    assert "0532" not in text
+    assert (ahmet.email or "@") not in text
+    assert "[AD_" in text
+    assert "[TELEFON_" in text
+    assert "[EPOSTA_" in text
+    # The person's words never reach the history the model reads.
+    live = await run_sync_in_transaction(
+        database.sessions,
+        lambda connection: _live_prompt(connection, "81", 1001, settings),
+        what="live prompt",
+    )
+    assert "iade ettim" not in live

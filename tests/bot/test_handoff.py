@@ -12,11 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agent.training_export.command import build_dialogues
 from bot import handoff_texts
 from bot.standin import ChatView, MessageView, StandinDriver, UserView
 from core.settings import Settings
 from core.turkish import format_day
+from db.models import ChatMessage
+from db.retries import run_sync_in_transaction
 from tests.bot.conftest import BotStarter, RunningBot, with_telegram
 
 
@@ -275,3 +280,38 @@ async def test_failing_twice_in_a_row_offers_a_person(
         assert "asistanın önerisiyle" in summary
         assert "müşteriye bağlı değil" in summary
         assert "müşteri temsilcisine aktardım" in (driver.bot_messages(user)[-1].text or "")
+
+
+async def test_an_agents_reply_is_exported_as_a_persons_turn_not_read_by_the_model(
+    desk: SupportDesk, bot_settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    bot = desk.bot
+    ahmet = await bot.linked_customer(1001)
+    await bot.say(ahmet, "faturam ne kadar")
+    await bot.say(ahmet, "/temsilci")
+    thread = desk.topic_of(1001)
+    await bot.say(ahmet, "faturamdaki yurt dışı ücreti yanlış")
+    await desk.agent_says(thread, "Ücreti iade ettim, 0532 000 10 01 numarasından arayacağız.")
+    await desk.agent_says(thread, "/bitir")
+
+    since = datetime.now(UTC) - timedelta(hours=1)
+    (dialogue,) = await run_sync_in_transaction(
+        sessions,
+        lambda connection: build_dialogues(connection, since, "all", bot_settings),
+        what="export",
+    )
+
+    assert dialogue["duzeltildi"] is True
+    asked, corrected = dialogue["donguler"][-2:]
+    assert (asked["rol"], asked["icerik"]) == ("kullanici", "faturamdaki yurt dışı ücreti yanlış")
+    assert corrected["rol"] == "asistan"
+    assert corrected["insan"] is True
+    assert corrected["icerik"].startswith("Ücreti iade ettim, [TELEFON_")
+    # Back with the assistant, the model's history holds no word the person wrote.
+    async with sessions() as session:
+        contents = (
+            await session.scalars(
+                select(ChatMessage.content).where(ChatMessage.chat_id == str(ahmet.id))
+            )
+        ).all()
+    assert not any("iade ettim" in content for content in contents)
