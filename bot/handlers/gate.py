@@ -19,8 +19,8 @@ from telegram.ext import ApplicationHandlerStop
 from bot import texts
 from bot.addressing import is_addressed_to_bot
 from bot.context import BotContext
-from bot.handoff_requests import asks_for_person
 from bot.handlers.replies import answer_press, is_private, reply
+from bot.handoff_requests import asks_for_person
 from bot.questions import QUESTION_MESSAGES, read_question
 from db.chat_history import add_user_message
 from db.handoffs import OpenHandoff, open_handoff_of_chat
