@@ -149,6 +149,9 @@ def _as_run_here(command: str, tmp_path: Path) -> list[str]:
             encoding="utf-8",
         )
         words[words.index("FILE.jsonl")] = str(questions)
+    if "--output" in words:  # export-training writes its file here, not into the checkout
+        output = words.index("--output") + 1
+        words[output] = str(tmp_path / words[output])
     return words
 
 
