@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Connection
 
 from agent import texts
-from agent.backends.base import GenerationRequest
+from agent.backends.base import GenerationRequest, HasTokenizer
 from agent.backends.manager import BackendManager
 from agent.dialogue_state import DialogueState
 from agent.events import (
@@ -38,7 +38,7 @@ from agent.events import (
 )
 from agent.history import load_state, load_turns, store_turns
 from agent.metrics import RuntimeMetrics
-from agent.prompt import trim_to_budget
+from agent.prompt import estimate_tokens, tokenizer_token_counter, trim_to_budget
 from agent.protocol.render import render_tool_block, render_tool_result
 from agent.protocol.stream import ToolBlockFinished, ToolStreamParser, VisibleText
 from agent.tools.context import ToolContext
@@ -245,11 +245,16 @@ class AgentLoop:
         backend = self._backends.active
         agent = self._settings.agent
         customer_id = context.customer_id
+        # The budget in the model's own tokens where the backend holds its
+        # tokenizer; otherwise (a remote server, rules) the documented estimate.
+        tokenizer = backend.tokenizer if isinstance(backend, HasTokenizer) else None
         kept = trim_to_budget(
             turns,
             agent.history_token_budget,
+            tokenizer_token_counter(tokenizer) if tokenizer is not None else estimate_tokens,
             customer_id=customer_id,
             customer_hint=agent.customer_hint,
+            tokenizer=tokenizer,
         )
         request = GenerationRequest(
             turns=kept,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from agent.dialogue_state import DialogueState
 from agent.turns import ChatTurn
@@ -60,3 +60,12 @@ class Backend(Protocol):
     async def close(self) -> None:
         """Free what the backend holds (GPU memory, connections)."""
         ...
+
+
+@runtime_checkable
+class HasTokenizer(Protocol):
+    """A backend that holds its model's tokenizer (None until loaded), so the history
+    budget is counted in the model's own tokens rather than estimated."""
+
+    @property
+    def tokenizer(self) -> Any: ...

@@ -44,7 +44,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import torch
 
@@ -476,6 +476,11 @@ class TransformersBackend:
     def loaded(self) -> LoadedModel | None:
         """The model being served (None before ``attach`` and after ``close``)."""
         return self._loaded
+
+    @property
+    def tokenizer(self) -> Any:
+        """The served model's tokenizer (None before ``attach`` and after ``close``)."""
+        return self._loaded.tokenizer if self._loaded is not None else None
 
 
 def prompt_messages(request: GenerationRequest, options: GenerationOptions) -> list[Message]:
