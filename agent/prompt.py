@@ -125,6 +125,21 @@ def _assemble(
     return messages
 
 
+def with_system_prompt(
+    messages: Sequence[Mapping[str, Any]], instruction: str
+) -> list[dict[str, Any]]:
+    """``messages`` with ``instruction`` (``model.system_prompt``) first, merged into a
+    leading system message (the customer hint's) if there is one; unchanged if empty."""
+    instruction = instruction.strip()
+    rest = [dict(message) for message in messages]
+    if not instruction:
+        return rest
+    if rest and rest[0]["role"] == "system":
+        merged = f"{instruction}\n\n{rest[0]['content']}"
+        return [{"role": "system", "content": merged}, *rest[1:]]
+    return [{"role": "system", "content": instruction}, *rest]
+
+
 def render_prompt(
     messages: Sequence[Mapping[str, str]], tokenizer: Any = None, *, generation_prompt: bool = True
 ) -> str:

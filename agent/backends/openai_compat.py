@@ -9,7 +9,7 @@ One ``stream(request)`` is one model step of the agent loop:
 
 1. the dialogue becomes chat messages (``turns_to_messages`` with the
    configured customer hint), with ``model.system_prompt`` first when one is
-   set (``openai_messages.with_system_prompt``; empty, as the fine-tune
+   set (``agent.prompt.with_system_prompt``; empty, as the fine-tune
    needs, the prompt bytes are exactly the trained ones);
 2. ``tool_mode: text`` (the default; the fine-tuned model writes the tool
    markers as text): ``request_mode: prompt`` (the default) renders OUR
@@ -85,12 +85,7 @@ import httpx
 
 from agent.backends.base import BackendStatus, GenerationRequest, LoadState
 from agent.backends.manager import BackendLoadError
-from agent.backends.openai_messages import (
-    ChatMessage,
-    native_messages,
-    text_chat_messages,
-    with_system_prompt,
-)
+from agent.backends.openai_messages import ChatMessage, native_messages, text_chat_messages
 from agent.backends.openai_stream import (
     DONE,
     END_OF_TURN,
@@ -124,6 +119,7 @@ from agent.prompt import (
     estimate_tokens,
     render_prompt,
     turns_to_messages,
+    with_system_prompt,
 )
 from agent.tools.telekom import default_registry
 from core.settings import AgentSettings, ModelSettings, Settings

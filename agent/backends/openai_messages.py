@@ -4,8 +4,8 @@
 trained shape, with the customer hint and the control-token defusing; this
 module adapts it to what a chat server takes:
 
-- ``with_system_prompt``: ``model.system_prompt`` first, merged into a system
-  message the customer hint may have started (every request mode);
+- ``model.system_prompt`` goes first in every request mode
+  (``agent.prompt.with_system_prompt``, shared with the transformers backend);
 - ``text_chat_messages`` (``request_mode: chat``, ``tool_mode: text``): tool
   results get a ``tool_call_id`` (``call_1``, ...), which servers that
   validate the OpenAI schema require; the calls stay text blocks;
@@ -39,17 +39,6 @@ ChatMessage = dict[str, Any]
 UNNAMED_CALL: Final = "invalid_tool_call"
 # The tool a malformed statement named: print(NAME( or NAME(.
 _QUOTED_NAME: Final = re.compile(r"\s*(?:print\s*\(\s*)?([^\W\d]\w*)\s*\(")
-
-
-def with_system_prompt(messages: Sequence[ChatMessage], instruction: str) -> list[ChatMessage]:
-    """``messages`` with ``instruction`` first (merged into a leading system message)."""
-    instruction = instruction.strip()
-    if not instruction:
-        return list(messages)
-    if messages and messages[0]["role"] == "system":
-        merged = f"{instruction}\n\n{messages[0]['content']}"
-        return [{"role": "system", "content": merged}, *messages[1:]]
-    return [{"role": "system", "content": instruction}, *messages]
 
 
 def text_chat_messages(messages: Sequence[Message]) -> list[ChatMessage]:

@@ -77,7 +77,13 @@ from agent.backends.tool_continuation import (
     read_next_speaker,
     with_message,
 )
-from agent.prompt import CustomerHint, Message, render_prompt, turns_to_messages
+from agent.prompt import (
+    CustomerHint,
+    Message,
+    render_prompt,
+    turns_to_messages,
+    with_system_prompt,
+)
 
 if TYPE_CHECKING:
     from core.settings import AgentSettings, ModelSettings, Settings
@@ -484,24 +490,14 @@ class TransformersBackend:
 
 
 def prompt_messages(request: GenerationRequest, options: GenerationOptions) -> list[Message]:
-    """The chat messages the model is prompted with for ``request``.
-
-    The dialogue with the customer hint (``turns_to_messages``), and the
-    configured ``system_prompt`` first (merged into a system message the hint
-    may have started).
-    """
+    """The chat messages the model is prompted with for ``request``: the dialogue with the
+    customer hint (``turns_to_messages``), the configured ``system_prompt`` first."""
     messages = turns_to_messages(
         request.turns,
         customer_id=request.customer_id,
         customer_hint=options.customer_hint,
     )
-    instruction = options.system_prompt.strip()
-    if not instruction:
-        return messages
-    if messages and messages[0]["role"] == "system":
-        merged = f"{instruction}\n\n{messages[0]['content']}"
-        return [{"role": "system", "content": merged}, *messages[1:]]
-    return [{"role": "system", "content": instruction}, *messages]
+    return with_system_prompt(messages, options.system_prompt)
 
 
 def _single_token_ids(loaded: LoadedModel, text: str) -> frozenset[int]:

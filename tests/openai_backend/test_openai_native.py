@@ -13,12 +13,12 @@ from typing import Any
 
 from agent.backends.base import GenerationRequest
 from agent.backends.openai_compat import OpenAICompatBackend, ServerOptions
-from agent.backends.openai_messages import native_messages, with_system_prompt
+from agent.backends.openai_messages import native_messages
 from agent.backends.openai_system_prompt import STOCK_MODEL_SYSTEM_PROMPT
 from agent.backends.openai_tools import tool_definitions
 from agent.events import ChatRequest, ConfirmationRequested, FinalAnswer, ToolFinished
 from agent.loop import TOO_MANY_CALLS
-from agent.prompt import customer_hint_text
+from agent.prompt import customer_hint_text, with_system_prompt
 from agent.protocol.parser import parse_output
 from agent.protocol.problems import INVALID_TOOL_CALL, CallProblem
 from agent.protocol.render import render_tool_result
