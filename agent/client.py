@@ -9,9 +9,10 @@ embedded default), and ``agent.http_client.HTTPAgentClient`` talks to
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
-from agent.events import ActionOutcome, AgentEvent, ChatRequest
+from agent.events import ActionOutcome, AgentEvent, ChatRequest, ConfirmationRequested
 from agent.status import SystemStatus
 
 
@@ -45,6 +46,15 @@ class AgentClient(Protocol):
 
         ``done`` / ``cancelled`` / ``expired`` / ``not_found`` per id; an action
         still waiting is left out. A pending action past its time is expired.
+        """
+        ...
+
+    async def waiting_confirmations(
+        self, chat_id: str, *, proposed_from: datetime, proposed_before: datetime | None = None
+    ) -> list[ConfirmationRequested]:
+        """The chat's actions proposed in ``[proposed_from, proposed_before)`` still waiting.
+
+        For the bot's recovery: the cards a crash kept from the customer.
         """
         ...
 

@@ -4,15 +4,24 @@
 :func:`confirmation_states`; the HTTP service answers the same through
 ``POST /api/v1/chat/confirmation-states``. The bot asks for the actions of
 its cards still open and edits each settled one to show its outcome.
+
+:func:`waiting_confirmations` (``POST /api/v1/chat/waiting-confirmations``)
+tells which actions a turn proposed still wait for the customer: the bot's
+recovery sends their cards when a crash kept them from the customer. The
+confirmations table is the agent's; the bot reads it only through these.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
-from agent.events import ActionOutcome
+from sqlalchemy import select
+
+from agent.events import ActionOutcome, ConfirmationRequested
 from agent.tools import confirmations
 from agent.tools.context import ToolContext
+from db.models import PendingConfirmation
 
 
 async def confirmation_states(
@@ -35,3 +44,35 @@ async def confirmation_states(
         )
         for confirmation_id, outcome in outcomes.items()
     }
+
+
+async def waiting_confirmations(
+    context: ToolContext,
+    chat_id: str,
+    *,
+    proposed_from: datetime,
+    proposed_before: datetime | None = None,
+) -> list[ConfirmationRequested]:
+    """The chat's actions proposed in ``[proposed_from, proposed_before)`` still waiting, in order.
+
+    An action past its time is left out. ``context`` needs no customer.
+    """
+    query = select(PendingConfirmation).where(
+        PendingConfirmation.chat_id == chat_id,
+        PendingConfirmation.status == "pending",
+        PendingConfirmation.created_at >= proposed_from,
+        PendingConfirmation.expires_at > context.now(),
+    )
+    if proposed_before is not None:
+        query = query.where(PendingConfirmation.created_at < proposed_before)
+    async with context.transaction() as session:
+        rows = await session.scalars(query.order_by(PendingConfirmation.created_at))
+        return [
+            ConfirmationRequested(
+                confirmation_id=row.id,
+                tool=row.tool_name,
+                summary=row.summary,
+                expires_at=row.expires_at,
+            )
+            for row in rows
+        ]

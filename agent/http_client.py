@@ -21,13 +21,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from agent.client import AgentUnavailableError
-from agent.events import ActionOutcome, AgentEvent, ChatRequest, FinalAnswer
+from agent.events import (
+    ActionOutcome,
+    AgentEvent,
+    ChatRequest,
+    ConfirmationRequested,
+    FinalAnswer,
+)
 from agent.status import SystemStatus
 from core.settings import Settings
 
@@ -38,6 +45,7 @@ CONFIRM_PATH = "/api/v1/chat/confirm"
 CANCEL_PATH = "/api/v1/chat/cancel"
 CANCEL_PENDING_PATH = "/api/v1/chat/cancel-pending"
 CONFIRMATION_STATES_PATH = "/api/v1/chat/confirmation-states"
+WAITING_CONFIRMATIONS_PATH = "/api/v1/chat/waiting-confirmations"
 TOOLS_PATH = "/api/v1/tools/{name}"
 STATUS_PATH = "/api/v1/chat/system/status"
 SWAP_MODEL_PATH = "/api/v1/admin/model"
@@ -183,6 +191,22 @@ class HTTPAgentClient:
             confirmation_id: ActionOutcome.model_validate(outcome)
             for confirmation_id, outcome in data.items()
         }
+
+    async def waiting_confirmations(
+        self, chat_id: str, *, proposed_from: datetime, proposed_before: datetime | None = None
+    ) -> list[ConfirmationRequested]:
+        """The chat's actions proposed in ``[proposed_from, proposed_before)`` still waiting."""
+        body = {
+            "session_id": chat_id,
+            "proposed_from": proposed_from.isoformat(),
+            "proposed_before": proposed_before.isoformat() if proposed_before else None,
+        }
+        data = await self._call("POST", WAITING_CONFIRMATIONS_PATH, json=body, idempotent=True)
+        if not isinstance(data, list):
+            raise AgentUnavailableError(
+                f"{WAITING_CONFIRMATIONS_PATH}: the agent service answered without actions"
+            )
+        return [ConfirmationRequested.model_validate(action) for action in data]
 
     # -- tools, status, model ------------------------------------------------------
 

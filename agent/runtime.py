@@ -4,6 +4,18 @@ It owns the backend manager, the tool registry and the metrics, serialises
 turns per chat (one at a time per chat, many chats at once), stores the
 customer's message before any model work, and never lets an exception reach
 the caller: a failed turn ends in a Turkish apology with an incident id.
+
+Concurrency: the per-chat lock (:class:`core.keyed_locks.KeyedLocks`) is what
+keeps one turn at a time per conversation for every caller of this runtime:
+the HTTP API's callers of one ``agent serve`` process, ``agent chat``, and
+the embedded bot (whose per-chat lanes already order its turns, so there the
+lock is never contended). It does not reach across processes: the bot's
+per-chat database locks do that for Telegram chats (``bot.update_order``).
+
+Messages: a caller that stored the customer's message passes its id
+(``ChatRequest.message_id``, the bot) and marks it itself once the answer
+reached the customer; otherwise the runtime stores and marks it, both through
+:class:`db.message_store.MessageStore`.
 """
 
 from __future__ import annotations
@@ -13,18 +25,19 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
 
 from agent import texts
 from agent.backends.manager import BackendManager
-from agent.confirmation_states import confirmation_states
+from agent.confirmation_states import confirmation_states, waiting_confirmations
 from agent.events import (
     ActionOutcome,
     AgentEvent,
     ChatRequest,
+    ConfirmationRequested,
     FinalAnswer,
 )
 from agent.history import store_turns
@@ -40,14 +53,10 @@ from agent.tools.registry import Registry
 from agent.tools.telekom import default_registry
 from agent.turns import ChatTurn, ToolCall
 from core.invisible import remove_format_characters
+from core.keyed_locks import KeyedLocks
 from core.settings import Settings
-from db.chat_history import (
-    ANSWERED,
-    FAILED,
-    add_user_message,
-    set_user_message_status,
-)
 from db.database import Database
+from db.message_store import ANSWERED, FAILED, MessageStore, NewMessage
 from db.retries import DatabaseBusyError, retry_policy, run_sync_in_transaction
 
 log = logging.getLogger(__name__)
@@ -68,7 +77,8 @@ class AgentRuntime:
         self.backends = BackendManager(settings)
         self._loop = AgentLoop(settings, self.backends, self.registry, self.metrics)
         self._pending = PendingActions(settings, self.registry, self._store_turns)
-        self._chat_locks: dict[str, asyncio.Lock] = {}
+        self.messages = MessageStore.of(database, settings)
+        self._chat_locks: KeyedLocks[str] = KeyedLocks()
         self._in_flight = 0
         self._started = time.monotonic()
 
@@ -89,14 +99,21 @@ class AgentRuntime:
         self.metrics.queue_depth.set(self._in_flight)
         outcome = "ok"
         try:
-            async with self._chat_lock(request.chat_id):
+            async with self._chat_locks.hold(request.chat_id):
                 # A caller that stored the message (the bot) marks it once the
                 # answer has reached the customer; otherwise the runtime does.
                 stored_here = request.message_id is None
                 message_id = request.message_id
                 if message_id is None:
                     try:
-                        message_id = await self._store_message(request)
+                        message_id = await self.messages.add(
+                            NewMessage(
+                                request.chat_id,
+                                request.message,
+                                customer_id=request.customer_id,
+                                update_id=request.update_id,
+                            )
+                        )
                     except DatabaseBusyError:
                         outcome = "error"
                         yield FinalAnswer(
@@ -114,7 +131,8 @@ class AgentRuntime:
                 failed = final is None or final.failed
                 outcome = "error" if failed else "ok"
                 if stored_here:
-                    await self._mark(message_id, FAILED if failed else ANSWERED)
+                    # Left "accepted" when it cannot be marked: the bot's recovery finds it.
+                    await self.messages.mark(message_id, FAILED if failed else ANSWERED)
         finally:
             self._in_flight -= 1
             self.metrics.queue_depth.set(self._in_flight)
@@ -163,43 +181,11 @@ class AgentRuntime:
 
         await self._write(store, what=f"chat {chat_id}: store action turns")
 
-    async def _store_message(self, request: ChatRequest) -> int:
-        def store(connection: Connection) -> int:
-            return add_user_message(
-                connection,
-                request.chat_id,
-                request.message,
-                customer_id=request.customer_id,
-                update_id=request.update_id,
-            )
-
-        return await self._write(store, what=f"chat {request.chat_id}: store message")
-
-    async def _mark(self, message_id: int, status: str) -> None:
-        def mark(connection: Connection) -> None:
-            set_user_message_status(connection, message_id, status)
-
-        try:
-            await self._write(mark, what=f"mark message {message_id} {status}")
-        except Exception:
-            # Left "accepted": the bot's start-up recovery finds it.
-            log.exception("could not mark message %s as %s", message_id, status)
-
     async def _write(self, work: Callable[[Connection], T], *, what: str) -> T:
         """``work`` in one transaction, retried while the database is locked or unreachable."""
         return await run_sync_in_transaction(
             self.database.sessions, work, what=what, policy=retry_policy(self.settings)
         )
-
-    @asynccontextmanager
-    async def _chat_lock(self, chat_id: str) -> AsyncIterator[None]:
-        lock = self._chat_locks.setdefault(chat_id, asyncio.Lock())
-        try:
-            async with lock:
-                yield
-        finally:
-            if not lock.locked() and not getattr(lock, "_waiters", None):
-                self._chat_locks.pop(chat_id, None)
 
     # -- confirmations and direct tools ----------------------------------------
 
@@ -231,6 +217,16 @@ class AgentRuntime:
         self, confirmation_ids: Sequence[str]
     ) -> dict[str, ActionOutcome]:
         return await confirmation_states(self._context(None, None), confirmation_ids)
+
+    async def waiting_confirmations(
+        self, chat_id: str, *, proposed_from: datetime, proposed_before: datetime | None = None
+    ) -> list[ConfirmationRequested]:
+        return await waiting_confirmations(
+            self._context(None, None),
+            chat_id,
+            proposed_from=proposed_from,
+            proposed_before=proposed_before,
+        )
 
     async def call_tool(
         self, name: str, *, customer_id: int | None, arguments: dict[str, Any]

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy.engine import Connection
 from telegram.ext import ExtBot
 
 from agent.client import AgentUnavailableError
@@ -41,8 +40,7 @@ from bot.rendering import escape
 from bot.services import BotServices
 from bot.streaming import AnswerPreview
 from bot.views.confirmation import confirmation_card
-from db.chat_history import ANSWERED, FAILED, add_user_message, set_user_message_status
-from db.retries import retry_policy, run_sync_in_transaction
+from db.message_store import ANSWERED, FAILED, NewMessage
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +86,17 @@ async def answer_customer(
     ``DatabaseBusyError`` before anything is accepted; the error handler asks
     the customer to send the message again.
     """
-    stored_id = (
-        message.stored_id if message.stored_id is not None else await _store(services, message)
-    )
+    stored_id = message.stored_id
+    if stored_id is None:
+        stored_id = await services.messages.add(
+            NewMessage(
+                str(message.chat_id),
+                message.text,
+                customer_id=message.customer_id,
+                update_id=message.update_id,
+                lease=services.turn_leases.new_lease(),
+            )
+        )
     # The lease is renewed while the turn runs: no other instance takes it over.
     with services.turn_leases.holding([stored_id]):
         finished = await services.turns.run(
@@ -98,7 +104,7 @@ async def answer_customer(
         )
     if not finished:
         log.info("chat %s: turn cancelled by the customer", message.chat_id)
-        await mark_message(services, stored_id, FAILED)
+        await services.messages.mark(stored_id, FAILED)
 
 
 async def _converse_in_turn_slot(
@@ -132,10 +138,10 @@ async def _converse(
                 log.warning("chat %s: agent unavailable: %s", message.chat_id, error)
                 result = _TurnResult(answer_html=texts.AGENT_UNAVAILABLE, failed=True)
             except Exception:
-                await mark_message(services, stored_id, FAILED)
+                await services.messages.mark(stored_id, FAILED)
                 raise
         if await _deliver(bot, services, message, result, stored_id):
-            await mark_message(services, stored_id, FAILED if result.failed else ANSWERED)
+            await services.messages.mark(stored_id, FAILED if result.failed else ANSWERED)
             if result.failed and message.private:
                 # Failing again and again: a person may help (bot.handoff).
                 await offer_after_failures(bot, services, message.chat_id)
@@ -252,43 +258,3 @@ async def send_confirmation_card(
     )
     # The buttons ride on the last part of a card split in parts.
     await remember_card(services, confirmation.confirmation_id, parts[-1])
-
-
-async def _store(services: BotServices, message: CustomerMessage) -> int:
-    def store(connection: Connection) -> int:
-        return add_user_message(
-            connection,
-            str(message.chat_id),
-            message.text,
-            customer_id=message.customer_id,
-            update_id=message.update_id,
-            lease=services.turn_leases.new_lease(),
-        )
-
-    return await run_sync_in_transaction(
-        services.database.sessions,
-        store,
-        what=f"chat {message.chat_id}: accept message",
-        policy=retry_policy(services.settings),
-    )
-
-
-async def mark_message(services: BotServices, stored_id: int, status: str) -> None:
-    """Mark a stored customer message ``answered`` or ``failed``; a failure is only logged.
-
-    A message that cannot be marked stays ``accepted`` and is picked up by
-    ``bot.recovery`` at the next start.
-    """
-
-    def mark(connection: Connection) -> None:
-        set_user_message_status(connection, stored_id, status)
-
-    try:
-        await run_sync_in_transaction(
-            services.database.sessions,
-            mark,
-            what=f"mark message {stored_id} {status}",
-            policy=retry_policy(services.settings),
-        )
-    except Exception:
-        log.exception("could not mark message %s as %s", stored_id, status)

@@ -12,8 +12,9 @@ takes each over. For each one, oldest first:
 
 - the agent had finished (its final answer is in the chat history): that
   answer is sent now, or the confirmation card when it proposed an action
-  that still waits for the customer (unless that card was already sent:
-  ``db.confirmation_cards``); the message becomes ``answered``;
+  that still waits for the customer (asked of the agent through its client
+  interface, ``AgentClient.waiting_confirmations``; unless that card was
+  already sent: ``db.confirmation_cards``); the message becomes ``answered``;
 - otherwise the customer is told, in Turkish and quoting the question, that
   it could not be answered, and asked to write it again; the message becomes
   ``failed``.
@@ -23,7 +24,8 @@ and the customer may have moved on. Messages older than ``RECOVERY_WINDOW``
 are only marked failed. Only messages the bot took from Telegram (they carry
 an update id) are touched; the HTTP API's callers own theirs. A message
 stored before leases existed, or whose instance stopped cleanly (releasing
-its leases), has no live lease and is taken over at once.
+its leases), has no live lease and is taken over at once. The claim and the
+marks are the message store's (``db.message_store``).
 """
 
 from __future__ import annotations
@@ -32,22 +34,17 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import ExtBot
 
 from agent.events import ConfirmationRequested
 from bot import texts
-from bot.conversation import mark_message, send_confirmation_card
+from bot.conversation import send_confirmation_card
 from bot.delivery import UndeliverableError, send_html
 from bot.rendering import escape
 from bot.services import BotServices
-from db.chat_history import ANSWERED, FAILED, replies_to
 from db.confirmation_cards import shown_confirmations
-from db.engine import run_on_connection
-from db.models import ChatMessage, PendingConfirmation
-from db.retries import retry_policy, run_in_transaction
-from db.turn_leases import Lease, claim_lapsed_turns
+from db.engine import run_on_connection, transaction
+from db.message_store import ANSWERED, FAILED, LapsedMessage
 
 log = logging.getLogger(__name__)
 
@@ -96,30 +93,27 @@ async def recover_unfinished_turns(bot: ExtBot[None], services: BotServices) -> 
     instance's turn in progress and is not touched.
     """
     leases = services.turn_leases
-
-    async def claim(session: AsyncSession) -> list[_Interrupted]:
-        return await _claim_interrupted(session, leases.new_lease())
-
-    interrupted = await run_in_transaction(
-        services.database.sessions,
-        claim,
-        what="recovery: claim interrupted messages",
-        policy=retry_policy(services.settings),
-    )
-    with leases.holding(item.message_id for item in interrupted):
-        return await _finish(bot, services, interrupted)
+    lapsed = await services.messages.take_over_lapsed(leases.new_lease())
+    with leases.holding(message.message_id for message in lapsed):
+        return await _finish(bot, services, lapsed)
 
 
 async def _finish(
-    bot: ExtBot[None], services: BotServices, interrupted: list[_Interrupted]
+    bot: ExtBot[None], services: BotServices, lapsed: list[LapsedMessage]
 ) -> RecoveryReport:
     report = RecoveryReport()
     oldest_kept = datetime.now(UTC) - RECOVERY_WINDOW
-    for item in interrupted:
-        if item.received_at < oldest_kept:
-            log.warning("recovery: message %s is too old to answer; failed", item.message_id)
-            await mark_message(services, item.message_id, FAILED)
-            report.expired.append(item.message_id)
+    for message in lapsed:
+        chat_id = _telegram_chat_id(message)
+        if chat_id is None:
+            continue
+        if message.received_at < oldest_kept:
+            log.warning("recovery: message %s is too old to answer; failed", message.message_id)
+            await services.messages.mark(message.message_id, FAILED)
+            report.expired.append(message.message_id)
+            continue
+        item = await _interrupted(services, message, chat_id)
+        if item is None:
             continue
         try:
             if item.answer is not None:
@@ -135,7 +129,7 @@ async def _finish(
                 "recovery: chat %s unreachable; message %s failed", item.chat_id, item.message_id
             )
             status, done = FAILED, report.undeliverable
-        await mark_message(services, item.message_id, status)
+        await services.messages.mark(item.message_id, status)
         done.append(item.message_id)
     if report.total:
         log.info(
@@ -148,83 +142,59 @@ async def _finish(
     return report
 
 
-async def _claim_interrupted(session: AsyncSession, lease: Lease) -> list[_Interrupted]:
-    """Claim the accepted messages whose lease lapsed, with what the agent stored for them."""
-    claimed = await run_on_connection(session, claim_lapsed_turns, lease, datetime.now(UTC))
-    if not claimed:
-        return []
-    messages = await session.scalars(
-        select(ChatMessage).where(ChatMessage.id.in_(claimed)).order_by(ChatMessage.id)
-    )
-    found: list[_Interrupted] = []
-    for message in messages.all():
-        chat_id = _telegram_chat_id(message)
-        if chat_id is None:
-            continue
-        replies = await replies_to(session, message)
-        last = replies[-1] if replies else None
-        finished = last is not None and last.role == "assistant" and not last.tool_calls
-        waiting = await _waiting_actions(session, message) if finished else []
-        shown = await run_on_connection(
-            session, shown_confirmations, [action.confirmation_id for action in waiting]
-        )
-        found.append(
-            _Interrupted(
-                message_id=message.id,
-                chat_id=chat_id,
-                question=message.content,
-                received_at=message.created_at,
-                answer=last.content if finished and last is not None else None,
-                waiting_actions=waiting,
-                shown=shown,
+async def _interrupted(
+    services: BotServices, message: LapsedMessage, chat_id: int
+) -> _Interrupted | None:
+    """What to send for ``message``; None when the agent cannot say now (tried at a later sweep).
+
+    The actions a finished turn proposed, still waiting, come from the agent
+    (its interface, not its table); which of their cards were sent, from the
+    bot's own records.
+    """
+    waiting: list[ConfirmationRequested] = []
+    shown: set[str] = set()
+    if message.answer is not None:
+        try:
+            waiting = await services.agent.waiting_confirmations(
+                message.chat_id,
+                proposed_from=message.received_at,
+                proposed_before=message.next_question_at,
             )
-        )
-    return found
+            if waiting:
+                shown = await _shown(services, [action.confirmation_id for action in waiting])
+        except Exception as error:
+            # Its lease lapses unrenewed: a later sweep takes the message over again.
+            log.warning(
+                "recovery: message %s left for the next sweep: its actions could not be read: %s",
+                message.message_id,
+                error,
+            )
+            return None
+    return _Interrupted(
+        message_id=message.message_id,
+        chat_id=chat_id,
+        question=message.question,
+        received_at=message.received_at,
+        answer=message.answer,
+        waiting_actions=waiting,
+        shown=shown,
+    )
 
 
-def _telegram_chat_id(message: ChatMessage) -> int | None:
+async def _shown(services: BotServices, confirmation_ids: list[str]) -> set[str]:
+    """Those of ``confirmation_ids`` whose card was sent (``db.confirmation_cards``)."""
+    async with transaction(services.database.sessions) as session:
+        return await run_on_connection(session, shown_confirmations, confirmation_ids)
+
+
+def _telegram_chat_id(message: LapsedMessage) -> int | None:
     """The Telegram chat of a message the bot took from Telegram; None for any other."""
-    if message.telegram_update_id is None:
+    if message.update_id is None:
         return None
     try:
         return int(message.chat_id)
     except ValueError:
         return None
-
-
-async def _waiting_actions(
-    session: AsyncSession, message: ChatMessage
-) -> list[ConfirmationRequested]:
-    """Actions the turn proposed that still wait for the customer's answer."""
-    now = datetime.now(UTC)
-    next_question_at = await session.scalar(
-        select(ChatMessage.created_at)
-        .where(
-            ChatMessage.chat_id == message.chat_id,
-            ChatMessage.role == "user",
-            ChatMessage.id > message.id,
-        )
-        .order_by(ChatMessage.id)
-        .limit(1)
-    )
-    query = select(PendingConfirmation).where(
-        PendingConfirmation.chat_id == message.chat_id,
-        PendingConfirmation.status == "pending",
-        PendingConfirmation.created_at >= message.created_at,
-    )
-    if next_question_at is not None:
-        query = query.where(PendingConfirmation.created_at < next_question_at)
-    rows = await session.scalars(query.order_by(PendingConfirmation.created_at))
-    return [
-        ConfirmationRequested(
-            confirmation_id=row.id,
-            tool=row.tool_name,
-            summary=row.summary,
-            expires_at=row.expires_at,
-        )
-        for row in rows
-        if row.expires_at > now
-    ]
 
 
 async def _resend(bot: ExtBot[None], services: BotServices, item: _Interrupted) -> None:

@@ -17,6 +17,7 @@ from bot.rate_limit import UpdateAdmission, UserRateLimiter
 from bot.turn_leases import TurnLeases
 from core.settings import Settings
 from db.database import Database
+from db.message_store import MessageStore
 
 
 @dataclass
@@ -47,10 +48,13 @@ class BotServices:
     settings: Settings
     database: Database
     agent: AgentClient
+    # Customer messages: stored, marked answered or failed, taken over (db.message_store).
+    messages: MessageStore
     # The per-user budget, applied as updates arrive (bot.update_order).
     admission: UpdateAdmission
-    # One per turn running (telegram.max_concurrent_turns).
+    # At most telegram.max_concurrent_turns turns at once (bot.conversation).
     turn_slots: asyncio.Semaphore
+    # The chat's running turn, for /iptal to cancel (it orders nothing).
     turns: ActiveTurns = field(default_factory=ActiveTurns)
     confirmations: ConfirmationsInFlight = field(default_factory=ConfirmationsInFlight)
     # Closes the cards of actions settled elsewhere or expired (bot.card_sweep).
@@ -67,6 +71,7 @@ class BotServices:
             settings=settings,
             database=database,
             agent=agent,
+            messages=MessageStore.of(database, settings),
             admission=UpdateAdmission(UserRateLimiter(limit.messages, limit.per_seconds)),
             turn_slots=asyncio.Semaphore(settings.telegram.max_concurrent_turns),
             turn_leases=TurnLeases(settings.telegram.turn_lease_s),

@@ -4,6 +4,8 @@ The functions every message calls (store, read recent turns, store turns,
 mark) are synchronous and take the transaction's connection; callers run
 them with :func:`db.engine.run_on_connection` or
 :func:`db.retries.run_sync_in_transaction`. The rest take an ``AsyncSession``.
+A customer message's own bookkeeping (store, mark, take over after a crash)
+goes through :class:`db.message_store.MessageStore`, with its retries.
 
 The agent stores a customer's message before any model work
 (:func:`add_user_message`, status ``accepted``), the assistant's turns and
@@ -27,9 +29,6 @@ from db.turn_leases import Lease
 
 ACCEPTED, ANSWERED, FAILED = "accepted", "answered", "failed"
 
-# More rows than one turn ever stores (a few per model step).
-_REPLY_ROWS = 200
-
 
 @dataclass(frozen=True)
 class NewTurn:
@@ -46,9 +45,10 @@ class NewTurn:
 # connection: no ORM unit of work, identity map or session execution layer
 # for rows nobody edits, and one greenlet for the whole unit of work
 # (db.engine.run_on_connection).
+# Only an accepted message is marked: a message is marked once.
 _SET_STATUS = (
     update(ChatMessage.__table__)
-    .where(ChatMessage.id == bindparam("message_id"))
+    .where(ChatMessage.id == bindparam("message_id"), ChatMessage.status == ACCEPTED)
     .values(status=bindparam("new_status"))
 )
 _ADD_USER_MESSAGE = (
@@ -112,8 +112,10 @@ def add_turns(
     )
 
 
-def set_user_message_status(connection: Connection, message_id: int, status: str) -> None:
-    connection.execute(_SET_STATUS, {"message_id": message_id, "new_status": status})
+def set_user_message_status(connection: Connection, message_id: int, status: str) -> bool:
+    """Mark an ``accepted`` message ``status``; False when it was marked before (or is gone)."""
+    marked = connection.execute(_SET_STATUS, {"message_id": message_id, "new_status": status})
+    return marked.rowcount == 1
 
 
 class StoredTurn(NamedTuple):
@@ -141,22 +143,6 @@ async def unfinished_user_messages(session: AsyncSession) -> list[ChatMessage]:
             )
         ).all()
     )
-
-
-async def replies_to(session: AsyncSession, message: ChatMessage) -> list[ChatMessage]:
-    """The turns stored after ``message`` in its chat, up to the chat's next user message."""
-    rows = await session.scalars(
-        select(ChatMessage)
-        .where(ChatMessage.chat_id == message.chat_id, ChatMessage.id > message.id)
-        .order_by(ChatMessage.id)
-        .limit(_REPLY_ROWS)
-    )
-    replies: list[ChatMessage] = []
-    for row in rows:
-        if row.role == "user":
-            break
-        replies.append(row)
-    return replies
 
 
 async def count_messages(session: AsyncSession, chat_id: str | None = None) -> int:

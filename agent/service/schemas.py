@@ -14,7 +14,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt, StringConstraints
 
-from agent.events import ActionOutcome, ToolCallRecord
+from agent.events import ActionOutcome, ConfirmationRequested, ToolCallRecord
 from agent.status import SystemStatus
 
 # A message longer than Telegram allows is not a customer message.
@@ -131,6 +131,14 @@ class ConfirmationStatesBody(BaseModel):
     confirmation_ids: list[ConfirmationId] = Field(max_length=MAX_STATE_QUERIES)
 
 
+class WaitingConfirmationsBody(BaseModel):
+    """A conversation and the time a turn ran: which actions it proposed still wait."""
+
+    session_id: SessionId
+    proposed_from: datetime
+    proposed_before: datetime | None = None
+
+
 class ToolBody(BaseModel):
     """Arguments of a direct, read-only tool call."""
 
@@ -171,5 +179,6 @@ UNAVAILABLE_RESPONSES: dict[int | str, dict[str, Any]] = {
 ChatResponse = Success[ChatData]
 OutcomeResponse = Success[ActionOutcome]
 StatesResponse = Success[dict[str, ActionOutcome]]
+WaitingResponse = Success[list[ConfirmationRequested]]
 StatusResponse = Success[SystemStatus]
 ToolResponse = Success[dict[str, Any]]

@@ -3,8 +3,9 @@
 An update is accepted in one transaction: its claim (a redelivered update is
 ignored), the sender's link, which the handler acting on the update then
 uses (``bot.accounts.linked_customer``), and, for a question to the agent,
-the question itself, stored ``accepted`` (``bot.questions``). A crash can
-therefore never leave an update claimed whose question was not stored.
+the question itself, stored ``accepted`` (``bot.questions``,
+``db.message_store``). A crash can therefore never leave an update claimed
+whose question was not stored.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from bot.context import BotContext
 from bot.handlers.replies import answer_press, is_private, reply
 from bot.handoff_requests import asks_for_person
 from bot.questions import QUESTION_MESSAGES, read_question
-from db.chat_history import add_user_message
 from db.handoffs import OpenHandoff, open_handoff_of_chat
+from db.message_store import MessageStore, NewMessage
 from db.processed_updates import claim_update
 from db.retries import retry_policy, run_sync_in_transaction
 from db.telegram_links import LinkedCustomer, find_linked_customer
@@ -78,15 +79,17 @@ async def screen_update(update: Update, context: BotContext) -> None:
         if question is None or message is None or handoff is not None:
             # A handed-off chat's message goes to the support team, not the agent.
             return _Accepted(True, linked, handoff=handoff)
-        stored_id = add_user_message(
+        stored_id = MessageStore.add_in(
             connection,
-            str(message.chat.id),
-            question,
-            # Groups never get account data: the agent works there for no customer.
-            customer_id=linked.customer_id if linked is not None and is_private(update) else None,
-            update_id=update.update_id,
-            # This instance answers it (bot.turn_leases).
-            lease=services.turn_leases.new_lease(),
+            NewMessage(
+                str(message.chat.id),
+                question,
+                # Groups never get account data: the agent works there for no customer.
+                customer_id=linked.customer_id if linked is not None and private else None,
+                update_id=update.update_id,
+                # This instance answers it (bot.turn_leases).
+                lease=services.turn_leases.new_lease(),
+            ),
         )
         return _Accepted(True, linked, stored_id)
 

@@ -34,6 +34,8 @@ from agent.service.schemas import (
     ConfirmationStatesBody,
     OutcomeResponse,
     StatesResponse,
+    WaitingConfirmationsBody,
+    WaitingResponse,
 )
 from agent.service.state import ServiceState, service_state
 
@@ -171,6 +173,20 @@ async def confirmation_states(body: ConfirmationStatesBody, state: State) -> Sta
     ``expired``, ``not_found``), by id; actions still waiting are left out."""
     outcomes = await state.agent.confirmation_states(body.confirmation_ids)
     return StatesResponse(data=outcomes)
+
+
+@router.post(
+    "/waiting-confirmations",
+    summary="Proposed actions of a conversation still waiting for the customer",
+    response_model=WaitingResponse,
+)
+async def waiting_confirmations(body: WaitingConfirmationsBody, state: State) -> WaitingResponse:
+    """For a front end recovering a turn a crash interrupted: the actions it proposed
+    (created in ``[proposed_from, proposed_before)``) that still wait, oldest first."""
+    waiting = await state.agent.waiting_confirmations(
+        body.session_id, proposed_from=body.proposed_from, proposed_before=body.proposed_before
+    )
+    return WaitingResponse(data=waiting)
 
 
 def chat_request(body: ChatBody) -> ChatRequest:
