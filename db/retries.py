@@ -4,9 +4,9 @@
 fails for a reason that passes by itself (:func:`is_transient`: SQLite's
 "database is locked", a refused or dropped PostgreSQL connection, a server
 starting up, a serialisation conflict), the transaction is rolled back and the
-whole unit runs again after a growing pause, until ``retry_for_s`` seconds
-have gone by; then :class:`DatabaseBusyError` says the database stayed out of
-reach. Anything else (a bug, a constraint violation) is raised at once:
+whole unit runs again after a growing pause (``core.retrying``), until
+``retry_for_s`` seconds have gone by; then :class:`DatabaseBusyError` says the
+database stayed out of reach. Anything else (a bug, a constraint violation) is raised at once:
 retrying cannot help it.
 
 The unit of work must be safe to run again from the start, which holds for a
@@ -15,19 +15,18 @@ function that only uses the session it is given.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from tenacity import RetryCallState
 
+from core.retrying import RetryPolicy, retrying, run_retrying
 from core.settings import Settings
 from db.engine import run_on_connection, transaction
 
@@ -49,28 +48,32 @@ _SQLITE_TRANSIENT = (
 # serialisation failure and deadlock.
 _POSTGRES_TRANSIENT_CLASSES = ("08", "53", "57P")
 _POSTGRES_TRANSIENT_CODES = ("40001", "40P01")
+DEFAULT_RETRY_FOR_S = 10.0
+
+__all__ = [
+    "DatabaseBusyError",
+    "RetryPolicy",
+    "database_policy",
+    "is_transient",
+    "retry_policy",
+    "retry_transient",
+    "run_in_transaction",
+    "run_sync_in_transaction",
+]
 
 
 class DatabaseBusyError(RuntimeError):
     """The database stayed locked or unreachable through every retry."""
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How long to keep trying, and how the pauses between tries grow."""
-
-    retry_for_s: float = 10.0
-    first_delay_s: float = 0.1
-    max_delay_s: float = 2.0
-
-    def delay(self, attempt: int) -> float:
-        """The pause after failed attempt number ``attempt`` (1-based)."""
-        return min(self.max_delay_s, self.first_delay_s * 2 ** (attempt - 1))
+def database_policy(retry_for_s: float = DEFAULT_RETRY_FOR_S) -> RetryPolicy:
+    """Try for ``retry_for_s`` seconds, pausing 0.1 s at first and at most 2 s."""
+    return RetryPolicy(first_delay_s=0.1, max_delay_s=2.0, retry_for_s=retry_for_s)
 
 
 def retry_policy(settings: Settings) -> RetryPolicy:
     """The policy configured as ``database.retry_for_s``."""
-    return RetryPolicy(retry_for_s=settings.database.retry_for_s)
+    return database_policy(settings.database.retry_for_s)
 
 
 def is_transient(error: BaseException) -> bool:
@@ -143,35 +146,27 @@ async def retry_transient(
     :class:`DatabaseBusyError` once ``policy.retry_for_s`` is used up; other
     errors propagate unchanged.
     """
-    policy = policy or RetryPolicy()
-    started = time.monotonic()
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            return await operation()
-        except Exception as error:
-            if not is_transient(error):
-                raise
-            pause = policy.delay(attempt)
-            waited = time.monotonic() - started
-            if waited + pause > policy.retry_for_s:
-                log.error(
-                    "%s: database out of reach after %d attempts in %.1f s: %s",
-                    what,
-                    attempt,
-                    waited,
-                    _first_line(error),
-                )
-                raise DatabaseBusyError(f"{what}: {_first_line(error)}") from error
-            log.warning(
-                "%s: database out of reach (%s); retry %d in %.2f s",
-                what,
-                _first_line(error),
-                attempt,
-                pause,
-            )
-            await asyncio.sleep(pause)
+    policy = policy or database_policy()
+
+    def give_up(error: BaseException, state: RetryCallState) -> DatabaseBusyError:
+        log.error(
+            "%s: database out of reach after %d attempts in %.1f s: %s",
+            what,
+            state.attempt_number,
+            state.seconds_since_start or 0.0,
+            _first_line(error),
+        )
+        return DatabaseBusyError(f"{what}: {_first_line(error)}")
+
+    retrier = retrying(
+        policy,
+        what=what,
+        retry_on=is_transient,
+        logger=log,
+        give_up=give_up,
+        describe=lambda error: f"database out of reach ({_first_line(error)})",
+    )
+    return await run_retrying(retrier, operation)
 
 
 def _causes(error: BaseException) -> list[BaseException]:

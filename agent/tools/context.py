@@ -13,7 +13,7 @@ from agent.tools.errors import LINK_REQUIRED, ToolError
 from core.settings import Settings
 from core.turkish import to_istanbul
 from db.engine import transaction
-from db.retries import RetryPolicy, retry_policy
+from db.retries import RetryPolicy, database_policy, retry_policy
 
 LINK_REQUIRED_MESSAGE = (
     "Bu işlem için hesabınızı tanımam gerekiyor. Lütfen /start yazıp "
@@ -48,7 +48,7 @@ class ToolContext:
     now: Callable[[], datetime] = utc_now
     confirmation_ttl: timedelta = timedelta(seconds=600)
     # How long a call waits out a locked or unreachable database (db.retries).
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    retry: RetryPolicy = field(default_factory=database_policy)
     # Set only while a confirmed action runs inside the confirmation's transaction.
     _session: AsyncSession | None = field(default=None, repr=False, compare=False)
 

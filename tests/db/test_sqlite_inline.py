@@ -20,7 +20,7 @@ from sqlalchemy.exc import AwaitRequired, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from db.engine import create_engine, session_factory, transaction
-from db.retries import RetryPolicy, run_in_transaction
+from db.retries import database_policy, run_in_transaction
 from tests.faults.outages import sqlite_write_lock
 
 
@@ -135,7 +135,7 @@ async def test_a_lock_held_elsewhere_is_waited_out_without_freezing_the_loop(
     async with sqlite_write_lock(str(inline_engine.url)):
         ticks = asyncio.create_task(ticker(stop))
         writer = asyncio.create_task(
-            run_in_transaction(sessions, write, what="test write", policy=RetryPolicy(10.0))
+            run_in_transaction(sessions, write, what="test write", policy=database_policy(10.0))
         )
         await asyncio.sleep(1.0)
         assert not writer.done()  # still waiting for the lock, not failed
