@@ -1,4 +1,8 @@
-"""The turn each chat is running now, so ``/iptal`` can stop it."""
+"""The turn each chat is running now, so ``/iptal`` can stop it.
+
+A handle for cancelling, not a lock: the chat's lane (``bot.update_order``)
+already keeps one turn per chat, so there is at most one task per chat here.
+"""
 
 from __future__ import annotations
 

@@ -11,6 +11,15 @@ text, which only repeats the proposal's summary. Each card is recorded
 (``bot.confirmation_cards``); a card the turn settles (a typed "evet",
 "hayır", or an amendment that replaces it) is edited to show the outcome as
 soon as the agent says so.
+
+Concurrency: a turn starts here already behind its chat's lane (and, on
+PostgreSQL, the chat's advisory lock: ``bot.update_order``), so one chat runs
+one turn at a time. ``services.turn_slots`` then lets at most
+``telegram.max_concurrent_turns`` turns run at once in this process;
+``services.turns`` only keeps the running turn for ``/iptal`` to cancel; the
+message's turn lease (``bot.turn_leases``) keeps other instances' recovery off
+it while it runs. The message itself is stored and marked through
+``services.messages`` (``db.message_store``).
 """
 
 from __future__ import annotations

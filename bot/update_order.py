@@ -22,6 +22,10 @@ the chat's own updates wait for it. On SQLite (one bot process by design)
 there are no such locks and the lanes alone order a chat's updates. A lock
 that cannot be taken (the database out of reach) is logged and the update
 handled without it: the handler meets the outage itself and says so.
+
+The lanes are :class:`core.keyed_locks.KeyedLocks` (one lock per chat with
+its users counted). How many turns run at once is the turn slots' business
+(``bot.conversation``), not this processor's, whose slots cap all updates.
 """
 
 from __future__ import annotations
@@ -31,21 +35,15 @@ import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from core.keyed_locks import KeyedLocks
 from db.advisory_locks import ChatLocks
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class _Lane:
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    holders: int = 0
 
 
 class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
@@ -69,7 +67,7 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         self._admit = admit
         self._chat_locks = chat_locks
         self._slots = asyncio.BoundedSemaphore(max_concurrent_updates)
-        self._lanes: dict[int, _Lane] = {}
+        self._lanes: KeyedLocks[int] = KeyedLocks()
 
     async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Admission, then the chat's lane, then a shared slot (not PTB's slot-first order)."""
@@ -84,21 +82,15 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
             async with self._slots:
                 await coroutine
             return
-        lane = self._lanes.setdefault(chat_id, _Lane())
-        lane.holders += 1
         try:
-            async with lane.lock, self._across_instances(chat_id), self._slots:
+            async with self._lanes.hold(chat_id), self._across_instances(chat_id), self._slots:
                 await coroutine
         finally:
-            lane.holders -= 1
-            if lane.holders == 0:
-                del self._lanes[chat_id]
             _close_unstarted(coroutine)
 
     def waiting(self, chat_id: int) -> int:
         """Updates of ``chat_id`` being processed or waiting (for tests and status)."""
-        lane = self._lanes.get(chat_id)
-        return lane.holders if lane else 0
+        return self._lanes.users(chat_id)
 
     @asynccontextmanager
     async def _across_instances(self, chat_id: int) -> AsyncIterator[None]:

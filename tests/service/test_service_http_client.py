@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import fastapi.routing
 import httpx
@@ -178,6 +179,26 @@ async def test_confirmation_states_over_http_name_each_settled_action(
     assert states[paid].result == done.result
     assert states[dropped].status == "cancelled"
     assert states["no-such-id"].status == "not_found"
+
+
+async def test_waiting_confirmations_over_http_name_the_actions_still_waiting(
+    client: HTTPAgentClient, runtime: AgentRuntime
+) -> None:
+    """The bot's recovery asks the agent (not its table) which proposals still wait."""
+    before = datetime.now(UTC) - timedelta(seconds=1)
+    events = await run_turn(client, ask(PAY_REQUEST, "c9"))
+    offer = next(event for event in events if isinstance(event, ConfirmationRequested))
+
+    waiting = await client.waiting_confirmations("c9", proposed_from=before)
+
+    assert waiting == await runtime.waiting_confirmations("c9", proposed_from=before)
+    assert [action.confirmation_id for action in waiting] == [offer.confirmation_id]
+    assert (waiting[0].tool, waiting[0].summary) == (offer.tool, offer.summary)
+    assert (
+        await client.waiting_confirmations("c9", proposed_from=before, proposed_before=before) == []
+    )
+    await client.cancel(offer.confirmation_id, customer_id=CUSTOMER, chat_id="c9")
+    assert await client.waiting_confirmations("c9", proposed_from=before) == []
 
 
 async def test_call_tool_over_http_returns_the_contract_result(
