@@ -83,7 +83,7 @@ class StoredCard:
     closed: bool
 
     @classmethod
-    def of(cls, row: Row[tuple[str, int, int, str, datetime, datetime | None]]) -> StoredCard:
+    def of(cls, row: Row[str, int, int, str, datetime, datetime | None]) -> StoredCard:
         return cls(
             confirmation_id=row.confirmation_id,
             chat_id=row.chat_id,

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import CursorResult, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,8 +71,10 @@ def claim_update(
 
 async def forget_updates_before(session: AsyncSession, moment: datetime) -> int:
     """Delete records older than ``moment`` (Telegram never redelivers that late)."""
-    result = await session.execute(
-        delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < moment)
+    # A DML statement's result is a CursorResult (rowcount); Session.execute is typed Result.
+    result = cast(
+        CursorResult[Any],
+        await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < moment)),
     )
     return result.rowcount or 0
 

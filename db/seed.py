@@ -180,7 +180,7 @@ _TICKET_SAMPLES = (
 )
 
 # Demo customers whose state the tests and README describe.
-_FIXED = {
+_FIXED: dict[int, dict[str, str | None]] = {
     1001: {
         "first": "Ahmet",
         "last": "Yılmaz",

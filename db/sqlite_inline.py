@@ -34,12 +34,12 @@ and its worker thread.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
 from sqlalchemy import pool
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL
+from sqlalchemy.engine.interfaces import ConnectArgsType
 
 # The longest the event loop waits for another connection's lock in one try.
 BUSY_TIMEOUT_MS = 50
@@ -78,7 +78,7 @@ class SQLiteInlineDialect(SQLiteDialect_pysqlite):
             return pool.AsyncAdaptedQueuePool
         return pool.StaticPool
 
-    def create_connect_args(self, url: URL) -> tuple[list[Any], dict[str, Any]]:
+    def create_connect_args(self, url: URL) -> ConnectArgsType:
         args, kwargs = super().create_connect_args(url)
         # The pool hands connections to one task at a time, but may close one
         # from another thread (at disposal), so sqlite3's thread check is off.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import CursorResult, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -157,11 +157,15 @@ async def pay_bill(
     async with ctx.transaction() as session:
         bill = await _payable_bill(session, customer_id, bill_id)
         # Conditional on "still unpaid", so two payments of one bill cannot both succeed.
-        marked = await session.execute(
-            update(Bill)
-            .where(Bill.id == bill.id, Bill.paid_at.is_(None))
-            .values(paid_at=now)
-            .execution_options(synchronize_session=False)
+        # A DML statement's result is a CursorResult (rowcount); execute is typed Result.
+        marked = cast(
+            CursorResult[Any],
+            await session.execute(
+                update(Bill)
+                .where(Bill.id == bill.id, Bill.paid_at.is_(None))
+                .values(paid_at=now)
+                .execution_options(synchronize_session=False)
+            ),
         )
         if marked.rowcount != 1:
             raise ToolError(

@@ -18,9 +18,9 @@ import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent import action_outcomes
@@ -341,15 +341,19 @@ async def _own_confirmation(
 
 async def _claim(session: AsyncSession, confirmation_id: str, now: datetime) -> bool:
     """Mark the action confirmed if it is still pending and unexpired."""
-    claimed = await session.execute(
-        update(PendingConfirmation)
-        .where(
-            PendingConfirmation.id == confirmation_id,
-            PendingConfirmation.status == "pending",
-            PendingConfirmation.expires_at > now,
-        )
-        .values(status="confirmed", resolved_at=now)
-        .execution_options(synchronize_session=False)
+    # A DML statement's result is a CursorResult (rowcount); Session.execute is typed Result.
+    claimed = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(PendingConfirmation)
+            .where(
+                PendingConfirmation.id == confirmation_id,
+                PendingConfirmation.status == "pending",
+                PendingConfirmation.expires_at > now,
+            )
+            .values(status="confirmed", resolved_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     )
     return claimed.rowcount == 1
 

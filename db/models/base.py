@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData, Numeric, TypeDecorator
+from sqlalchemy import JSON, DateTime, MetaData, Numeric, Table, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
@@ -52,4 +52,7 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every model here maps one declared table (none maps a join or a select), so
+    # its ``__table__`` is a Table: Core insert/update/delete take it as such.
+    __table__: ClassVar[Table]
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
