@@ -10,7 +10,6 @@ Streaming previews do not come through here: they may be dropped
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -29,6 +28,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ExtBot
 
 from bot.rendering import html_to_plain, split_message
+from core.retrying import RetryPolicy, retrying, run_retrying
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +39,9 @@ ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 # Flood control may refuse a message several times in a row; each refusal
 # names its wait, so these attempts can span minutes, as Telegram asks.
 MAX_FLOOD_WAITS = 8
-# A failing front end (5xx, time-out) gets a few quick retries.
+# A failing front end (5xx, time-out) gets a few quick retries: 0.5, 1 and 1.5 s.
 MAX_NETWORK_RETRIES = 3
-NETWORK_RETRY_DELAY_S = 0.5
+NETWORK_RETRY = RetryPolicy(first_delay_s=0.5, max_delay_s=1.5)
 
 
 class UndeliverableError(Exception):
@@ -64,30 +64,52 @@ def is_not_modified(error: BadRequest) -> bool:
     return "message is not modified" in error.message.lower()
 
 
+def _retryable(error: BaseException) -> bool:
+    """Flood control and network trouble pass; a refusal (BadRequest, Forbidden) does not."""
+    if isinstance(error, RetryAfter):
+        return True
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest | Forbidden)
+
+
+def _asked_wait(error: BaseException) -> float | None:
+    return retry_after_seconds(error) if isinstance(error, RetryAfter) else None
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, RetryAfter):
+        return f"flood control, waiting {retry_after_seconds(error):.1f} s as asked"
+    return f"failed ({error})"
+
+
+def _limits() -> Callable[[BaseException], bool]:
+    """Counts flood waits and network retries apart: each has its own limit."""
+    counts = {"flood": 0, "network": 0}
+
+    def exhausted(error: BaseException) -> bool:
+        kind = "flood" if isinstance(error, RetryAfter) else "network"
+        counts[kind] += 1
+        limit = MAX_FLOOD_WAITS if kind == "flood" else MAX_NETWORK_RETRIES
+        return counts[kind] > limit
+
+    return exhausted
+
+
 async def with_retries(operation: Callable[[], Awaitable[T]], *, what: str) -> T:
     """Run a Bot API call, waiting out flood control and retrying network failures.
 
     ``BadRequest`` and ``Forbidden`` are raised at once: retrying cannot help.
+    When the retries run out, the last error is raised.
     """
-    flood_waits = network_retries = 0
-    while True:
-        try:
-            return await operation()
-        except RetryAfter as error:
-            flood_waits += 1
-            if flood_waits > MAX_FLOOD_WAITS:
-                raise
-            wait = retry_after_seconds(error)
-            log.info("flood control on %s: waiting %.1f s (attempt %d)", what, wait, flood_waits)
-            await asyncio.sleep(wait)
-        except (BadRequest, Forbidden):
-            raise
-        except NetworkError as error:
-            network_retries += 1
-            if network_retries > MAX_NETWORK_RETRIES:
-                raise
-            log.warning("%s failed (%s); retrying", what, error)
-            await asyncio.sleep(NETWORK_RETRY_DELAY_S * network_retries)
+    retrier = retrying(
+        NETWORK_RETRY,
+        what=what,
+        retry_on=_retryable,
+        logger=log,
+        asked_wait=_asked_wait,
+        exhausted=_limits(),
+        describe=_describe,
+    )
+    return await run_retrying(retrier, operation)
 
 
 async def send_html(
