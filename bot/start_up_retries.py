@@ -3,7 +3,7 @@
 ``getMe``, ``setWebhook``, ``deleteWebhook`` and ``setMyCommands`` at start
 meet what any client of Telegram meets now and then: a 5xx from its front
 end, a dropped connection, flood control (``RetryAfter``). Those pass by
-themselves, so :func:`retry_at_start` tries again with growing pauses (or the
+themselves, so :func:`retry_at_start` tries again (``core.retrying``) with growing pauses (or the
 pause Telegram asks for) until ``telegram.start_retry_for_s`` seconds have
 gone by, then raises the last error; ``python -m bot`` turns it into one line
 and exit status 2. A refusal (bad request, invalid token, forbidden) is
@@ -12,13 +12,14 @@ raised at once: trying again cannot change it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter
+
+from core.retrying import RetryPolicy, retrying, run_retrying
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ FIRST_DELAY_S = 0.5
 MAX_DELAY_S = 8.0
 
 
-def is_transient(error: TelegramError) -> bool:
+def is_transient(error: BaseException) -> bool:
     """Whether ``error`` may pass by itself: flood control, 5xx, network trouble."""
     if isinstance(error, RetryAfter):
         return True
@@ -37,29 +38,28 @@ def is_transient(error: TelegramError) -> bool:
     return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
 
 
-def pause_before_retry(error: TelegramError, attempt: int) -> float:
-    """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+def asked_wait(error: BaseException) -> float | None:
+    """The pause Telegram asked for (flood control), if it asked."""
     if isinstance(error, RetryAfter):
         wait = error.retry_after
         return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-    return min(MAX_DELAY_S, FIRST_DELAY_S * 2 ** (attempt - 1))
+    return None
 
 
 async def retry_at_start(call: Callable[[], Awaitable[T]], what: str, retry_for_s: float) -> T:
     """``await call()``, tried again on transient Telegram errors for ``retry_for_s`` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + retry_for_s
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            return await call()
-        except TelegramError as error:
-            if not is_transient(error):
-                raise
-            pause = pause_before_retry(error, attempt)
-            if loop.time() + pause > deadline:
-                raise  # the caller says it, in one line
-            # INFO: expected now and then; a refusal at the end is what an operator acts on.
-            log.info("%s failed (%s); try %d in %.1f s", what, error, attempt + 1, pause)
-            await asyncio.sleep(pause)
+    policy = RetryPolicy(
+        first_delay_s=FIRST_DELAY_S, max_delay_s=MAX_DELAY_S, retry_for_s=retry_for_s
+    )
+    # INFO: expected now and then; a refusal at the end is what an operator acts on,
+    # and the caller says it, in one line (the last error is raised).
+    retrier = retrying(
+        policy,
+        what=what,
+        retry_on=is_transient,
+        logger=log,
+        asked_wait=asked_wait,
+        describe=lambda error: f"failed ({error})",
+        level=logging.INFO,
+    )
+    return await run_retrying(retrier, call)
