@@ -18,9 +18,8 @@ Failures become :class:`agent.client.AgentUnavailableError`:
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +35,7 @@ from agent.events import (
     FinalAnswer,
 )
 from agent.status import SystemStatus
+from core.retrying import RetryPolicy, retrying, run_retrying
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,30 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _MAYBE_SENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.RemoteProtocolError)
 _GATEWAY_STATUSES = frozenset({502, 503, 504})
 
+
+class _GatewayError(Exception):
+    """A gateway answered in the agent's place (502/503/504); another try may reach it."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response
+
+
+def _not_sent(error: BaseException) -> bool:
+    """The request never reached the server: always safe to send again."""
+    return isinstance(error, _NOT_SENT)
+
+
+def _not_sent_or_no_agent(error: BaseException) -> bool:
+    """A chat turn: not sent, or a proxy had no agent to hand it to (503)."""
+    return isinstance(error, (*_NOT_SENT, _GatewayError))
+
+
+def _idempotent_retryable(error: BaseException) -> bool:
+    """An idempotent call: anything that may pass, even if the server may have seen it."""
+    return isinstance(error, (*_NOT_SENT, *_MAYBE_SENT, _GatewayError))
+
+
 _EVENT = TypeAdapter(AgentEvent)
 
 
@@ -88,8 +112,9 @@ class HTTPAgentClient:
             timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, CONNECT_TIMEOUT_S)),
             transport=transport,
         )
-        self._retries = max(0, retries)
-        self._backoff_s = backoff_s
+        self._retry = RetryPolicy(
+            attempts=max(0, retries) + 1, first_delay_s=backoff_s, max_delay_s=MAX_BACKOFF_S
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HTTPAgentClient:
@@ -129,28 +154,27 @@ class HTTPAgentClient:
 
     async def _open_stream(self, body: dict[str, Any]) -> httpx.Response:
         """The response of a started stream; retried only while nothing reached the agent."""
-        for attempt in range(self._retries + 1):
-            last_try = attempt == self._retries
+
+        async def once() -> httpx.Response:
             request = self._http.build_request("POST", CHAT_STREAM_PATH, json=body)
-            try:
-                response = await self._http.send(request, stream=True)
-            except _NOT_SENT as exc:
-                if last_try:
-                    raise self._unreachable(CHAT_STREAM_PATH, exc) from exc
-                await self._back_off(attempt, CHAT_STREAM_PATH, exc)
-                continue
-            except httpx.HTTPError as exc:
-                raise self._unreachable(CHAT_STREAM_PATH, exc) from exc
-            if response.status_code == 200:
-                return response
-            await response.aread()
-            await response.aclose()
-            # 503: a proxy in front had no agent to hand the turn to.
-            if response.status_code == 503 and not last_try:
-                await self._back_off(attempt, CHAT_STREAM_PATH, f"HTTP {response.status_code}")
-                continue
+            response = await self._http.send(request, stream=True)
+            if response.status_code != 200:
+                await response.aread()
+                await response.aclose()
+                # 503: a proxy in front had no agent to hand the turn to.
+                if response.status_code == 503:
+                    raise _GatewayError(response)
+            return response
+
+        try:
+            response = await self._retrying(CHAT_STREAM_PATH, once, _not_sent_or_no_agent)
+        except _GatewayError as exc:
+            raise _refused(CHAT_STREAM_PATH, exc.response) from None
+        except httpx.HTTPError as exc:
+            raise self._unreachable(CHAT_STREAM_PATH, exc) from exc
+        if response.status_code != 200:
             raise _refused(CHAT_STREAM_PATH, response)
-        raise AssertionError("unreachable")  # the loop always returns or raises
+        return response
 
     # -- confirmations -----------------------------------------------------------
 
@@ -277,42 +301,38 @@ class HTTPAgentClient:
     ) -> httpx.Response:
         """The service's response, after the retries the call allows."""
         timeout = httpx.Timeout(timeout_s, connect=CONNECT_TIMEOUT_S) if timeout_s else None
-        for attempt in range(self._retries + 1):
-            last_try = attempt == self._retries
-            try:
-                if timeout is None:
-                    response = await self._http.request(method, path, json=json)
-                else:
-                    response = await self._http.request(method, path, json=json, timeout=timeout)
-            except _NOT_SENT as exc:
-                if last_try:
-                    raise self._unreachable(path, exc) from exc
-                await self._back_off(attempt, path, exc)
-                continue
-            except _MAYBE_SENT as exc:
-                if last_try or not idempotent:
-                    raise self._unreachable(path, exc) from exc
-                await self._back_off(attempt, path, exc)
-                continue
-            except httpx.HTTPError as exc:
-                raise self._unreachable(path, exc) from exc
-            if response.status_code in _GATEWAY_STATUSES and idempotent and not last_try:
-                await self._back_off(attempt, path, f"HTTP {response.status_code}")
-                continue
-            return response
-        raise AssertionError("unreachable")  # the loop always returns or raises
 
-    async def _back_off(self, attempt: int, path: str, reason: object) -> None:
-        delay = min(self._backoff_s * 2**attempt, MAX_BACKOFF_S)
-        log.warning(
-            "agent service %s: %r; retry %d/%d in %.2f s",
-            path,
-            reason,
-            attempt + 1,
-            self._retries,
-            delay,
+        async def once() -> httpx.Response:
+            if timeout is None:
+                response = await self._http.request(method, path, json=json)
+            else:
+                response = await self._http.request(method, path, json=json, timeout=timeout)
+            if response.status_code in _GATEWAY_STATUSES and idempotent:
+                raise _GatewayError(response)
+            return response
+
+        retryable = _idempotent_retryable if idempotent else _not_sent
+        try:
+            return await self._retrying(path, once, retryable)
+        except _GatewayError as exc:
+            return exc.response  # the last answer stands: _data refuses it
+        except httpx.HTTPError as exc:
+            raise self._unreachable(path, exc) from exc
+
+    async def _retrying(
+        self,
+        path: str,
+        once: Callable[[], Awaitable[httpx.Response]],
+        retryable: Callable[[BaseException], bool],
+    ) -> httpx.Response:
+        """``once()`` tried up to ``retries + 1`` times while its failure is ``retryable``."""
+        retrier = retrying(
+            self._retry,
+            what=f"agent service {path}",
+            retry_on=retryable,
+            logger=log,
         )
-        await asyncio.sleep(delay)
+        return await run_retrying(retrier, once)
 
     def _unreachable(self, path: str, exc: Exception) -> AgentUnavailableError:
         log.error("agent service unreachable at %s%s: %r", self._http.base_url, path, exc)
