@@ -97,6 +97,7 @@ def retrying(
     give_up: Callable[[BaseException, RetryCallState], BaseException] | None = None,
     describe: Callable[[BaseException], str] = repr,
     level: int = logging.WARNING,
+    on_retry: Callable[[BaseException], None] | None = None,
 ) -> AsyncRetrying:
     """A tenacity ``AsyncRetrying`` that runs ``policy`` for the work named ``what``.
 
@@ -108,7 +109,8 @@ def retrying(
     retryable failure). When the tries or the time run out, ``give_up(error,
     state)`` names the exception raised (from the last error); without it the
     last error itself is raised. Each retry is logged at ``level`` as
-    "``what``: ``describe(error)``; retry N [of M] in S s".
+    "``what``: ``describe(error)``; retry N [of M] in S s", and counted by
+    ``on_retry(error)`` where the caller keeps a count.
     """
     loop = asyncio.get_running_loop()
     ends = [deadline] if deadline is not None else []
@@ -129,6 +131,8 @@ def retrying(
         return loop.time() + state.upcoming_sleep > last_moment
 
     def before_sleep(state: RetryCallState) -> None:
+        if on_retry is not None:
+            on_retry(_error(state))
         of = f" of {policy.attempts - 1}" if policy.attempts is not None else ""
         logger.log(
             level,

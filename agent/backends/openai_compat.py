@@ -82,6 +82,7 @@ from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
 import httpx
+from tenacity import AsyncRetrying, RetryCallState
 
 from agent.backends.base import BackendStatus, GenerationRequest, LoadState
 from agent.backends.manager import BackendLoadError
@@ -101,7 +102,13 @@ from agent.backends.openai_stream import (
 )
 from agent.backends.openai_system_prompt import STOCK_MODEL_SYSTEM_PROMPT
 from agent.backends.openai_tools import ToolCallAssembler, calls_to_block, tool_definitions
-from agent.backends.retry_policy import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+from agent.backends.retry_policy import (
+    HEALTH_RETRY,
+    MAX_RETRY_AFTER_S,
+    RETRYABLE_STATUSES,
+    SERVER_RETRY,
+    parse_retry_after,
+)
 from agent.backends.tool_continuation import (
     HEADER_PROBE_TOKENS,
     LLAMA3_HEADERS,
@@ -122,14 +129,13 @@ from agent.prompt import (
     with_system_prompt,
 )
 from agent.tools.telekom import default_registry
+from core.retrying import RetryPolicy, retrying, run_retrying
 from core.settings import AgentSettings, ModelSettings, Settings
 
 log = logging.getLogger(__name__)
 
 _CONNECT_TIMEOUT_S: Final = 10.0
 _HEALTH_TIMEOUT_S: Final = 5.0
-# load(): a few quick tries, so a server that is still starting gets a moment.
-HEALTH_RETRY: Final = RetryPolicy(attempts=3, base_delay_s=0.5, max_delay_s=2.0)
 
 
 class OpenAIBackendError(RuntimeError):
@@ -157,6 +163,11 @@ class _RetryableError(Exception):
     def __init__(self, reason: str, retry_after_s: float | None = None) -> None:
         super().__init__(reason)
         self.retry_after_s = retry_after_s
+
+
+def _asked_wait(error: BaseException) -> float | None:
+    """The server's ``Retry-After``, when it sent one."""
+    return error.retry_after_s if isinstance(error, _RetryableError) else None
 
 
 @dataclass(frozen=True)
@@ -265,7 +276,7 @@ class OpenAICompatBackend:
         Raises ValueError for an unusable ``base_url``.
         """
         self._options = options
-        self._retry = retry or RetryPolicy()
+        self._retry = retry or SERVER_RETRY
         self._root = api_root(options.base_url)
         headers = {"Accept": "text/event-stream, application/json"}
         if options.api_key:
@@ -323,13 +334,8 @@ class OpenAICompatBackend:
         )
 
     async def _models_with_retries(self, retry: RetryPolicy, deadline: float) -> list[str]:
-        attempt = 0
-        while True:
-            try:
-                return await self._fetch_models()
-            except _RetryableError as failure:
-                await self._before_retry(failure, attempt, deadline, "health check", retry)
-            attempt += 1
+        retrier = self._retrying(retry, deadline, "health check")
+        return await run_retrying(retrier, self._fetch_models)
 
     async def close(self) -> None:
         """Close the connections to the server."""
@@ -480,21 +486,19 @@ class OpenAICompatBackend:
     ) -> AsyncIterator[str]:
         """One assistant message from the server, retried until its first text arrives."""
         path = "chat/completions" if "messages" in body else "completions"
-        attempt = 0
-        while True:
-            try:
-                async with aclosing(self._attempt(path, body, deadline, generation)) as pieces:
-                    async for text in pieces:
-                        yield text
-                return
-            except _RetryableError as failure:
-                if generation.text:
-                    log.error("openai stream broke after text was sent on: %s", failure)
-                    raise StreamInterruptedError(
-                        f"the server stopped mid-answer: {failure}"
-                    ) from failure
-                await self._before_retry(failure, attempt, deadline, path, self._retry)
-            attempt += 1
+        async for attempt in self._retrying(self._retry, deadline, path):
+            with attempt:
+                try:
+                    async with aclosing(self._attempt(path, body, deadline, generation)) as pieces:
+                        async for text in pieces:
+                            yield text
+                except _RetryableError as failure:
+                    if generation.text:  # never sent twice: the caller has part of it
+                        log.error("openai stream broke after text was sent on: %s", failure)
+                        raise StreamInterruptedError(
+                            f"the server stopped mid-answer: {failure}"
+                        ) from failure
+                    raise
 
     async def _attempt(
         self, path: str, body: dict[str, Any], deadline: float, generation: _Generation
@@ -594,37 +598,40 @@ class OpenAICompatBackend:
             raise _RetryableError(reason, wait)
         raise ServerRequestError(f"the server refused the request: {reason}")
 
-    async def _before_retry(
-        self,
-        failure: _RetryableError,
-        attempt: int,
-        deadline: float,
-        what: str,
-        retry: RetryPolicy,
-    ) -> None:
-        """Wait before try ``attempt + 2``, or raise when no try or no time is left."""
+    def _retrying(self, retry: RetryPolicy, deadline: float, what: str) -> AsyncRetrying:
+        """Tries of ``what`` under ``retry``: while the failure may pass and time is left.
+
+        The server's ``Retry-After`` is honoured up to ``MAX_RETRY_AFTER_S``;
+        no retry is made whose pause would end past ``deadline``. Giving up
+        raises ServerRequestError with the reason in one line.
+        """
         root = display_url(self._root)
-        if attempt + 1 >= retry.attempts:
-            raise ServerRequestError(
-                f"{root}: {what} failed after {retry.attempts} tries: {failure}"
-            ) from failure
-        delay = retry.delay_s(attempt, failure.retry_after_s)
-        if asyncio.get_running_loop().time() + delay >= deadline:
-            raise ServerRequestError(
-                f"{root}: {what} failed ({failure}); a retry in {delay:.1f} s "
+
+        def give_up(failure: BaseException, state: RetryCallState) -> ServerRequestError:
+            if retry.attempts is not None and state.attempt_number >= retry.attempts:
+                return ServerRequestError(
+                    f"{root}: {what} failed after {retry.attempts} tries: {failure}"
+                )
+            return ServerRequestError(
+                f"{root}: {what} failed ({failure}); a retry in {state.upcoming_sleep:.1f} s "
                 "would pass the time limit"
-            ) from failure
-        self._retries += 1
-        log.warning(
-            "openai server %s: %s failed (%s); retrying in %.1f s (try %d of %d)",
-            root,
-            what,
-            failure,
-            delay,
-            attempt + 2,
-            retry.attempts,
+            )
+
+        def counted(_failure: BaseException) -> None:
+            self._retries += 1
+
+        return retrying(
+            retry,
+            what=f"openai server {root}: {what}",
+            retry_on=lambda error: isinstance(error, _RetryableError),
+            logger=log,
+            asked_wait=_asked_wait,
+            max_asked_s=MAX_RETRY_AFTER_S,
+            deadline=deadline,
+            give_up=give_up,
+            describe=lambda error: f"failed ({error})",
+            on_retry=counted,
         )
-        await asyncio.sleep(delay)
 
     def _timed_out(self) -> ServerTimeoutError:
         limit = self._options.timeout_s

@@ -26,14 +26,14 @@ from agent.backends.offline_weights import (
     fetch_gguf,
 )
 from agent.backends.openai_compat import OpenAICompatBackend, ServerOptions
-from agent.backends.retry_policy import RetryPolicy
 from core.config_loader import load_settings
+from core.retrying import RetryPolicy
 from core.settings import Settings
 from tests.openai_backend.fake_openai_server import RunningFake, running_fake
 from tests.openai_backend.llama_server import LlamaServer, running_llama_server
 
 # Quick retries so the back-off tests take fractions of a second.
-FAST_RETRY = RetryPolicy(attempts=3, base_delay_s=0.05, max_delay_s=0.2, jitter=0.0)
+FAST_RETRY = RetryPolicy(attempts=3, first_delay_s=0.05, max_delay_s=0.2, jitter=0.0)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

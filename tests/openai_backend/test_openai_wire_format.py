@@ -16,7 +16,8 @@ from agent.backends.openai_stream import (
     describe_error,
     sse_data,
 )
-from agent.backends.retry_policy import RetryPolicy, parse_retry_after
+from agent.backends.retry_policy import MAX_RETRY_AFTER_S, SERVER_RETRY, parse_retry_after
+from core.retrying import RetryPolicy, pause_s
 
 
 async def _lines(*lines: str) -> AsyncIterator[str]:
@@ -109,20 +110,18 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
 
 
 def test_back_off_doubles_up_to_the_cap_and_jitter_only_shortens() -> None:
-    policy = RetryPolicy(base_delay_s=0.5, max_delay_s=3.0, jitter=0.5)
+    policy = RetryPolicy(first_delay_s=0.5, max_delay_s=3.0, jitter=0.5)
 
-    exact = [policy.delay_s(retry, random_fraction=lambda: 0.0) for retry in range(5)]
-    shortest = [policy.delay_s(retry, random_fraction=lambda: 1.0) for retry in range(5)]
+    exact = [policy.backoff_s(retry, random_fraction=lambda: 0.0) for retry in range(1, 6)]
+    shortest = [policy.backoff_s(retry, random_fraction=lambda: 1.0) for retry in range(1, 6)]
 
     assert exact == [0.5, 1.0, 2.0, 3.0, 3.0]
     assert shortest == [0.25, 0.5, 1.0, 1.5, 1.5]
 
 
 def test_a_servers_retry_after_wins_over_back_off_but_is_capped() -> None:
-    policy = RetryPolicy(max_retry_after_s=10.0)
-
-    assert policy.delay_s(0, retry_after_s=4.0) == 4.0
-    assert policy.delay_s(0, retry_after_s=3600.0) == 10.0
+    assert pause_s(SERVER_RETRY, 1, 4.0, max_asked_s=MAX_RETRY_AFTER_S) == 4.0
+    assert pause_s(SERVER_RETRY, 1, 3600.0, max_asked_s=MAX_RETRY_AFTER_S) == MAX_RETRY_AFTER_S
 
 
 def test_a_policy_without_attempts_is_refused() -> None:
