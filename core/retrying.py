@@ -61,7 +61,7 @@ class RetryPolicy:
 
     def backoff_s(self, retry: int, random_fraction: Callable[[], float] = random.random) -> float:
         """The pause before retry number ``retry`` (1 for the first retry)."""
-        backoff = min(self.first_delay_s * 2 ** (retry - 1), self.max_delay_s)
+        backoff = min(self.first_delay_s * 2.0 ** (retry - 1), self.max_delay_s)
         if not self.jitter:
             return backoff
         return backoff * (1.0 - self.jitter * random_fraction())
