@@ -48,7 +48,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import torch
 from tokenizers import AddedToken, Tokenizer, models, pre_tokenizers
@@ -104,7 +104,7 @@ class Shape:
             num_attention_heads=self.heads,
             num_key_value_heads=self.kv_heads,
             max_position_embeddings=8192,
-            rope_theta=500000.0,
+            rope_parameters={"rope_type": "default", "rope_theta": 500000.0},
             rms_norm_eps=1e-5,
             tie_word_embeddings=False,
             bos_token_id=first_special + _SPECIAL_OFFSETS["<|begin_of_text|>"],
@@ -177,7 +177,8 @@ def random_model(shape: Shape, device: str) -> LlamaForCausalLM:
         # Zero output rows never win a greedy argmax over random logits, so no
         # stream ends early and every row generates the same number of tokens.
         model.lm_head.weight[first_special:] = 0.0
-    return model.eval()
+    # transformers leaves _from_config (and the wrapped .to) untyped: the model is Any here.
+    return cast(LlamaForCausalLM, model.eval())
 
 
 def save_checkpoint(

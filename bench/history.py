@@ -87,10 +87,10 @@ def _insert(connection: Connection, rows: Iterator[tuple[Any, ...]]) -> None:
     for row in rows:
         batch.append(row)
         if len(batch) == INSERT_BATCH:
-            connection.exec_driver_sql(_INSERT, batch)  # type: ignore[arg-type]
+            connection.exec_driver_sql(_INSERT, batch)
             batch = []
     if batch:
-        connection.exec_driver_sql(_INSERT, batch)  # type: ignore[arg-type]
+        connection.exec_driver_sql(_INSERT, batch)
 
 
 async def history_database(others: int) -> Path:

@@ -53,16 +53,19 @@ import os
 import platform
 import statistics
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from agent.backends.base import Backend, GenerationRequest
 from agent.backends.manager import BackendManager
 from agent.turns import ChatTurn, ToolCall
 from bench.measurements import Row, StreamTiming, chat_request, peak_memory, summarise
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from agent.backends.transformers import GenerationStats
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +97,10 @@ TOOL_RESULT: Final = (
 
 async def timed_stream(backend: Backend, request: GenerationRequest) -> StreamTiming:
     """Read one stream to its end; tokens from the backend's stats where it keeps them."""
-    stats = _stats_for(backend)
     submitted = time.monotonic()
     first: float | None = None
     chunks = 0
-    stream = backend.stream(request, stats=stats) if stats is not None else backend.stream(request)
+    stream, stats = _stream_with_stats(backend, request)
     async for _ in stream:
         chunks += 1
         if first is None:
@@ -228,7 +230,8 @@ async def kv_reuse_check(
             await backend.close()
 
     def median(name: str, field: str) -> float:
-        return statistics.median(getattr(turn, field) for turn in results[name])
+        value: float = statistics.median(getattr(turn, field) for turn in results[name])
+        return value
 
     return {
         "turns": turns,
@@ -384,10 +387,16 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def _stats_for(backend: Backend) -> Any:
+def _stream_with_stats(
+    backend: Backend, request: GenerationRequest
+) -> tuple[AsyncIterator[str], GenerationStats | None]:
+    """``backend``'s stream of ``request``, with the stats it fills where it keeps them."""
     from agent.backends.transformers import GenerationStats, TransformersBackend
 
-    return GenerationStats() if isinstance(backend, TransformersBackend) else None
+    if not isinstance(backend, TransformersBackend):
+        return backend.stream(request), None
+    stats = GenerationStats()
+    return backend.stream(request, stats=stats), stats
 
 
 def header() -> str:

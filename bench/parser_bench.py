@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 
 from agent.protocol import BEGIN_TOOL_CODE, ToolStreamParser, parse_output
 
@@ -64,8 +65,8 @@ def main() -> None:
     print(f"{'input':30} {'size':>8} {'parse_output ms':>16} {'stream(16) ms':>14}")
     for size in SIZES:
         for name, text in adversarial_inputs(size).items():
-            whole = best_ms(lambda text=text: parse_output(text))
-            streamed = best_ms(lambda text=text: stream_in_chunks(text))
+            whole = best_ms(partial(parse_output, text))
+            streamed = best_ms(partial(stream_in_chunks, text))
             print(f"{name:30} {len(text):>8} {whole:>16.2f} {streamed:>14.2f}")
 
 
