@@ -26,8 +26,9 @@ def parse_result(content: str) -> dict[str, Any] | None:
         return None
     if not isinstance(value, dict):
         return None
-    if value.get("success") is True and isinstance(value.get("data"), dict):
-        return value["data"]
+    data = value.get("data")
+    if value.get("success") is True and isinstance(data, dict):
+        return data
     return value
 
 

@@ -53,7 +53,10 @@ class Database:
             return sum(f.stat().st_size for f in files if f.exists())
         try:
             async with self.engine.connect() as connection:
-                return await connection.scalar(text("SELECT pg_database_size(current_database())"))
+                size: int | None = await connection.scalar(
+                    text("SELECT pg_database_size(current_database())")
+                )
+                return size
         except SQLAlchemyError:
             log.warning("could not read the database size", exc_info=True)
             return None

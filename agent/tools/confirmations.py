@@ -219,17 +219,21 @@ async def cancel(confirmation_id: str, ctx: ToolContext) -> ConfirmationOutcome:
 
     async def cancel_once() -> int:
         async with transaction(ctx.sessions) as session:
-            cancelled = await session.execute(
-                update(PendingConfirmation)
-                .where(
-                    PendingConfirmation.id == pending.id,
-                    PendingConfirmation.status == "pending",
-                    PendingConfirmation.expires_at > now,
-                )
-                .values(status="cancelled", resolved_at=now)
-                .execution_options(synchronize_session=False)
+            # A DML statement's result is a CursorResult (rowcount); execute is typed Result.
+            cancelled = cast(
+                CursorResult[Any],
+                await session.execute(
+                    update(PendingConfirmation)
+                    .where(
+                        PendingConfirmation.id == pending.id,
+                        PendingConfirmation.status == "pending",
+                        PendingConfirmation.expires_at > now,
+                    )
+                    .values(status="cancelled", resolved_at=now)
+                    .execution_options(synchronize_session=False)
+                ),
             )
-        return cancelled.rowcount  # type: ignore[attr-defined]
+        return cancelled.rowcount
 
     if await retry_transient(cancel_once, what=f"cancel {row.id}", policy=ctx.retry) == 1:
         log.info("cancelled %s (%s) for customer %s", row.id, row.tool_name, row.customer_id)

@@ -87,7 +87,7 @@ class Pseudonyms:
         elif isinstance(value, list):
             for inner in value:
                 self.learn_from(inner, key)
-        elif isinstance(value, str) and key in PERSONAL_KEYS:
+        elif isinstance(value, str) and key is not None and key in PERSONAL_KEYS:
             self.learn_phrase(self._kind_of(PERSONAL_KEYS[key], value), value)
 
     # -- replacing ------------------------------------------------------------
@@ -119,7 +119,7 @@ class Pseudonyms:
         if isinstance(value, list):
             return [self.scrub_value(inner, key) for inner in value]
         if isinstance(value, str):
-            if key in PERSONAL_KEYS and value.strip():
+            if key is not None and key in PERSONAL_KEYS and value.strip():
                 return self.placeholder(self._kind_of(PERSONAL_KEYS[key], value), value)
             return self.scrub_text(value)
         return value

@@ -132,13 +132,13 @@ def learn_customers(
         # Phone numbers and e-mail addresses are found by their shape.
     words = _candidate_names(conversations) - _reference_words(connection)
     for chunk in _chunks(sorted(words)):
-        for customer in connection.execute(
+        for named in connection.execute(
             select(Customer.first_name, Customer.last_name).where(
                 or_(Customer.first_name.in_(chunk), Customer.last_name.in_(chunk))
             )
         ):
             pseudonyms.learn_names(
-                name for name in (customer.first_name, customer.last_name) if name in words
+                name for name in (named.first_name, named.last_name) if name in words
             )
 
 

@@ -47,8 +47,8 @@ class _Endpoints:
             status, body = error.status, error.body()
         except Exception:
             logger.exception("stand-in failed on %s", method)
-            error = server_error(500)
-            status, body = error.status, error.body()
+            failure = server_error(500)
+            status, body = failure.status, failure.body()
         logger.debug(
             "%s %s bot=%s params=%s -> %d in %.1f ms",
             request.method,

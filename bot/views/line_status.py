@@ -76,7 +76,8 @@ def _quota_block(package: dict[str, Any], quotas: dict[str, Any]) -> str:
 def _primary_line(profile: dict[str, Any]) -> dict[str, Any] | None:
     lines = profile.get("phone_numbers") or []
     primary = [line for line in lines if line.get("type") == "primary"]
-    return (primary or lines or [None])[0]
+    first: dict[str, Any] | None = (primary or lines or [None])[0]
+    return first
 
 
 def _day(iso_day: str) -> str:
