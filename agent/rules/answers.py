@@ -73,7 +73,8 @@ def _error_answer(call: ToolCall, error: dict[str, Any]) -> str:
     code = str(error.get("code") or "").upper()
     message = rf.text(error.get("message"))
     logger.info("tool %s failed: %s %s", call.name, code, message)
-    details = error.get("details") if isinstance(error.get("details"), dict) else {}
+    raw_details = error.get("details")
+    details: dict[str, Any] = raw_details if isinstance(raw_details, dict) else {}
     explanation = message or texts.ERROR_EXPLANATIONS.get(code) or texts.ERROR_GENERIC
     return _lines(explanation, *_next_steps(code, call, details, explanation))
 

@@ -206,10 +206,10 @@ def _problem_described_earlier(turns: Sequence[ChatTurn]) -> str | None:
                 return str(described["issue_description"])
     for text in reversed(recent[-2:]):
         understood = understand(text)
-        earlier = signals_of(text).message
+        message = signals_of(text).message
         complaint = understood.tool is None and understood.chat in _COMPLAINING
-        symptom = earlier.has(*cues.SYMPTOM)  # "hattım çalışmıyor" (its line was checked)
-        if (complaint or symptom) and len(earlier.tokens) >= 3:
+        symptom = message.has(*cues.SYMPTOM)  # "hattım çalışmıyor" (its line was checked)
+        if (complaint or symptom) and len(message.tokens) >= 3:
             return " ".join(text.split())
     return None
 

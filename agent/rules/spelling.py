@@ -141,8 +141,8 @@ def correct_word(word: str) -> str | None:
     alike = tuple(
         target for target in _TARGETS_BY_SKELETON.get(skeleton, ()) if target[0] == word[0]
     )
-    found = process.extractOne(word, alike, scorer=fuzz.ratio, score_cutoff=_SKELETON_RATIO)
-    return str(found[0]) if found is not None else None
+    best = process.extractOne(word, alike, scorer=fuzz.ratio, score_cutoff=_SKELETON_RATIO)
+    return str(best[0]) if best is not None else None
 
 
 def _ending_without_vowel(word: str) -> str | None:
