@@ -27,6 +27,7 @@ from agent.dialogue_eval import dialogue_command
 from agent.events import ChatRequest, ToolStarted
 from agent.runtime import AgentRuntime
 from agent.terminal_chat import BACKEND_CHOICES
+from core.cli import Subcommands
 from core.settings import Settings
 from db.database import DatabaseUnavailableError, open_database
 from db.engine import DatabaseURLError
@@ -144,7 +145,7 @@ def _ratio(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register ``python -m agent eval``."""
     parser = commands.add_parser("eval", help="score a backend on labelled messages (jsonl)")
     parser.add_argument("file", type=Path, nargs="?", help='jsonl lines {"text", "tool", "args"}')

@@ -17,6 +17,7 @@ from typing import TextIO, get_args
 from agent.client import AgentClient
 from agent.events import ChatRequest, ConfirmationRequested, FinalAnswer, ToolFinished
 from agent.runtime import AgentRuntime
+from core.cli import Subcommands
 from core.settings import ModelSettings, Settings
 from db.database import DatabaseUnavailableError, open_database
 from db.engine import DatabaseURLError
@@ -61,7 +62,7 @@ async def run_terminal_chat(
     return 0
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register ``python -m agent chat``."""
     chat = commands.add_parser("chat", help="chat with the agent from the terminal or a pipe")
     chat.add_argument("--customer", type=int, help="linked customer number (default: unlinked)")

@@ -188,7 +188,7 @@ def size_label(size: int) -> str:
     return str(size)
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``history [--small] [--turns N]``."""
     parser = commands.add_parser(
         "history", help="turn latency with 1,000 vs 1,000,000 stored messages"

@@ -289,7 +289,7 @@ def _peak_between(samples: list[tuple[float, float]], start_s: float, end_s: flo
     return max(window, default=samples[-1][1] if samples else 0.0)
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``load [--chats N] [--duration-s S] [--think-s S] [--max-growth-mb MB]``."""
     parser = commands.add_parser(
         "load", help="many chats for a while: no message lost, no error, memory flat"

@@ -426,7 +426,7 @@ def format_reuse(check: dict[str, Any]) -> str:
     )
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``model [--backend B] [--model M] [--concurrency 1,4,16] ...``."""
     parser = commands.add_parser(
         "model", help="time to first token, tokens/s and memory at several concurrency levels"

@@ -274,7 +274,7 @@ def _p50_by_kind(run: BotRun) -> dict[str, float]:
     }
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``pipeline [--chats N] [--messages M] [--think-s S] [--profile PATH] [--profile-phase]``."""
     parser = commands.add_parser("pipeline", help="customers through the real bot vs an echo bot")
     parser.add_argument("--chats", type=int, default=DEFAULT_CHATS, help="simulated customers")

@@ -80,7 +80,7 @@ def plot(points: list[dict[str, Any]], out: Path, title: str) -> None:
     pyplot.close(figure)
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``sweep [--levels 1,5,...] [--out PNG]``."""
     parser = commands.add_parser("sweep", help="throughput and p99 against concurrency, plotted")
     parser.add_argument(

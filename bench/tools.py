@@ -79,7 +79,7 @@ async def run_tools(base: Settings, calls: int, windows: int) -> dict[str, Any]:
     return results
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``tools [--calls N] [--windows W]``."""
     parser = commands.add_parser("tools", help="CPU time per call of the everyday tools")
     parser.add_argument("--calls", type=int, default=100, help="calls per window")

@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from typing import NoReturn
+from typing import NoReturn, TypeAlias
 
 # Every refusal to start: a bad argument or setting, or something needed out of reach.
 EXIT_REFUSED = 2
@@ -24,6 +24,10 @@ class ArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         print(f"{self.prog}: error: {message}; see --help", file=sys.stderr)
         raise SystemExit(EXIT_REFUSED)
+
+
+# A parser's subcommand table: each command module's add_parser takes it.
+Subcommands: TypeAlias = "argparse._SubParsersAction[ArgumentParser]"
 
 
 def positive_int(text: str) -> int:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 
-from core.cli import port_number
+from core.cli import Subcommands, port_number
 from core.settings import Settings
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register the ``serve`` subcommand on the top-level parser's subcommands."""
     serve = commands.add_parser("serve", help="serve the agent over HTTP (FastAPI on uvicorn)")
     serve.add_argument("--host", help="address to bind (default: service.host)")

@@ -24,12 +24,13 @@ from agent.tools.errors import ToolError
 from agent.tools.executor import execute
 from agent.tools.telekom import default_registry
 from agent.turns import ToolCall
+from core.cli import Subcommands
 from core.settings import Settings
 from db.database import DatabaseUnavailableError, open_database
 from db.engine import DatabaseURLError
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register the ``tools`` subcommand on the top-level parser's subcommands."""
     tools = commands.add_parser("tools", help="list or call the 19 telecom tools")
     actions = tools.add_subparsers(dest="tools_command", required=True)

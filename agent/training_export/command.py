@@ -36,6 +36,7 @@ from agent.training_export.dialogues import (
 )
 from agent.training_export.pseudonyms import Pseudonyms
 from agent.training_export.reading import learn_customers, read_conversations
+from core.cli import Subcommands
 from core.settings import Settings
 from db.chat_history import StoredTurn
 from db.database import DatabaseUnavailableError, open_database
@@ -45,7 +46,7 @@ from db.retries import retry_policy, run_sync_in_transaction
 RATING_CHOICES = ("good", "bad", "all")
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register ``python -m agent export-training``."""
     parser = commands.add_parser(
         "export-training",
