@@ -145,7 +145,8 @@ async def _load_model_backend(kind: str, wanted: ModelSettings, settings: Settin
         raise BackendLoadError(f"the {kind} backend is not available in this build")
     module = importlib.import_module(name)
     try:
-        return await module.load(wanted, settings)
+        backend: Backend = await module.load(wanted, settings)  # the module imported by name
+        return backend
     except BackendLoadError:
         raise
     except Exception as exc:  # a model load can fail in many libraries' ways

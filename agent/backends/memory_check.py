@@ -78,7 +78,8 @@ def count_parameters(source: ModelSource, offline: bool) -> int | None:
     except Exception as exc:  # an unreadable or unknown configuration: no estimate
         log.warning("cannot count the model's parameters (%s: %s)", type(exc).__name__, exc)
         return None
-    return sum(parameter.numel() for parameter in model.parameters())
+    count: int = sum(parameter.numel() for parameter in model.parameters())
+    return count
 
 
 def available_memory_bytes() -> int | None:

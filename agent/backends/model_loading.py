@@ -325,9 +325,10 @@ def _check_placement(model: Any, plan: LoadPlan) -> None:
 
 
 def _has_4bit_layers(model: Any) -> bool:
-    import bitsandbytes as bnb
+    # Where the class is defined: bitsandbytes.nn imports it without re-exporting it.
+    from bitsandbytes.nn.modules import Linear4bit
 
-    return any(isinstance(module, bnb.nn.Linear4bit) for module in model.modules())
+    return any(isinstance(module, Linear4bit) for module in model.modules())
 
 
 def _device_details(plan: LoadPlan) -> dict[str, str]:

@@ -10,7 +10,7 @@ handlers installed with :func:`install_error_handlers`. Unexpected exceptions ar
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -74,7 +74,7 @@ def error_response(
     message: str,
     *,
     details: Any = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """A failure envelope as a response."""
     return JSONResponse(
