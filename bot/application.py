@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.error import TelegramError
@@ -167,9 +168,7 @@ async def _publish_commands(application: BotApplication, services: BotServices) 
     for admin_id in services.settings.telegram.admin_ids:
         try:
             await retry_at_start(
-                lambda chat=admin_id: bot.set_my_commands(
-                    admin_commands, scope=BotCommandScopeChat(chat)
-                ),
+                partial(bot.set_my_commands, admin_commands, scope=BotCommandScopeChat(admin_id)),
                 "setMyCommands (admin)",
                 retry_for_s,
             )

@@ -69,7 +69,9 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         self._slots = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._lanes: KeyedLocks[int] = KeyedLocks()
 
-    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    # PTB marks process_update final (slot first, then do_process_update); the order
+    # here is the point of this class, so it replaces the method on purpose.
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:  # type: ignore[misc]
         """Admission, then the chat's lane, then a shared slot (not PTB's slot-first order)."""
         if isinstance(update, Update) and not self._admit(update):
             _close_unstarted(coroutine)

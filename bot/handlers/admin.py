@@ -45,11 +45,11 @@ async def admin(update: Update, context: BotContext) -> None:
                 card = admin_card(await services.agent.status())
                 await reply(update, context, f"{card}\n\n{await _quality(context)}")
             case ["reload"]:
-                await _swap(update, context, backend=None, model_name=None)
+                await _swap(update, context, user.id, backend=None, model_name=None)
             case ["model", name]:
-                await _swap(update, context, backend=None, model_name=name)
+                await _swap(update, context, user.id, backend=None, model_name=name)
             case ["backend", name] if name in BACKENDS:
-                await _swap(update, context, backend=name, model_name=None)
+                await _swap(update, context, user.id, backend=name, model_name=None)
             case _:
                 await reply(update, context, texts.ADMIN_USAGE)
     except AgentUnavailableError as error:
@@ -67,11 +67,14 @@ async def _quality(context: BotContext) -> str:
 
 
 async def _swap(
-    update: Update, context: BotContext, *, backend: str | None, model_name: str | None
+    update: Update,
+    context: BotContext,
+    admin_id: int,
+    *,
+    backend: str | None,
+    model_name: str | None,
 ) -> None:
-    log.info(
-        "admin %s swaps model: backend=%s model=%s", update.effective_user.id, backend, model_name
-    )
+    log.info("admin %s swaps model: backend=%s model=%s", admin_id, backend, model_name)
     await reply(update, context, texts.ADMIN_SWAPPING)
     status: SystemStatus = await context.services.agent.swap_model(
         backend=backend, model_name=model_name

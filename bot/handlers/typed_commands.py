@@ -10,8 +10,9 @@ is then run as that command. Anything else is an unknown command.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Update
 
@@ -19,7 +20,8 @@ from bot.context import BotContext
 from bot.handlers import start
 from core.invisible import remove_format_characters
 
-CommandCallback = Callable[[Update, BotContext], Awaitable[None]]
+# A coroutine function, as python-telegram-bot's handlers take it.
+CommandCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 _COMMAND = re.compile(r"/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]+))?(?:\s+|$)")
 
