@@ -38,7 +38,7 @@ from typing import Any, Final
 
 import torch
 from transformers import DynamicCache
-from transformers.cache_utils import DynamicLayer
+from transformers.cache_utils import CacheLayerMixin, DynamicLayer
 
 # Keys and values of one layer, [rows, heads, slots, head_dim] each.
 LayerKV = tuple[torch.Tensor, torch.Tensor]
@@ -90,7 +90,7 @@ class _Rows:
 
     @property
     def layers(self) -> list[LayerKV]:
-        return [(layer.keys, layer.values) for layer in self.cache.layers]
+        return _layers_of(self.cache)
 
 
 class DecodingBatch:
@@ -186,7 +186,7 @@ class DecodingBatch:
         logits = self._forward(input_ids, mask, positions, cache)
         self.prefilled_tokens += sum(len(rest) for rest in rests)
         ends = [start + len(rest) for start, rest in zip(starts, rests, strict=True)]
-        grown = _cache_of([(layer.keys, layer.values) for layer in cache.layers])
+        grown = _cache_of(_layers_of(cache))
         return _Rows(grown, mask, torch.tensor(ends, device=self._device)), logits
 
     def _padded_past(self, prefills: Sequence[Prefill], slots: int) -> DynamicCache:
@@ -220,7 +220,8 @@ class DecodingBatch:
             logits_to_keep=1,
         )
         self.forward_passes += 1
-        return output.logits[:, -1, :]
+        last: torch.Tensor = output.logits[:, -1, :]
+        return last
 
     # -- row bookkeeping ----------------------------------------------------------------------
 
@@ -271,7 +272,8 @@ class SlotBufferLayer(DynamicLayer):
     SPARE_SLOTS: Final = 64
 
     def __init__(self, keys: torch.Tensor, values: torch.Tensor) -> None:
-        super().__init__()
+        # DynamicLayer.__init__ is unannotated (untyped_calls_exclude misses super() calls).
+        super().__init__()  # type: ignore[no-untyped-call]
         self.dtype, self.device = keys.dtype, keys.device
         self.is_initialized = True
         self._length = int(keys.shape[2])
@@ -286,18 +288,21 @@ class SlotBufferLayer(DynamicLayer):
         added = int(key_states.shape[2])
         if self._length + added > self._key_buffer.shape[2]:
             room = added + self.SPARE_SLOTS
-            self._key_buffer = self._with_room(self.keys, room)
-            self._value_buffer = self._with_room(self.values, room)
+            used = self._length
+            self._key_buffer = self._with_room(self._key_buffer[:, :, :used], room)
+            self._value_buffer = self._with_room(self._value_buffer[:, :, :used], room)
         end = self._length + added
         self._key_buffer[:, :, self._length : end] = key_states
         self._value_buffer[:, :, self._length : end] = value_states
         self._length = end
-        self._expose()
-        return self.keys, self.values
+        return self._expose()
 
-    def _expose(self) -> None:
-        self.keys = self._key_buffer[:, :, : self._length]
-        self.values = self._value_buffer[:, :, : self._length]
+    def _expose(self) -> LayerKV:
+        """Point ``keys``/``values`` at the used part of the buffers, and return them."""
+        keys = self._key_buffer[:, :, : self._length]
+        values = self._value_buffer[:, :, : self._length]
+        self.keys, self.values = keys, values
+        return keys, values
 
     @staticmethod
     def _with_room(tensor: torch.Tensor, spare: int) -> torch.Tensor:
@@ -305,6 +310,17 @@ class SlotBufferLayer(DynamicLayer):
         buffer = tensor.new_empty((rows, heads, slots + spare, dim))
         buffer[:, :, :slots] = tensor
         return buffer
+
+
+def _layers_of(cache: DynamicCache) -> list[LayerKV]:
+    """Each layer's keys and values (transformers types them optional, and its layer
+    list as any kind of layer: the caches here hold filled attention layers only)."""
+    layers: list[LayerKV] = []
+    for layer in cache.layers:
+        if not isinstance(layer, CacheLayerMixin) or layer.keys is None or layer.values is None:
+            raise RuntimeError(f"a cache layer without keys and values: {type(layer).__name__}")
+        layers.append((layer.keys, layer.values))
+    return layers
 
 
 def _cache_of(layers: Sequence[LayerKV]) -> DynamicCache:
