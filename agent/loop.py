@@ -33,6 +33,7 @@ from agent.events import (
     FinalAnswer,
     TextDelta,
     ToolCallRecord,
+    ToolCallStatus,
     ToolFinished,
     ToolStarted,
 )
@@ -50,7 +51,11 @@ from db.retries import retry_policy, run_sync_in_transaction
 
 log = logging.getLogger(__name__)
 
-_OUTCOME_STATUS = {"result": "tamamlandi", "error": "hata", "proposal": "onay_bekliyor"}
+_OUTCOME_STATUS: dict[str, ToolCallStatus] = {
+    "result": "tamamlandi",
+    "error": "hata",
+    "proposal": "onay_bekliyor",
+}
 # Tool calls run from one model step; more are refused (a runaway or injected
 # block must not turn one message into thousands of database queries).
 MAX_CALLS_PER_STEP = 8
