@@ -8,7 +8,7 @@ text the same way whichever backend produced it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -51,8 +51,9 @@ class BackendStatus:
 class Backend(Protocol):
     name: str
 
-    def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
-        """Yield the model's output text in chunks as it is generated."""
+    def stream(self, request: GenerationRequest) -> AsyncGenerator[str, None]:
+        """Yield the model's output text in chunks as it is generated (an async
+        generator: the loop closes it with ``aclosing`` when it stops reading early)."""
         ...
 
     def status(self) -> BackendStatus: ...

@@ -75,7 +75,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -344,7 +344,7 @@ class OpenAICompatBackend:
 
     # -- generation ----------------------------------------------------------------
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[str, None]:
         """Yield the model's output for ``request`` as the server streams it.
 
         Raises ServerRequestError when the server cannot be used,
@@ -483,7 +483,7 @@ class OpenAICompatBackend:
 
     async def _generate(
         self, body: dict[str, Any], deadline: float, generation: _Generation
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         """One assistant message from the server, retried until its first text arrives."""
         path = "chat/completions" if "messages" in body else "completions"
         async for attempt in self._retrying(self._retry, deadline, path):
@@ -502,7 +502,7 @@ class OpenAICompatBackend:
 
     async def _attempt(
         self, path: str, body: dict[str, Any], deadline: float, generation: _Generation
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         """One try of a generation request; raises _RetryableError for what may pass."""
         generation.calls = ToolCallAssembler()  # fragments of a broken try are not kept
         mode: RequestMode = "chat" if path.startswith("chat") else "prompt"

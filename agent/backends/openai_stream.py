@@ -22,7 +22,7 @@ the end tag of a tool-call block to see the block closed, so
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -74,7 +74,7 @@ class StreamPiece:
     completion_tokens: int | None = None
 
 
-async def sse_data(lines: AsyncIterator[str]) -> AsyncIterator[str]:
+async def sse_data(lines: AsyncIterator[str]) -> AsyncGenerator[str, None]:
     """The ``data`` of each Server-Sent Event read from ``lines``.
 
     Several ``data:`` lines of one event are joined with newlines; comments

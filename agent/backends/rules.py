@@ -7,7 +7,7 @@ its output like any other backend's.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from agent.backends.base import BackendStatus, GenerationRequest
 from agent.protocol.render import render_tool_block
@@ -22,7 +22,7 @@ class RulesBackend:
         self._engine = engine or RulesEngine()
         self._reason = reason
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[str, None]:
         reply = self._engine.respond(
             request.turns, request.customer_id, private=request.private, dialogue=request.dialogue
         )
