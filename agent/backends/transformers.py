@@ -41,7 +41,7 @@ import asyncio
 import gc
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
@@ -228,7 +228,7 @@ class TransformersBackend:
 
     async def stream(
         self, request: GenerationRequest, *, stats: GenerationStats | None = None
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         """Yield the model's output for ``request`` as it is generated.
 
         ``stats``, when given, is filled in as the generation runs. Raises
@@ -302,7 +302,7 @@ class TransformersBackend:
         budget: int,
         deadline: float,
         stats: GenerationStats,
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         """The next assistant message after ``first_text``, passed on only if it opens
         with a tool block (agent.backends.tool_continuation)."""
         stats.continued = True
