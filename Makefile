@@ -18,9 +18,11 @@ test: setup-dev lint
 test-fast: setup-dev lint
 	$(PY) -m pytest -m "not slow"
 
+# Style, then types (mypy, strict on agent, bot, db, core and bench; pyproject.toml).
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Build the demo operator into the configured database.
 seed: setup
@@ -48,4 +50,4 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	touch $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis
