@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -55,7 +56,9 @@ async def acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.edit_message_text(text + PRESSED_MARK)
 
 
-def build_echo_application(token: str, api_base_url: str) -> Application:  # type: ignore[type-arg]
+def build_echo_application(
+    token: str, api_base_url: str
+) -> Application[Any, Any, Any, Any, Any, Any]:
     """The echo bot, pointed at the Bot API server at ``api_base_url``."""
     api_url, file_url = bot_api_urls(api_base_url)
     application = (

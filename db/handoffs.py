@@ -8,8 +8,10 @@ topic of the last one in the same support group (:func:`last_topic_of`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, literal_column, select, update
 from sqlalchemy.engine import Connection
@@ -46,8 +48,9 @@ _COLUMNS = (
 )
 
 
-def _open_handoff(row: object) -> OpenHandoff:
-    return OpenHandoff(*row)  # type: ignore[misc]
+def _open_handoff(row: Sequence[Any]) -> OpenHandoff:
+    """A row of ``_COLUMNS``, in OpenHandoff's field order."""
+    return OpenHandoff(*row)
 
 
 def open_handoff_of_chat(connection: Connection, customer_chat_id: int) -> OpenHandoff | None:
