@@ -13,13 +13,16 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from agent.dialogue_state import DialogueState, advance
-from agent.turns import ChatTurn, ToolCall
+from agent.turns import ChatTurn, Role, ToolCall
 from db.chat_history import NewTurn, StoredTurn, add_turns, recent_turns
 from db.customer_facts import customer_facts
 from db.dialogue_states import read_state, write_state
 
 # Rows read per turn before token-budget trimming; a bound on the query.
 HISTORY_ROWS = 60
+
+# A stored role as a turn's role; any other is read as the assistant's.
+_ROLES: dict[str, Role] = {"user": "user", "assistant": "assistant", "tool": "tool"}
 
 
 def turn_from_row(row: StoredTurn) -> ChatTurn:
@@ -28,8 +31,8 @@ def turn_from_row(row: StoredTurn) -> ChatTurn:
         for call in (row.tool_calls or [])
         if isinstance(call, dict)
     )
-    role = row.role if row.role in ("user", "assistant", "tool") else "assistant"
-    return ChatTurn(role=role, content=row.content, tool_calls=calls)  # type: ignore[arg-type]
+    role = _ROLES.get(row.role, "assistant")
+    return ChatTurn(role=role, content=row.content, tool_calls=calls)
 
 
 def new_turn(turn: ChatTurn) -> NewTurn:
