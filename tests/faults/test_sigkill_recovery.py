@@ -31,13 +31,17 @@ from bot.standin import StandinDriver, StandinServer
 from db.chat_history import ACCEPTED, ANSWERED, FAILED
 from db.models import ChatMessage
 from tests.faults.processes import START_TIMEOUT_S, bot_environment, bot_process, until
-from tests.openai_backend.fake_openai_server import Reply, completion_events, running_fake
+from tests.openai_backend.fake_openai_server import (
+    Reply,
+    completion_events,
+    probe_reply,
+    running_fake,
+)
 
 # process-kill faults: real processes started and killed (`make test-fast` leaves them out).
 pytestmark = pytest.mark.slow
 
 NETWORK_QUESTION = "Ege bölgesinde şebeke durumu nedir"
-# Long enough that the openai backend does not ask the model to continue it.
 STORED_ANSWER = (
     "Ege bölgesinde şu anda bilinen bir kesinti yok. İzmir, Manisa ve Aydın'da "
     "şebeke normal çalışıyor; sorun yaşarsanız cihazınızı yeniden başlatmanızı öneririm."
@@ -68,6 +72,7 @@ async def test_a_bot_killed_mid_turn_answers_or_apologises_after_restart(
     async with running_fake() as fake:
         fake.fake.script(
             Reply(events=completion_events(STORED_ANSWER)),
+            probe_reply("user"),  # the model hands the turn to the customer
             Reply(events=completion_events(*["kelime "] * 300), delay_s=1.0),
         )
         slow_model = bot_environment(
