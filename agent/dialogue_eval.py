@@ -525,6 +525,7 @@ class _OperatorFiles:
         """Lay the day's seeded operator over the working file (no connection open)."""
         template = await self.template(day)
         if database is not None:
+            # checkedout() is QueuePool's (the pool used here); Pool's type lacks it.
             if database.engine.pool.checkedout():  # type: ignore[attr-defined]
                 raise RuntimeError("a database connection is still in use between conversations")
             await database.engine.dispose()

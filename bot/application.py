@@ -85,6 +85,8 @@ def build_application(settings: Settings, database: Database, agent: AgentClient
     if settings.telegram.api_base_url:
         api_url, file_url = bot_api_urls(settings.telegram.api_base_url)
         builder = builder.base_url(api_url).base_file_url(file_url)
+    # With AIORateLimiter PTB types the bot ExtBot[int]; BotContext and the services
+    # take the plain ExtBot[None] (the rate limiter's argument type is not used).
     application: BotApplication = builder.build()  # type: ignore[assignment]
     application.bot_data[SERVICES_KEY] = services
     register_handlers(application)

@@ -90,7 +90,7 @@ def configure_logging(
         progress = logging.StreamHandler()
         progress.addFilter(_is_start_up_progress)
         progress.setFormatter(PhoneMaskingFormatter("%(message)s"))
-        progress._telekom = True  # type: ignore[attr-defined]
+        progress._telekom = True  # type: ignore[attr-defined]  # our mark, read above
         root.addHandler(progress)
     if settings.logging.file:
         path = settings.resolve_path(settings.logging.file)
@@ -105,7 +105,7 @@ def configure_logging(
         )
     for handler in handlers:
         handler.setFormatter(PhoneMaskingFormatter(LOG_FORMAT))
-        handler._telekom = True  # type: ignore[attr-defined]
+        handler._telekom = True  # type: ignore[attr-defined]  # our mark, read above
         root.addHandler(handler)
     # On the logger itself, so whichever handler writes the line gets it without the query.
     access = logging.getLogger(_ACCESS_LOGGER)
