@@ -47,7 +47,7 @@ from agent.tools.executor import execute
 from agent.tools.registry import Registry
 from agent.turns import ChatTurn, ToolCall
 from core.settings import Settings
-from db.retries import retry_policy, run_sync_in_transaction
+from db.retries import run_sync_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ class AgentLoop:
                 load_state(connection, chat_id, context.customer_id),
             ),
             what=f"chat {chat_id}: load history",
-            policy=retry_policy(self._settings),
+            policy=context.retry,
         )
 
     async def _tool_step(
@@ -302,7 +302,7 @@ class AgentLoop:
             context.sessions,
             store,
             what=f"chat {chat_id}: store turns",
-            policy=retry_policy(self._settings),
+            policy=context.retry,
         )
 
     @staticmethod

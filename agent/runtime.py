@@ -57,7 +57,7 @@ from core.keyed_locks import KeyedLocks
 from core.settings import Settings
 from db.database import Database
 from db.message_store import ANSWERED, FAILED, MessageStore, NewMessage
-from db.retries import DatabaseBusyError, retry_policy, run_sync_in_transaction
+from db.retries import DatabaseBusyError, run_sync_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ class AgentRuntime:
         self.backends = BackendManager(settings)
         self._loop = AgentLoop(settings, self.backends, self.registry, self.metrics)
         self._pending = PendingActions(settings, self.registry, self._store_turns)
-        self.messages = MessageStore.of(database, settings)
+        self.messages = MessageStore.of(database)
         self._chat_locks: KeyedLocks[str] = KeyedLocks()
         self._in_flight = 0
         self._started = time.monotonic()
@@ -184,7 +184,7 @@ class AgentRuntime:
     async def _write(self, work: Callable[[Connection], T], *, what: str) -> T:
         """``work`` in one transaction, retried while the database is locked or unreachable."""
         return await run_sync_in_transaction(
-            self.database.sessions, work, what=what, policy=retry_policy(self.settings)
+            self.database.sessions, work, what=what, policy=self.database.retry
         )
 
     # -- confirmations and direct tools ----------------------------------------
@@ -285,7 +285,11 @@ class AgentRuntime:
 
     def _context(self, customer_id: int | None, chat_id: str | None) -> ToolContext:
         return ToolContext.from_settings(
-            self.settings, self.database.sessions, customer_id, chat_id
+            self.settings,
+            self.database.sessions,
+            customer_id,
+            chat_id,
+            retry=self.database.retry,
         )
 
 

@@ -27,7 +27,7 @@ from core.turkish import to_istanbul
 from db.answer_ratings import RatingRecord, ratings_since
 from db.handoffs import handoffs_opened_since
 from db.models.ratings import BAD, GOOD
-from db.retries import retry_policy, run_sync_in_transaction
+from db.retries import run_sync_in_transaction
 
 # Days /admin looks back over, today included.
 REPORT_DAYS = 7
@@ -137,6 +137,6 @@ async def quality_report(services: BotServices, *, days: int = REPORT_DAYS) -> Q
         services.database.sessions,
         read,
         what="admin: read answer ratings and handoffs",
-        policy=retry_policy(services.settings),
+        policy=services.database.retry,
     )
     return build_report(ratings, handoffs_opened, today=today, days=days)

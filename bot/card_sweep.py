@@ -33,7 +33,7 @@ from telegram.ext import ExtBot
 from bot.confirmation_cards import close_card_showing
 from bot.delivery import EditResult
 from db.confirmation_cards import StoredCard, open_cards
-from db.retries import retry_policy, run_sync_in_transaction
+from db.retries import run_sync_in_transaction
 
 if TYPE_CHECKING:
     from bot.services import BotServices
@@ -153,7 +153,7 @@ async def _open_cards(services: BotServices) -> list[StoredCard]:
         services.database.sessions,
         lambda connection: open_cards(connection, limit=MAX_CARDS_PER_SWEEP),
         what="card sweep: read open cards",
-        policy=retry_policy(services.settings),
+        policy=services.database.retry,
     )
 
 

@@ -28,7 +28,7 @@ from bot import texts
 from bot.delivery import EditResult, UndeliverableError, edit_message, send_html
 from bot.views.confirmation import outcome_line, resolved_card
 from db.confirmation_cards import StoredCard, close_card, find_card, save_card
-from db.retries import retry_policy, run_sync_in_transaction
+from db.retries import run_sync_in_transaction
 
 if TYPE_CHECKING:
     from bot.services import BotServices
@@ -62,7 +62,7 @@ async def remember_card(services: BotServices, confirmation_id: str, message: Me
             services.database.sessions,
             save,
             what=f"remember card of {confirmation_id}",
-            policy=retry_policy(services.settings),
+            policy=services.database.retry,
         )
     except Exception:
         # The card works without its record; only a later settle cannot find it.
@@ -76,7 +76,7 @@ async def stored_card(services: BotServices, confirmation_id: str) -> StoredCard
             services.database.sessions,
             lambda connection: find_card(connection, confirmation_id),
             what=f"find card of {confirmation_id}",
-            policy=retry_policy(services.settings),
+            policy=services.database.retry,
         )
     except Exception:
         log.exception("card of %s could not be read", confirmation_id)
@@ -138,7 +138,7 @@ async def mark_card_closed(services: BotServices, confirmation_id: str) -> None:
             services.database.sessions,
             lambda connection: close_card(connection, confirmation_id, closed_at),
             what=f"close card of {confirmation_id}",
-            policy=retry_policy(services.settings),
+            policy=services.database.retry,
         )
     except Exception:
         # Left open: the next sweep edits it again to the same text and closes it.

@@ -48,7 +48,7 @@ from db.handoffs import (
     record_relayed,
 )
 from db.models.handoffs import FROM_AGENT, FROM_CUSTOMER
-from db.retries import retry_policy, run_sync_in_transaction
+from db.retries import run_sync_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -362,7 +362,7 @@ async def _tell_topic(bot: ExtBot[None], handoff: OpenHandoff, html_text: str) -
 
 async def _run(services: BotServices, work: Callable[[Connection], T], what: str) -> T:
     return await run_sync_in_transaction(
-        services.database.sessions, work, what=what, policy=retry_policy(services.settings)
+        services.database.sessions, work, what=what, policy=services.database.retry
     )
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from telegram.ext import ExtBot
 
 from db.handoffs import idle_handoffs
-from db.retries import retry_policy, run_sync_in_transaction
+from db.retries import run_sync_in_transaction
 
 if TYPE_CHECKING:
     from bot.services import BotServices
@@ -72,7 +72,7 @@ async def close_idle_handoffs(bot: ExtBot[None], services: BotServices) -> int:
         services.database.sessions,
         lambda connection: idle_handoffs(connection, silent_since),
         what="read idle handoffs",
-        policy=retry_policy(services.settings),
+        policy=services.database.retry,
     )
     for handoff in handoffs:
         await close(bot, services, handoff, CLOSED_IDLE)

@@ -37,7 +37,7 @@ from bot.keyboards import rating_keyboard
 from bot.services import BotServices
 from db.answer_ratings import RatedAnswer, rate_answer, remember_answer_messages, withdraw_rating
 from db.models.ratings import BAD, GOOD
-from db.retries import retry_policy, run_sync_in_transaction
+from db.retries import run_sync_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ async def remember_answer(
             services.database.sessions,
             remember,
             what=f"chat {chat_id}: remember answer",
-            policy=retry_policy(services.settings),
+            policy=services.database.retry,
         )
     except Exception:
         log.exception("chat %s: answer to %s not recorded for ratings", chat_id, question_id)
@@ -127,7 +127,7 @@ async def store_rating(
         services.database.sessions,
         store,
         what=f"chat {chat_id}: rate message {message_id}",
-        policy=retry_policy(services.settings),
+        policy=services.database.retry,
     )
     if rated is not None:
         log.info(

@@ -71,7 +71,7 @@ class BotServices:
             settings=settings,
             database=database,
             agent=agent,
-            messages=MessageStore.of(database, settings),
+            messages=MessageStore.of(database),
             admission=UpdateAdmission(UserRateLimiter(limit.messages, limit.per_seconds)),
             turn_slots=asyncio.Semaphore(settings.telegram.max_concurrent_turns),
             turn_leases=TurnLeases(settings.telegram.turn_lease_s),

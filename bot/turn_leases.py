@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Connection
 from telegram.ext import ExtBot
 
-from db.retries import retry_policy, run_sync_in_transaction
+from db.retries import run_sync_in_transaction
 from db.turn_leases import Lease, new_instance_id, release_leases, renew_leases
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ class TurnLeases:
                 services.database.sessions,
                 release,
                 what="release turn leases",
-                policy=retry_policy(services.settings),
+                policy=services.database.retry,
             )
         except Exception:
             # They lapse by themselves within telegram.turn_lease_s.
@@ -140,7 +140,7 @@ class TurnLeases:
             services.database.sessions,
             push_back,
             what="renew turn leases",
-            policy=retry_policy(services.settings),
+            policy=services.database.retry,
         )
 
     async def _renew_forever(self, services: BotServices) -> None:

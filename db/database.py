@@ -11,18 +11,20 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.retrying import RetryPolicy
 from core.settings import Settings
 from db import migrate
 from db.advisory_locks import schema_lock
 from db.engine import engine_from_settings, session_factory
 from db.models import Customer
+from db.retries import database_policy, retry_policy
 from db.seed import SeedReport, seed_database
 
 log = logging.getLogger(__name__)
@@ -34,8 +36,16 @@ class DatabaseUnavailableError(RuntimeError):
 
 @dataclass(frozen=True)
 class Database:
+    """The opened database: its engine, its sessions, and how its transactions retry.
+
+    ``retry`` is the one retry policy of every transaction on it
+    (``database.retry_for_s``, ``db.retries``); callers pass it on instead of
+    building their own from the settings.
+    """
+
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    retry: RetryPolicy = field(default_factory=database_policy)
     # What opening it built: the demo operator, seeded into an empty database.
     seeded_at_open: SeedReport | None = None
 
@@ -74,7 +84,9 @@ async def open_database(
     processes may open one empty database at once.
     """
     engine = engine_from_settings(settings)
-    database = Database(engine=engine, sessions=session_factory(engine))
+    database = Database(
+        engine=engine, sessions=session_factory(engine), retry=retry_policy(settings)
+    )
     try:
         if settings.database.auto_migrate if migrate_schema is None else migrate_schema:
             # One process at a time migrates and seeds; the others wait, then

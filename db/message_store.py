@@ -31,7 +31,6 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.settings import Settings
 from db.chat_history import (
     ACCEPTED,
     ANSWERED,
@@ -41,7 +40,7 @@ from db.chat_history import (
 )
 from db.database import Database
 from db.models import ChatMessage
-from db.retries import RetryPolicy, retry_policy, run_sync_in_transaction
+from db.retries import RetryPolicy, run_sync_in_transaction
 from db.turn_leases import Lease, claim_lapsed_turns
 
 __all__ = ["ACCEPTED", "ANSWERED", "FAILED", "LapsedMessage", "MessageStore", "NewMessage"]
@@ -91,9 +90,9 @@ class MessageStore:
         self._policy = policy
 
     @classmethod
-    def of(cls, database: Database, settings: Settings) -> MessageStore:
-        """The store of ``database``, retried for ``database.retry_for_s``."""
-        return cls(database.sessions, retry_policy(settings))
+    def of(cls, database: Database) -> MessageStore:
+        """The store of ``database``, retried by its policy (``database.retry_for_s``)."""
+        return cls(database.sessions, database.retry)
 
     @staticmethod
     def add_in(connection: Connection, message: NewMessage) -> int:

@@ -27,7 +27,7 @@ from agent.service.errors import ApiError, database_unavailable
 from agent.service.schemas import CancelPendingBody, ChatBody, ConfirmationBody, ToolBody
 from agent.service.state import ServiceState, service_state
 from db.chat_sessions import customer_exists, other_customer_of_chat
-from db.retries import DatabaseBusyError, retry_policy, run_sync_in_transaction
+from db.retries import DatabaseBusyError, run_sync_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ async def check_caller(
             state.database.sessions,
             problem,
             what=f"check caller of session {session_id}",
-            policy=retry_policy(state.settings),
+            policy=state.database.retry,
         )
     except DatabaseBusyError as exc:
         log.error("cannot check the caller: the database is out of reach: %s", exc)

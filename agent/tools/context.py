@@ -59,14 +59,18 @@ class ToolContext:
         sessions: async_sessionmaker[AsyncSession],
         customer_id: int | None,
         chat_id: str | None = None,
+        *,
+        retry: RetryPolicy | None = None,
     ) -> ToolContext:
-        """A context with the confirmation lifetime from ``settings.agent``."""
+        """A context with the confirmation lifetime from ``settings.agent``; its
+        transactions retry by ``retry`` (the opened database's policy), else by the
+        policy ``settings.database`` configures (command-line tools, tests)."""
         return cls(
             sessions=sessions,
             customer_id=customer_id,
             chat_id=chat_id,
             confirmation_ttl=timedelta(seconds=settings.agent.confirmation_ttl_s),
-            retry=retry_policy(settings),
+            retry=retry if retry is not None else retry_policy(settings),
         )
 
     def today(self) -> date:

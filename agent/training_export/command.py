@@ -41,7 +41,7 @@ from core.settings import Settings
 from db.chat_history import StoredTurn
 from db.database import DatabaseUnavailableError, open_database
 from db.engine import DatabaseURLError
-from db.retries import retry_policy, run_sync_in_transaction
+from db.retries import run_sync_in_transaction
 
 RATING_CHOICES = ("good", "bad", "all")
 
@@ -85,7 +85,7 @@ async def export_dialogues(settings: Settings, since: date, rating: str) -> list
             database.sessions,
             lambda connection: build_dialogues(connection, start, rating, settings),
             what="export training dialogues",
-            policy=retry_policy(settings),
+            policy=database.retry,
         )
 
 

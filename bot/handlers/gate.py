@@ -26,7 +26,7 @@ from bot.questions import QUESTION_MESSAGES, read_question
 from db.handoffs import OpenHandoff, open_handoff_of_chat
 from db.message_store import MessageStore, NewMessage
 from db.processed_updates import claim_update
-from db.retries import retry_policy, run_sync_in_transaction
+from db.retries import run_sync_in_transaction
 from db.telegram_links import LinkedCustomer, find_linked_customer
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ async def screen_update(update: Update, context: BotContext) -> None:
         services.database.sessions,
         accept,
         what=f"accept update {update.update_id}",
-        policy=retry_policy(services.settings),
+        policy=services.database.retry,
     )
     if not accepted.first_time:
         log.info("update %s delivered again: ignored", update.update_id)

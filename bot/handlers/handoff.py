@@ -20,7 +20,7 @@ from bot.accounts import linked_customer_id
 from bot.context import BotContext
 from bot.handlers.replies import answer_press, is_private, pressed_in_own_private_chat, reply
 from db.handoffs import open_handoff_of_topic
-from db.retries import retry_policy, run_sync_in_transaction
+from db.retries import run_sync_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ async def _from_support_group(context: BotContext, message: Message) -> None:
         services.database.sessions,
         lambda c: open_handoff_of_topic(c, message.chat.id, thread_id),
         what=f"support topic {thread_id}: read handoff",
-        policy=retry_policy(services.settings),
+        policy=services.database.retry,
     )
     if open_one is None:
         log.info("support topic %s: no open handoff; message not relayed", thread_id)
