@@ -155,15 +155,10 @@ def rate_answer(
     """
     if rating not in RATINGS:
         raise ValueError(f"unknown rating {rating!r}")
-    question_id = connection.execute(
-        _QUESTION_OF, {"chat_id": chat_id, "message_id": message_id}
-    ).scalar()
-    if question_id is None:
+    shown = _shown_answer(connection, chat_id, message_id)
+    if shown is None:
         return None
-    turn = _turn_of(connection, str(chat_id), question_id)
-    if turn is None:
-        return None
-    previous = connection.execute(_PREVIOUS, {"answer_id": turn.answer_id}).scalar()
+    question_id, turn, previous = shown
     topic = turn.tools[-1] if turn.tools else _earlier_topic(connection, str(chat_id), question_id)
     connection.execute(
         _UPSERT[connection.dialect.name],
@@ -182,8 +177,11 @@ def rate_answer(
     return RatedAnswer(turn.answer_id, question_id, rating, previous)
 
 
-def withdraw_rating(connection: Connection, chat_id: int, message_id: int) -> RatedAnswer | None:
-    """Remove the rating of the answer ``message_id`` shows; None when it had none."""
+def _shown_answer(
+    connection: Connection, chat_id: int, message_id: int
+) -> tuple[int, _Turn, str | None] | None:
+    """The stored answer Telegram message ``message_id`` shows: its question's id, the
+    turn, and the rating it has now; None when the message shows no stored answer."""
     question_id = connection.execute(
         _QUESTION_OF, {"chat_id": chat_id, "message_id": message_id}
     ).scalar()
@@ -193,6 +191,15 @@ def withdraw_rating(connection: Connection, chat_id: int, message_id: int) -> Ra
     if turn is None:
         return None
     previous = connection.execute(_PREVIOUS, {"answer_id": turn.answer_id}).scalar()
+    return question_id, turn, previous
+
+
+def withdraw_rating(connection: Connection, chat_id: int, message_id: int) -> RatedAnswer | None:
+    """Remove the rating of the answer ``message_id`` shows; None when it had none."""
+    shown = _shown_answer(connection, chat_id, message_id)
+    if shown is None:
+        return None
+    question_id, turn, previous = shown
     if previous is None:
         return None
     connection.execute(_WITHDRAW, {"answer_id": turn.answer_id})
