@@ -21,6 +21,7 @@ from agent.client import AgentClient, AgentUnavailableError
 from bot import handoff_texts as texts
 from bot.rendering import escape
 from bot.views.tool_errors import tool_error
+from core.account_labels import LINE_STATUSES, TICKET_STATUSES, TIERS
 from db.chat_history import StoredTurn, recent_turns
 from db.handoffs import OpenTicket, open_fault_tickets
 
@@ -111,14 +112,14 @@ def _account_lines(customer_id: int, profile: dict[str, Any], package: dict[str,
         texts.SUMMARY_CUSTOMER.format(
             customer_id=customer_id,
             name=escape(profile.get("name") or ""),
-            tier=escape(texts.TIERS.get(tier, tier)),
+            tier=escape(TIERS.get(tier, tier)),
         )
     ]
     phone_lines = [
         texts.SUMMARY_LINE.format(
             number=escape(line.get("number", "")),
             type=escape(line.get("type", "")),
-            status=escape(texts.LINE_STATUSES.get(line.get("status", ""), line.get("status", ""))),
+            status=escape(LINE_STATUSES.get(line.get("status", ""), line.get("status", ""))),
         )
         for line in profile.get("phone_numbers") or []
         if isinstance(line, dict)
@@ -137,7 +138,7 @@ def _tickets_line(tickets: list[OpenTicket]) -> str:
         texts.SUMMARY_TICKET.format(
             id=escape(ticket.id),
             category=escape(ticket.category),
-            status=escape(texts.TICKET_STATUSES.get(ticket.status, ticket.status)),
+            status=escape(TICKET_STATUSES.get(ticket.status, ticket.status)),
         )
         for ticket in tickets
     )

@@ -86,9 +86,6 @@ SUMMARY_HOW_TO = (
     "Bu konuya yazdıklarınız müşteriye “Müşteri temsilcisi” olarak iletilir. "
     "Görüşmeyi bitirmek için /bitir yazın."
 )
-TIERS = {"standard": "standart", "silver": "gümüş", "gold": "altın", "platinum": "platin"}
-LINE_STATUSES = {"active": "aktif", "suspended": "askıda", "cancelled": "iptal"}
-TICKET_STATUSES = {"open": "açık", "in_progress": "işlemde"}
 AGENT_NOT_DELIVERED = "⚠️ Mesajınız müşteriye iletilemedi (müşteri botu engellemiş olabilir)."
 CLOSED_IN_TOPIC = "✅ Görüşme {who} kapatıldı; müşteri yeniden asistana yönlendirildi."
 CLOSED_IN_TOPIC_IDLE = (

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Final
 
-# The wording of what an action did is shared with the tool layer (agent.action_outcomes).
 from agent.action_outcomes import (  # noqa: F401 - re-exported for the rules engine
     AUTOPAY_OFF,
     CONTACT_VERIFY,
@@ -26,6 +25,13 @@ from agent.action_outcomes import (  # noqa: F401 - re-exported for the rules en
     TICKET_CATEGORIES,
     TICKET_CREATED_CLOSING,
     UNKNOWN,
+)
+
+# The wording of what an action did is shared with the tool layer (agent.action_outcomes).
+from core.account_labels import (  # noqa: F401 - re-exported for the rules engine
+    LINE_STATUSES,
+    TICKET_STATUSES,
+    TIERS,
 )
 
 # --- conversation ---------------------------------------------------------------
@@ -341,12 +347,6 @@ COMPARISON_LINE: Final = (
 # --- value labels ------------------------------------------------------------------
 
 BILL_STATUS: Final = {"paid": "ödendi", "unpaid": "ödenmedi", "overdue": "gecikmiş"}
-TICKET_STATUSES: Final = {
-    "open": "açık",
-    "in_progress": "işlemde",
-    "resolved": "çözüldü",
-    "closed": "kapatıldı",
-}
 NETWORK_STATUSES: Final = {
     "operational": "normal",
     "normal": "normal",
@@ -371,14 +371,6 @@ SPEED_QUALITY: Final = {
 # Quality ratings after which the engine offers a fault ticket.
 POOR_SPEED_QUALITY: Final = frozenset({"poor", "bad", "very_poor", "zayıf", "kötü"})
 PHONE_KINDS: Final = {"primary": "ana hat", "secondary": "ek hat", "data": "data hattı"}
-LINE_STATUSES: Final = {"active": "aktif", "suspended": "askıda", "cancelled": "iptal"}
-TIERS: Final = {
-    "standard": "Standart",
-    "silver": "Gümüş",
-    "gold": "Altın",
-    "platinum": "Platin",
-    "premium": "Premium",
-}
 ON_OFF: Final = {True: "açık", False: "kapalı"}
 
 # --- tool errors ---------------------------------------------------------------------

@@ -86,7 +86,7 @@ async def test_a_customer_reaches_a_person_and_comes_back_to_the_assistant(
     (summary,) = desk.topic_texts(thread)
     assert "1001" in summary
     assert "Ahmet Yılmaz" in summary
-    assert "gümüş" in summary  # the tier
+    assert "Gümüş" in summary  # the tier
     assert "+905320001001 (primary, aktif)" in summary
     assert "Mega İnternet" in summary
     assert "faturam ne kadar" in summary  # the last turns
