@@ -6,8 +6,8 @@ database transactions (``db.retries``), requests to a model server
 ``bot.start_up_retries``) and calls to the agent service
 (``agent.http_client``). Each decides for itself WHAT is worth another try
 and what it raises when the tries run out; all of them say HOW to try again
-with one :class:`RetryPolicy` and run it through :func:`retrying`, a
-:class:`tenacity.AsyncRetrying`:
+with one :class:`RetryPolicy` and run it through :func:`retrying` (a
+:class:`tenacity.AsyncRetrying`, built only after a first failure):
 
 - exponential back-off, ``first_delay_s * 2**(retry - 1)`` capped at
   ``max_delay_s``, shortened by a random fraction up to ``jitter`` so
@@ -98,8 +98,8 @@ def retrying(
     describe: Callable[[BaseException], str] = repr,
     level: int = logging.WARNING,
     on_retry: Callable[[BaseException], None] | None = None,
-) -> AsyncRetrying:
-    """A tenacity ``AsyncRetrying`` that runs ``policy`` for the work named ``what``.
+) -> Retrying:
+    """The tries of the work named ``what`` under ``policy``.
 
     ``retry_on(error)``: whether ``error`` may pass by itself; anything else
     is raised at once. ``asked_wait(error)``: the pause the other side asked
@@ -112,65 +112,115 @@ def retrying(
     "``what``: ``describe(error)``; retry N [of M] in S s", and counted by
     ``on_retry(error)`` where the caller keeps a count.
     """
-    loop = asyncio.get_running_loop()
-    ends = [deadline] if deadline is not None else []
-    if policy.retry_for_s is not None:
-        ends.append(loop.time() + policy.retry_for_s)
-    last_moment = min(ends, default=math.inf)
 
-    def wait(state: RetryCallState) -> float:
-        error = _error(state)
-        asked = asked_wait(error) if asked_wait is not None else None
-        return pause_s(policy, state.attempt_number, asked, max_asked_s=max_asked_s)
+    def tenacity_from(started: float) -> AsyncRetrying:
+        ends = [deadline] if deadline is not None else []
+        if policy.retry_for_s is not None:
+            ends.append(started + policy.retry_for_s)
+        last_moment = min(ends, default=math.inf)
+        loop = asyncio.get_running_loop()
 
-    def stop(state: RetryCallState) -> bool:
-        if policy.attempts is not None and state.attempt_number >= policy.attempts:
-            return True
-        if exhausted is not None and exhausted(_error(state)):
-            return True
-        return loop.time() + state.upcoming_sleep > last_moment
+        def wait(state: RetryCallState) -> float:
+            error = _error(state)
+            asked = asked_wait(error) if asked_wait is not None else None
+            return pause_s(policy, state.attempt_number, asked, max_asked_s=max_asked_s)
 
-    def before_sleep(state: RetryCallState) -> None:
-        if on_retry is not None:
-            on_retry(_error(state))
-        of = f" of {policy.attempts - 1}" if policy.attempts is not None else ""
-        logger.log(
-            level,
-            "%s: %s; retry %d%s in %.2f s",
-            what,
-            describe(_error(state)),
-            state.attempt_number,
-            of,
-            state.upcoming_sleep,
+        def stop(state: RetryCallState) -> bool:
+            if policy.attempts is not None and state.attempt_number >= policy.attempts:
+                return True
+            if exhausted is not None and exhausted(_error(state)):
+                return True
+            return loop.time() + state.upcoming_sleep > last_moment
+
+        def before_sleep(state: RetryCallState) -> None:
+            if on_retry is not None:
+                on_retry(_error(state))
+            of = f" of {policy.attempts - 1}" if policy.attempts is not None else ""
+            logger.log(
+                level,
+                "%s: %s; retry %d%s in %.2f s",
+                what,
+                describe(_error(state)),
+                state.attempt_number,
+                of,
+                state.upcoming_sleep,
+            )
+
+        def give_up_with(state: RetryCallState) -> NoReturn:
+            error = _error(state)
+            if give_up is None:
+                raise error
+            raise give_up(error, state) from error
+
+        return AsyncRetrying(
+            sleep=_sleep,
+            retry=retry_if_exception(retry_on),
+            wait=wait,
+            stop=stop,
+            before_sleep=before_sleep,
+            retry_error_callback=give_up_with,
         )
 
-    def give_up_with(state: RetryCallState) -> NoReturn:
-        error = _error(state)
-        if give_up is None:
-            raise error
-        raise give_up(error, state) from error
-
-    return AsyncRetrying(
-        sleep=_sleep,
-        retry=retry_if_exception(retry_on),
-        wait=wait,
-        stop=stop,
-        before_sleep=before_sleep,
-        retry_error_callback=give_up_with,
-    )
+    return Retrying(retry_on, tenacity_from)
 
 
-async def run_retrying(retrier: AsyncRetrying, operation: Callable[[], Awaitable[T]]) -> T:
-    """``await operation()`` under ``retrier``, run again from the start after each failure.
+class Retrying:
+    """Tries of one piece of work, built by :func:`retrying`.
 
-    ``operation`` may be any callable returning an awaitable (a lambda too:
-    tenacity on its own awaits only what it recognises as a coroutine function).
+    The tenacity machinery behind it is built only when it is needed:
+    :func:`run_retrying` makes the first try bare, and only a failure worth
+    another try builds it. On the hot path (every database transaction,
+    every Bot API call) the first try nearly always succeeds, and building
+    and running an ``AsyncRetrying`` for it cost about 30 µs each time.
+    ``async for attempt in retrying(...)`` iterates tenacity's attempts
+    directly, for work that cannot be wrapped in one callable (a stream).
     """
 
+    __slots__ = ("_tenacity_from", "retry_on")
+
+    def __init__(
+        self,
+        retry_on: Callable[[BaseException], bool],
+        tenacity_from: Callable[[float], AsyncRetrying],
+    ) -> None:
+        self.retry_on = retry_on
+        self._tenacity_from = tenacity_from
+
+    def tenacity(self, started: float | None = None) -> AsyncRetrying:
+        """tenacity's ``AsyncRetrying``; the policy's time limit runs from ``started`` (now)."""
+        if started is None:
+            started = asyncio.get_running_loop().time()
+        return self._tenacity_from(started)
+
+    def __aiter__(self) -> AsyncRetrying:
+        return self.tenacity().__aiter__()
+
+
+async def run_retrying(retrier: Retrying, operation: Callable[[], Awaitable[T]]) -> T:
+    """``await operation()`` under ``retrier``, run again from the start after each failure.
+
+    The first try runs bare. A failure that may pass hands over to tenacity,
+    which sees that failure as its first attempt (so the counts, pauses,
+    log lines and time limit are those of a retrier that ran every try),
+    and runs ``operation`` again from there. Any other failure is raised
+    as it is, as tenacity would.
+    """
+    started = asyncio.get_running_loop().time()
+    try:
+        return await operation()
+    except Exception as error:  # judged by the caller's retry_on
+        if not retrier.retry_on(error):
+            raise
+        first_failure: Exception | None = error
+
     async def attempt() -> T:
+        nonlocal first_failure
+        if first_failure is not None:
+            failure, first_failure = first_failure, None
+            raise failure
         return await operation()
 
-    result: T = await retrier(attempt)
+    result: T = await retrier.tenacity(started)(attempt)
     return result
 
 

@@ -82,7 +82,7 @@ from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
 import httpx
-from tenacity import AsyncRetrying, RetryCallState
+from tenacity import RetryCallState
 
 from agent.backends.base import BackendStatus, GenerationRequest, LoadState
 from agent.backends.manager import BackendLoadError
@@ -129,7 +129,7 @@ from agent.prompt import (
     with_system_prompt,
 )
 from agent.tools.telekom import default_registry
-from core.retrying import RetryPolicy, retrying, run_retrying
+from core.retrying import Retrying, RetryPolicy, retrying, run_retrying
 from core.settings import AgentSettings, ModelSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -598,7 +598,7 @@ class OpenAICompatBackend:
             raise _RetryableError(reason, wait)
         raise ServerRequestError(f"the server refused the request: {reason}")
 
-    def _retrying(self, retry: RetryPolicy, deadline: float, what: str) -> AsyncRetrying:
+    def _retrying(self, retry: RetryPolicy, deadline: float, what: str) -> Retrying:
         """Tries of ``what`` under ``retry``: while the failure may pass and time is left.
 
         The server's ``Retry-After`` is honoured up to ``MAX_RETRY_AFTER_S``;

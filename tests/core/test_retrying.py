@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -107,3 +108,51 @@ async def test_an_asked_pause_is_honoured_up_to_its_cap(
 
     assert await run_retrying(retrier, operation) == "ok"
     assert "in 0.01 s" in caplog.text
+
+
+async def test_the_time_limit_runs_from_the_first_try_not_from_its_failure() -> None:
+    # The first try is made bare (tenacity is built only after it fails), yet it
+    # uses up the same time budget: 0.3 s spent there leave no room for a retry
+    # whose pause would end past 0.35 s from the start.
+    calls: list[int] = []
+
+    async def slow_then_fails() -> str:
+        calls.append(1)
+        await asyncio.sleep(0.3)
+        raise PassingError("locked")
+
+    policy = RetryPolicy(first_delay_s=0.1, retry_for_s=0.35)
+    retrier = retrying(policy, what="write", retry_on=passing, logger=log)
+
+    with pytest.raises(PassingError):
+        await run_retrying(retrier, slow_then_fails)
+    assert len(calls) == 1
+
+
+async def test_a_single_try_policy_gives_up_after_the_first_failure() -> None:
+    calls, operation = failing(9, PassingError("down"))
+    retrier = retrying(
+        RetryPolicy(attempts=1),
+        what="write",
+        retry_on=passing,
+        logger=log,
+        give_up=lambda error, state: RuntimeError(f"{state.attempt_number} try: {error}"),
+    )
+
+    with pytest.raises(RuntimeError, match="1 try: down"):
+        await run_retrying(retrier, operation)
+    assert len(calls) == 1
+
+
+async def test_a_stream_iterates_the_attempts_itself() -> None:
+    calls, operation = failing(2, PassingError("reset"))
+    retrier = retrying(
+        RetryPolicy(attempts=4, first_delay_s=0.001), what="stream", retry_on=passing, logger=log
+    )
+
+    results = []
+    async for attempt in retrier:
+        with attempt:
+            results.append(await operation())
+    assert results == ["ok"]
+    assert len(calls) == 3
