@@ -2,7 +2,9 @@
 
 "bir insanla görüşmek istiyorum", "müşteri temsilcisi", "canlı destek",
 "yetkiliyle konuşmak istiyorum", "beni operatöre bağlar mısın": such a
-message is handed to the support team instead of the assistant. The text is
+message is handed to the support team instead of the assistant (the bot's
+gate), and the rules engine answers it as a request for a person when it
+reaches the agent all the same (a group chat, the API). The text is
 folded first (``core.turkish.fold``: Turkish lower case, no diacritics), so
 "MÜŞTERİ TEMSİLCİSİ" and "musteri temsilcisi" match alike.
 

@@ -586,16 +586,6 @@ FAILED = ("kesildi", "koptu", "gitti", "bozuldu", "durdu", "yok$", "calismadi")
 # Turning a suspension back: "dondurulmasını kaldırın", "askıyı iptal edin".
 SUSPENSION_WORDS = ("dondur", "askiya", "askida", "askidan", "askiyi")
 UNDO = ("kaldir", "iptal et", "iptal ed", "bitir", "sonlandir", "geri al")
-HUMAN_AGENT = (
-    "temsilci",
-    "canli destek",
-    "gercek bir insan",
-    "insanla gorus",
-    "operator ile",
-    "yetkili ile",
-    "yetkiliyle",
-    "cagri merkez",
-)
 COMPLAINT = (
     "berbat",
     "rezalet",

@@ -44,6 +44,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
+from agent.person_requests import asks_for_person
 from agent.rules import cues, english, spelling
 from agent.rules.bill_questions import TYPICAL_CUES, BillPick, read_bill_question
 from agent.rules.line_check import asks_line_check
@@ -595,7 +596,7 @@ def chat_act(message: Message) -> ChatAct:
         return ChatAct.ROAMING_INFO
     if message.has(*cues.TRAVEL) or message.has(*cues.ABROAD):
         return ChatAct.TRAVEL
-    if message.has(*cues.HUMAN_AGENT):
+    if asks_for_person(message.raw):
         return ChatAct.HUMAN_AGENT
     if message.has(*cues.THANKS):
         return ChatAct.THANKS

@@ -17,11 +17,11 @@ from sqlalchemy.engine import Connection
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
+from agent.person_requests import asks_for_person
 from bot import texts
 from bot.addressing import is_addressed_to_bot
 from bot.context import BotContext
 from bot.handlers.replies import answer_press, is_private, reply
-from bot.handoff_requests import asks_for_person
 from bot.questions import QUESTION_MESSAGES, read_question
 from db.handoffs import OpenHandoff, open_handoff_of_chat
 from db.message_store import MessageStore, NewMessage

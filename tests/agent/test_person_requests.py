@@ -1,10 +1,10 @@
-"""Which messages ask for a person: the matcher over folded Turkish (``bot.handoff_requests``)."""
+"""Which messages ask for a person: the matcher over folded Turkish (``agent.person_requests``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.handoff_requests import asks_for_person
+from agent.person_requests import asks_for_person
 
 
 @pytest.mark.parametrize(
