@@ -284,13 +284,7 @@ class AgentRuntime:
         return await self.status()
 
     def _context(self, customer_id: int | None, chat_id: str | None) -> ToolContext:
-        return ToolContext.from_settings(
-            self.settings,
-            self.database.sessions,
-            customer_id,
-            chat_id,
-            retry=self.database.retry,
-        )
+        return ToolContext.on_database(self.database, self.settings, customer_id, chat_id)
 
 
 def _action(outcome: ConfirmationOutcome, confirmation_id: str) -> ActionOutcome:

@@ -74,7 +74,7 @@ async def _call(
     settings: Settings, call: ToolCall, args: argparse.Namespace
 ) -> tuple[dict[str, Any], bool]:
     async with open_database(settings) as database:
-        ctx = ToolContext.from_settings(settings, database.sessions, args.customer, args.chat)
+        ctx = ToolContext.on_database(database, settings, args.customer, args.chat)
         outcome = await execute(default_registry(), call, ctx)
         if outcome.proposal is None:
             return outcome.data, outcome.kind == "result"

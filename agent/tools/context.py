@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from agent.tools.errors import LINK_REQUIRED, ToolError
 from core.settings import Settings
 from core.turkish import to_istanbul
+from db.database import Database
 from db.engine import transaction
-from db.retries import RetryPolicy, database_policy, retry_policy
+from db.retries import RetryPolicy, database_policy
 
 LINK_REQUIRED_MESSAGE = (
     "Bu işlem için hesabınızı tanımam gerekiyor. Lütfen /start yazıp "
@@ -53,24 +54,21 @@ class ToolContext:
     _session: AsyncSession | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def from_settings(
+    def on_database(
         cls,
+        database: Database,
         settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
         customer_id: int | None,
         chat_id: str | None = None,
-        *,
-        retry: RetryPolicy | None = None,
     ) -> ToolContext:
-        """A context with the confirmation lifetime from ``settings.agent``; its
-        transactions retry by ``retry`` (the opened database's policy), else by the
-        policy ``settings.database`` configures (command-line tools, tests)."""
+        """A context on the opened ``database``: its sessions, its transactions'
+        retry policy, and the confirmation lifetime from ``settings.agent``."""
         return cls(
-            sessions=sessions,
+            sessions=database.sessions,
             customer_id=customer_id,
             chat_id=chat_id,
             confirmation_ttl=timedelta(seconds=settings.agent.confirmation_ttl_s),
-            retry=retry if retry is not None else retry_policy(settings),
+            retry=database.retry,
         )
 
     def today(self) -> date:
