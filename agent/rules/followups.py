@@ -16,10 +16,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from agent import consent
 from agent.dialogue_state import DialogueState
 from agent.rules import cues
 from agent.rules.intents import ChatAct, Understanding, arguments_for, signals_of, understand
-from agent.rules.normalize import Message
+from agent.rules.normalize import Message, analyse
 from agent.rules.slots import (
     clean_free_text,
     find_contact_value,
@@ -68,6 +69,23 @@ _MY_AREA = ("bolgem", "bolgede", "bolgesinde", "burada", "burda", "evde", "evim"
 # What a message of the customer's own words is read as when it describes a problem.
 _COMPLAINING = frozenset({ChatAct.OUT_OF_SCOPE, ChatAct.COMPLAINT})
 # Reopening a suspended line, named without "hat": "geri açarken", "açtırırken".
+# What an answer says of a suspended line: "hattınız askıda (dondurulmuş)", "askıya alınmış".
+_SUSPENDED = ("askida", "askiya alin", "dondurulmus")
+# The longest answer whose subject a bare "aç" / "kapat" may refer to: a status, a
+# package, an offer; not a list of nine packages that mentions roaming in passing.
+_SHORT_ANSWER_WORDS = 60
+# A question of how to do something or what it costs: "nasıl açtırırım", "ne tutar".
+_HOW = (
+    "nasil",
+    "ne yapmam",
+    "ne yapmaliyim",
+    "ne gerekiyor",
+    "ne kadar",
+    "ne tutar",
+    "kac para",
+    "kac lira",
+    "kac tl",
+)
 _REOPENING = ("geri ac", "yeniden ac", "tekrar ac", "acarken", "actirirken", "actiririrken")
 # Requests whose message describes a fault.
 _FAULT_TOOLS = frozenset({"create_fault_ticket", "test_internet_speed", "check_network_status"})
@@ -122,7 +140,14 @@ def resolve(
     elliptic = message.has(*_ELLIPSIS) and len(message.tokens) <= _ELLIPSIS_MAX_WORDS
     if place and own.tool is None and (dialogue.topic == "check_network_status" or elliptic):
         return Understanding("check_network_status", {"region": place}, 3)
-    if own.tool is None and message.has(*_REOPENING):
+    reopening = message.has(*_REOPENING)
+    if own.tool is None and (reopening or find_on_off(message)) and _line_suspended_last(turns):
+        # Right after the answer said the line is suspended: "aç o zaman" asks to reopen
+        # it (a card, with the fee); "nasıl açtırırım", "ücreti var mı" ask how, first.
+        if message.has(*_HOW) or consent.wonders_about_action(text, "reactivate_line"):
+            return Understanding(chat=ChatAct.REACTIVATION_INFO)
+        return Understanding("reactivate_line", {}, 2)
+    if own.tool is None and reopening:
         # "geri açarken ücret var mı": about reopening the line (the mood decides what to say).
         return Understanding("reactivate_line", {}, 2)
     contact = _contact_change(text, message, own, dialogue)
@@ -180,6 +205,13 @@ def _service_talked_about(turns: Sequence[ChatTurn], dialogue: DialogueState) ->
     """The on/off service of the last answer or of the customer's recent messages."""
     if dialogue.topic in _SWITCHES:
         return dialogue.topic
+    last = _last_answer(turns)
+    if last is not None and len(last.tokens) <= _SHORT_ANSWER_WORDS:
+        # "Roaming: kapalı" in the package just shown, then "aç": the service it reported.
+        if last.has(*cues.ROAMING):
+            return "enable_roaming"
+        if last.has(*cues.AUTOPAY):
+            return "setup_autopay"
     for text in [turn.content for turn in turns[:-1] if turn.role == "user"][-3:][::-1]:
         earlier = signals_of(text).message
         if earlier.has(*cues.ROAMING):
@@ -187,6 +219,19 @@ def _service_talked_about(turns: Sequence[ChatTurn], dialogue: DialogueState) ->
         if earlier.has(*cues.AUTOPAY):
             return "setup_autopay"
     return None
+
+
+def _last_answer(turns: Sequence[ChatTurn]) -> Message | None:
+    """The assistant's answer right before the newest message, as words to match."""
+    if len(turns) < 2 or turns[-2].role != "assistant" or not turns[-2].content:
+        return None
+    return analyse(turns[-2].content)
+
+
+def _line_suspended_last(turns: Sequence[ChatTurn]) -> bool:
+    """Whether the answer right before the newest message said the line is suspended."""
+    last = _last_answer(turns)
+    return last is not None and last.has(*_SUSPENDED)
 
 
 def _problem_described_earlier(turns: Sequence[ChatTurn]) -> str | None:

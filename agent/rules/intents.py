@@ -80,6 +80,7 @@ class ChatAct(StrEnum):
     CANCEL = "cancel"
     ROAMING_INFO = "roaming_info"
     AUTOPAY_INFO = "autopay_info"
+    REACTIVATION_INFO = "reactivation_info"
     TRAVEL = "travel"
     HUMAN_AGENT = "human_agent"
     COMPLAINT = "complaint"

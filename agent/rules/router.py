@@ -44,7 +44,7 @@ from agent.rules.plans import chained_calls, companion_calls
 from agent.rules.tool_contract import ACTIONS, DEFAULTS, PARAMETERS, REQUIRED, needs_customer
 from agent.turns import ChatTurn, ToolCall
 from core.turkish import format_money
-from db.reference_data import ROAMING_DAILY_FEE, ROAMING_DAILY_GB
+from db.reference_data import REACTIVATION_FEE, ROAMING_DAILY_FEE, ROAMING_DAILY_GB
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ _LEAVES_QUESTION = frozenset(
         ChatAct.CAPABILITIES,
         ChatAct.ROAMING_INFO,
         ChatAct.AUTOPAY_INFO,
+        ChatAct.REACTIVATION_INFO,
         ChatAct.HUMAN_AGENT,
     }
 )
@@ -320,6 +321,9 @@ def _chat_reply(act: ChatAct) -> RulesReply:
         return RulesReply(f"{info}\n{texts.OFFER_ROAMING}")
     if act is ChatAct.AUTOPAY_INFO:
         return RulesReply(f"{texts.AUTOPAY_INFO}\n{texts.OFFER_AUTOPAY}")
+    if act is ChatAct.REACTIVATION_INFO:
+        info = texts.REACTIVATION_INFO.format(fee=format_money(REACTIVATION_FEE))
+        return RulesReply(f"{info}\n{texts.OFFER_REACTIVATE}")
     return RulesReply(_CHAT_TEXTS[act])
 
 

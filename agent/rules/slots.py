@@ -291,6 +291,7 @@ def find_payment_method(message: Message) -> str | None:
     return None
 
 
+# Words that ask for a service to be switched off, and the words of an off state.
 _OFF = (
     "kapat",
     "iptal",
@@ -299,32 +300,28 @@ _OFF = (
     "sonlandir",
     "istemiyorum",
     "devre disi",
-    "pasif",
-    "kapali",
     "off$",
     "disable",
     "iptali",
 )
+_OFF_STATE = ("kapali", "pasif")
+# Verbs that ask for a service to be switched on, and the words of an on state or
+# a wish that take their sense from the rest ("açık olsun", "kapalı olsun").
 _ON = (
     "ac$",
     "aca",
     "acilsin",
+    "actir",
     "acin",
     "acar",
     "acab",
     "acma",
     "acsin",
-    "acik",
-    "aktif",
     "etkinlestir",
     "kur",
     "baslat",
-    "ver",
-    "olsun",
     "odensin",
-    "on$",
     "enable",
-    "istiyorum",
     "talimat ver",
     "calissin",
     "tanimla",
@@ -333,13 +330,22 @@ _ON = (
     "ceksin",
     "cekilmesini",
 )
+_ON_STATE = ("acik", "aktif", "olsun", "on$", "istiyorum", "ver")
 
 
 def find_on_off(message: Message) -> bool | None:
-    """Whether the customer wants a service switched on (True) or off (False)."""
+    """Whether the customer wants a service switched on (True) or off (False).
+
+    A verb decides before a state word: "roaming kapalıymış, açın" asks to
+    switch it on, "açıkmış, kapatın" to switch it off; "kapalı olsun" is off.
+    """
     if message.has(*_OFF):
         return False
     if message.has(*_ON):
+        return True
+    if message.has(*_OFF_STATE):
+        return False
+    if message.has(*_ON_STATE):
         return True
     return None
 

@@ -93,6 +93,11 @@ SUSPENSION_TERMS: Final = (
     "alınır; askerlik nedeniyle askıya alınan hatlarda bu ücret alınmaz. İsterseniz "
     "hattınızı askıya alabilirim; nedenini yazmanız yeterli."
 )
+# "Nasıl açtırırım?" right after the answer said the line is suspended (OFFER_REACTIVATE follows).
+REACTIVATION_INFO: Final = (
+    "Askıdaki hattınızı buradan yeniden açabilirim. Yeniden açma ücreti {fee}; askerlik "
+    "nedeniyle askıya alınan hatlarda bu ücret alınmaz."
+)
 CANCELLED: Final = "Tamam, işlemi iptal ettim. Başka bir konuda yardımcı olabilir miyim?"
 NOT_UNDERSTOOD: Final = "Bunu anlayamadım."
 

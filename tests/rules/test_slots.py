@@ -133,6 +133,15 @@ def test_yes_no(text: str, answer: bool | None) -> None:
         ("iptal etmek istiyorum", False),
         ("istemiyorum", False),
         ("nedir bu", None),
+        # A verb decides before a state word.
+        ("roaming kapalıymış, açın", True),
+        ("kapalı görünüyor açar mısınız", True),
+        ("açıkmış, kapatın", False),
+        ("kapalı olsun", False),
+        ("açık olsun", True),
+        ("kapalı kalsın istiyorum", False),
+        ("roaming kapalı", False),
+        ("açtırmak istiyorum", True),
     ],
 )
 def test_on_off(text: str, state: bool | None) -> None:
