@@ -28,6 +28,7 @@ from bot.standin import MessageView, StandinDriver, StandinServer, UserView
 from core.settings import Settings
 from core.turkish import format_moment, format_money
 from db.confirmation_cards import find_card
+from db.database import open_database
 from db.engine import transaction
 from db.models import Bill, ConfirmationCard, Payment, PendingConfirmation
 from db.retries import run_sync_in_transaction
@@ -133,10 +134,11 @@ async def test_cards_settled_while_the_bot_was_down_are_closed_at_the_next_start
     # cancels there, and Deniz's offer runs out of time.
     ahmets_payment, _ = await _pending_ids(sessions, ahmet)
     (ayses_roaming,) = await _pending_ids(sessions, ayse)
-    await confirm(
-        ahmets_payment, ToolContext.from_settings(settings, sessions, 1001, str(ahmet.id))
-    )
-    await cancel(ayses_roaming, ToolContext.from_settings(settings, sessions, 1002, str(ayse.id)))
+    async with open_database(settings, migrate_schema=False) as database:
+        await confirm(
+            ahmets_payment, ToolContext.on_database(database, settings, 1001, str(ahmet.id))
+        )
+        await cancel(ayses_roaming, ToolContext.on_database(database, settings, 1002, str(ayse.id)))
     async with sessions() as session, session.begin():
         await session.execute(
             update(PendingConfirmation)
