@@ -18,7 +18,7 @@ test: setup-dev lint
 test-fast: setup-dev lint
 	$(PY) -m pytest -m "not slow"
 
-# Style, then types (mypy, strict on agent, bot, db, core and bench; pyproject.toml).
+# Style, then types (mypy, strict on agent, bot, db, core, bench and tests; pyproject.toml).
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

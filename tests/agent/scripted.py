@@ -7,7 +7,7 @@ the real parser, guard, tools, database and history run around it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 
 from agent.backends.base import BackendStatus, GenerationRequest
 
@@ -26,7 +26,7 @@ class ScriptedBackend:
         self._chunk = chunk
         self.requests: list[GenerationRequest] = []
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[str, None]:
         self.requests.append(request)
         if not self._outputs:
             raise RuntimeError("scripted backend has no output left")

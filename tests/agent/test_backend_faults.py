@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 import pytest
 from sqlalchemy import select
@@ -86,7 +86,7 @@ class BreaksMidStream:
     def __init__(self, error: BaseException) -> None:
         self._error = error
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[str, None]:
         yield "Faturanız şu an "
         raise self._error
 
@@ -100,7 +100,7 @@ class BreaksMidStream:
 class WritesNonText(BreaksMidStream):
     """Yields something that is not text at all."""
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[str, None]:
         yield "Bir saniye"
         yield b"\xff\xfe bytes"  # type: ignore[misc]
 
@@ -144,7 +144,7 @@ class NeverAnswers:
     def __init__(self) -> None:
         self.cancelled = asyncio.Event()
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[str, None]:
         try:
             await asyncio.Event().wait()
         except asyncio.CancelledError:

@@ -48,6 +48,7 @@ async def test_piped_chat_answers_from_the_database_in_turkish(
         ).first()
         changes = (await session.scalars(select(PackageChange))).all()
     assert "Merhaba" in answers[0]
+    assert bill is not None
     assert format_money(bill.amount) in result.stdout
     assert format_day(bill.due_date) in result.stdout
     assert "GB" in answers[2]

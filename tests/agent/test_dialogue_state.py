@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from agent.dialogue_state import DialogueState, advance
 from agent.protocol.render import render_tool_block, render_tool_result
 from agent.turns import ChatTurn, ToolCall
 
 
-def _turn(call: ToolCall, result: dict, answer: str) -> list[ChatTurn]:
+def _turn(call: ToolCall, result: dict[str, Any], answer: str) -> list[ChatTurn]:
     return [
         ChatTurn("assistant", render_tool_block([call]), (call,)),
         ChatTurn("tool", render_tool_result(result)),

@@ -74,6 +74,7 @@ async def test_tool_call_then_answer_streams_events_in_order_and_stores_history(
         ).all()
     final = events[-1]
     assert isinstance(final, FinalAnswer)
+    assert bill is not None
     assert final.text == f"Güncel faturanız {format_money(bill.amount)}."
     assert final.tool_calls[0].arac_adi == "get_current_bill"
     # user, assistant text, tool call, tool result, answer: in training order.
@@ -229,6 +230,7 @@ async def test_a_backend_that_raises_gets_an_apology_and_the_message_is_kept(
     assert "Traceback" not in final.text
     async with runtime.database.sessions() as session:
         row = await session.scalar(select(ChatMessage).where(ChatMessage.role == "user"))
+    assert row is not None
     assert (row.content, row.status) == ("merhaba", "failed")
 
 
@@ -247,7 +249,7 @@ async def test_turns_of_one_chat_run_one_at_a_time_in_order(runtime: AgentRuntim
         ScriptedBackend("birinci", "ikinci", "üçüncü", delay_s=0.01, chunk=2)
     )
     results = await asyncio.gather(*(_turn(runtime, f"mesaj {n}") for n in range(3)))
-    finals = [r[-1].text for r in results]
+    finals = [r[-1].text if isinstance(r[-1], FinalAnswer) else r[-1] for r in results]
     assert finals == ["birinci", "ikinci", "üçüncü"]
     async with runtime.database.sessions() as session:
         rows = (await session.scalars(select(ChatMessage).order_by(ChatMessage.id))).all()

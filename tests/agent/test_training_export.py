@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -39,7 +40,9 @@ async def _say(runtime: AgentRuntime, chat_id: str, customer_id: int, text: str)
         pass
 
 
-async def _export(database: Database, settings: Settings, rating: str = "all") -> list[dict]:
+async def _export(
+    database: Database, settings: Settings, rating: str = "all"
+) -> list[dict[str, Any]]:
     return await run_sync_in_transaction(
         database.sessions,
         lambda connection: build_dialogues(connection, SINCE, rating, settings),

@@ -21,7 +21,7 @@ from bot.keyboards import CONFIRMATION_PREFIX
 from bot.standin import StandinDriver, StandinServer
 from bot.texts import PRESS_PRIVATE_ONLY, UNKNOWN_COMMAND
 from core.settings import Settings
-from db.models import Payment, PendingConfirmation
+from db.models import Base, Payment, PendingConfirmation
 from tests.bot.conftest import BotStarter, RunningBot, with_telegram
 from tests.bot.forged import forged_press
 
@@ -36,7 +36,7 @@ TOOL_CODE = [
 ]
 
 
-async def count(sessions: async_sessionmaker[AsyncSession], model: object) -> int:
+async def count(sessions: async_sessionmaker[AsyncSession], model: type[Base]) -> int:
     async with sessions() as session:
         return await session.scalar(select(func.count()).select_from(model)) or 0
 

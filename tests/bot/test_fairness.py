@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 import pytest
 
@@ -35,7 +35,7 @@ class SlowModel:
 
     name = "slow"
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[str, None]:
         await asyncio.sleep(WRITE_S)
         yield ANSWER
 

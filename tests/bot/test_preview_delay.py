@@ -8,7 +8,7 @@ shows "typing" and what has been written once the delay has passed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from agent.backends.base import BackendStatus, GenerationRequest
 from agent.runtime import AgentRuntime
@@ -26,7 +26,7 @@ class PausingModel:
         self._parts = (first, rest)
         self._pause_s = pause_s
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[str, None]:
         first, rest = self._parts
         yield first
         await asyncio.sleep(self._pause_s)

@@ -8,7 +8,7 @@ a GPU) that counts how many turns it is writing at the same time.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from agent.backends.base import BackendStatus, GenerationRequest
 from agent.runtime import AgentRuntime
@@ -30,7 +30,7 @@ class CountingModel:
         self.writing = 0
         self.most_at_once = 0
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[str, None]:
         self.writing += 1
         self.most_at_once = max(self.most_at_once, self.writing)
         try:

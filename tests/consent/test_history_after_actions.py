@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import json
 
-from agent.events import ChatRequest, ConfirmationRequested, FinalAnswer, ToolFinished, ToolStarted
+from agent.events import (
+    AgentEvent,
+    ChatRequest,
+    ConfirmationRequested,
+    FinalAnswer,
+    ToolFinished,
+    ToolStarted,
+)
 from agent.history import load_turns
 from agent.protocol.render import render_tool_block
 from agent.runtime import AgentRuntime
@@ -18,7 +25,7 @@ from db.retries import run_sync_in_transaction
 from tests.consent.corpus import CUSTOMER
 
 
-async def _turn(runtime: AgentRuntime, chat_id: str, text: str) -> list:
+async def _turn(runtime: AgentRuntime, chat_id: str, text: str) -> list[AgentEvent]:
     request = ChatRequest(message=text, chat_id=chat_id, customer_id=CUSTOMER)
     return [event async for event in runtime.chat(request)]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from agent.consent import PendingAction, ReplyKind, is_refusal_or_undo, read_reply, yes_no
@@ -12,7 +14,7 @@ CORPUS = load_corpus()
 PAY = PendingAction("pay_bill", {"bill_id": "F-2026-000123", "method": "credit_card"})
 
 
-def _read(item: LabelledReply) -> tuple[ReplyKind, dict]:
+def _read(item: LabelledReply) -> tuple[ReplyKind, dict[str, Any]]:
     arguments = {**CARD_ARGUMENTS[item.card], "bill_id": "F-2026-000123"}
     reading = read_reply(item.reply, PendingAction(item.card, arguments))
     return reading.kind, dict(reading.changes)

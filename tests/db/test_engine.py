@@ -74,11 +74,13 @@ async def test_money_comes_back_as_decimal_and_times_as_aware_utc(
     istanbul_noon = datetime(2026, 11, 20, 12, 0, tzinfo=timezone(timedelta(hours=3)))
     async with sessions() as session, session.begin():
         bill = await session.scalar(select(Bill).where(Bill.customer_id == 1001).limit(1))
+        assert bill is not None
         bill_id = bill.id
         bill.amount = Decimal("1234.56")
         bill.paid_at = istanbul_noon
     async with sessions() as session:
         bill = await session.get(Bill, bill_id)
+    assert bill is not None
     assert bill.amount == Decimal("1234.56")
     assert isinstance(bill.amount, Decimal)
     assert bill.paid_at == istanbul_noon

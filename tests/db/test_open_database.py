@@ -28,6 +28,7 @@ async def test_first_start_creates_migrates_and_seeds_the_sqlite_file(tmp_path: 
         async with database.sessions() as session:
             customers = await session.scalar(select(func.count()).select_from(Customer))
     assert path.exists()
+    assert customers is not None
     assert customers >= 50
     # A second start finds everything in place and adds nothing.
     async with open_database(settings) as database, database.sessions() as session:

@@ -36,11 +36,13 @@ async def _count(session: AsyncSession, model: type) -> int:
 
 
 async def _latest_bill(session: AsyncSession, customer_id: int) -> Bill:
-    return (
+    bill = (
         await session.scalars(
             select(Bill).where(Bill.customer_id == customer_id).order_by(Bill.bill_date.desc())
         )
     ).first()
+    assert bill is not None
+    return bill
 
 
 @pytest.mark.parametrize("any_database_url", ENGINES, indirect=True)
@@ -77,6 +79,7 @@ async def _check_fixed_customers(sessions: async_sessionmaker[AsyncSession]) -> 
             .options(selectinload(Subscription.package))
             .where(Subscription.customer_id == 1001)
         )
+        assert sub is not None
         assert sub.package.name == "Mega İnternet"
         assert 0 < sub.internet_used_mb < sub.package.internet_gb * 1024
         bill = await _latest_bill(session, 1001)
@@ -85,12 +88,14 @@ async def _check_fixed_customers(sessions: async_sessionmaker[AsyncSession]) -> 
 
         # 1002: Premium Paket, gold, every bill paid.
         customer = await session.get(Customer, 1002)
+        assert customer is not None
         assert customer.tier == "gold"
         sub = await session.scalar(
             select(Subscription)
             .options(selectinload(Subscription.package))
             .where(Subscription.customer_id == 1002)
         )
+        assert sub is not None
         assert sub.package.name == "Premium Paket"
         bills = (await session.scalars(select(Bill).where(Bill.customer_id == 1002))).all()
         assert len(bills) == 12
@@ -98,6 +103,7 @@ async def _check_fixed_customers(sessions: async_sessionmaker[AsyncSession]) -> 
 
         # 1003: primary line suspended.
         line = await session.scalar(select(PhoneLine).where(PhoneLine.number == "+905320001003"))
+        assert line is not None
         assert line.customer_id == 1003
         assert line.status == "suspended"
         assert line.suspended_at is not None
@@ -151,5 +157,7 @@ async def test_a_few_outages_are_active_and_tickets_exist(
             select(func.count()).select_from(Outage).where(Outage.resolved_at.is_(None))
         )
         tickets = await session.scalar(select(func.count()).select_from(FaultTicket))
+    assert active is not None
     assert 1 <= active <= 5
+    assert tickets is not None
     assert tickets > 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import greenlet
@@ -25,7 +26,7 @@ from tests.faults.outages import sqlite_write_lock
 
 
 @pytest.fixture
-async def inline_engine(tmp_path: Path) -> AsyncEngine:
+async def inline_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(f"sqlite:///{tmp_path / 'inline.db'}")
     async with transaction(session_factory(engine)) as session:
         await session.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))
@@ -35,11 +36,15 @@ async def inline_engine(tmp_path: Path) -> AsyncEngine:
 
 async def test_statements_run_on_the_event_loops_thread(inline_engine: AsyncEngine) -> None:
     threads: list[int] = []
+
+    def caller_thread() -> int:
+        threads.append(threading.get_ident())
+        return 1
+
     async with transaction(session_factory(inline_engine)) as session:
         raw = await (await session.connection()).get_raw_connection()
-        raw.driver_connection.create_function(
-            "caller_thread", 0, lambda: threads.append(threading.get_ident()) or 1
-        )
+        assert raw.driver_connection is not None
+        raw.driver_connection.create_function("caller_thread", 0, caller_thread)
         assert await session.scalar(text("SELECT caller_thread()")) == 1
     assert threads == [threading.get_ident()]
 

@@ -455,7 +455,8 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 @pytest.fixture

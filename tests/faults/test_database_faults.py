@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
@@ -211,7 +211,7 @@ class CutsTheDatabase:
     def __init__(self, proxy: CuttableProxy) -> None:
         self._proxy = proxy
 
-    async def stream(self, request: GenerationRequest) -> AsyncIterator[str]:
+    async def stream(self, request: GenerationRequest) -> AsyncGenerator[str, None]:
         await self._proxy.cut()
         yield "Yanıtınız hazır."
 

@@ -220,5 +220,7 @@ async def test_an_instance_killed_mid_turn_is_taken_over_only_once_its_lease_lap
 
 def replica_b_owner(replica_b: RunningBot) -> str:
     from bot.context import SERVICES_KEY
+    from bot.services import BotServices
 
-    return replica_b.application.bot_data[SERVICES_KEY].turn_leases.owner
+    services: BotServices = replica_b.application.bot_data[SERVICES_KEY]
+    return services.turn_leases.owner

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,9 @@ ROW_KEYS = {
 }
 
 
-def run_bench(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, dict]:
+def run_bench(
+    arguments: list[str], capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, dict[str, Any]]:
     status = main(["model", *arguments])
     printed = capsys.readouterr().out.strip().splitlines()
     return status, "\n".join(printed[:-1]), json.loads(printed[-1])

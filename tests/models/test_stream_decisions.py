@@ -89,9 +89,10 @@ class _TemplateTokenizer:
     ) -> str:
         from jinja2 import Template
 
-        return Template(self.chat_template).render(
+        rendered: str = Template(self.chat_template).render(
             messages=messages, add_generation_prompt=add_generation_prompt, bos_token="<s>"
         )
+        return rendered
 
 
 CHATML = (

@@ -146,11 +146,13 @@ async def test_a_tokenizer_without_chat_template_gets_the_same_llama3_prompt(
 ) -> None:
     plain = train_tokenizer(chat_template=False)
     templated = train_tokenizer(chat_template=True)
-    prompts = []
+    prompts: list[str] = []
     for tokenizer in (plain, templated):
         loaded = scripted_model(tokenizer, [LONG_ANSWER])
         await collect(make_backend(loaded, customer_hint="system"), question(customer_id=1001))
-        prompts.append(tokenizer.decode(loaded.model.prompts[0]))
+        prompt = tokenizer.decode(loaded.model.prompts[0])
+        assert isinstance(prompt, str)
+        prompts.append(prompt)
 
     assert prompts[0] == prompts[1]
     assert prompts[0].startswith("<|begin_of_text|><|start_header_id|>system<|end_header_id|>")

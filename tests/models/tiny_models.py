@@ -213,6 +213,7 @@ def scripted_model(
     torch.manual_seed(0)
     reply_ids = [tokenizer.encode(reply, add_special_tokens=False) for reply in replies]
     eot = tokenizer.convert_tokens_to_ids("<|eot_id|>")
+    assert isinstance(eot, int)
     model = ScriptedLlama(tiny_config(tokenizer), reply_ids, eot, delay_s).eval()
     return LoadedModel(
         model=model,

@@ -239,12 +239,14 @@ def test_the_system_prompt_is_merged_with_the_customer_hint() -> None:
 
 
 def test_the_system_prompt_goes_first_in_every_mode_and_the_stock_one_only_in_native() -> None:
-    base = {"base_url": "http://127.0.0.1:9/v1", "model": "m"}
+    url, model = "http://127.0.0.1:9/v1", "m"
 
-    assert ServerOptions(**base).instruction == ""
-    assert ServerOptions(**base, tool_mode="native").instruction == STOCK_MODEL_SYSTEM_PROMPT
-    assert ServerOptions(**base, system_prompt="Kısa yanıt ver.").instruction == "Kısa yanıt ver."
-    native = ServerOptions(**base, tool_mode="native", system_prompt="Kısa yanıt ver.")
+    assert ServerOptions(url, model).instruction == ""
+    assert ServerOptions(url, model, tool_mode="native").instruction == STOCK_MODEL_SYSTEM_PROMPT
+    assert ServerOptions(url, model, system_prompt="Kısa yanıt ver.").instruction == (
+        "Kısa yanıt ver."
+    )
+    native = ServerOptions(url, model, tool_mode="native", system_prompt="Kısa yanıt ver.")
     assert native.instruction == "Kısa yanıt ver."
 
 

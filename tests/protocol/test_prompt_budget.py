@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from hypothesis import given
 from hypothesis import strategies as st
+from transformers import PreTrainedTokenizerFast
 
 from agent.prompt import (
     estimate_tokens,
@@ -111,7 +112,7 @@ def test_customer_hint_is_counted_in_the_budget() -> None:
     assert len(render_prompt(messages)) <= budget
 
 
-def test_trimming_with_a_real_tokenizer_counter(llama3_tokenizer) -> None:
+def test_trimming_with_a_real_tokenizer_counter(llama3_tokenizer: PreTrainedTokenizerFast) -> None:
     count = tokenizer_token_counter(llama3_tokenizer)
     full = count(
         render_prompt(

@@ -6,6 +6,7 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
+from transformers import PreTrainedTokenizerFast
 
 from agent.prompt import customer_hint_text, render_prompt, turns_to_messages
 from agent.protocol import render_tool_block, render_tool_result
@@ -77,7 +78,9 @@ def test_original_dialogue_renders_byte_for_byte_with_the_built_in_template() ->
     assert render_prompt(messages) == EXPECTED_PROMPT
 
 
-def test_original_dialogue_renders_the_same_bytes_through_a_tokenizer(llama3_tokenizer) -> None:
+def test_original_dialogue_renders_the_same_bytes_through_a_tokenizer(
+    llama3_tokenizer: PreTrainedTokenizerFast,
+) -> None:
     messages = turns_to_messages(
         turns_from_original(ORIGINAL_DIALOGUE), customer_id=None, customer_hint="none"
     )
@@ -146,13 +149,17 @@ def test_tool_result_turn_keeps_its_json() -> None:
     assert messages == [{"role": "tool", "content": '{"internet_remaining_gb":12.5}'}]
 
 
-def test_empty_conversation_renders_only_the_generation_header(llama3_tokenizer) -> None:
+def test_empty_conversation_renders_only_the_generation_header(
+    llama3_tokenizer: PreTrainedTokenizerFast,
+) -> None:
     expected = "<|start_header_id|>assistant<|end_header_id|>\n\n"
     assert render_prompt([]) == expected
     assert render_prompt([], llama3_tokenizer) == expected
 
 
-def test_tokenizer_without_template_falls_back_to_the_llama3_format(untemplated_tokenizer) -> None:
+def test_tokenizer_without_template_falls_back_to_the_llama3_format(
+    untemplated_tokenizer: PreTrainedTokenizerFast,
+) -> None:
     messages = [{"role": "user", "content": "Merhaba"}]
     assert render_prompt(messages, untemplated_tokenizer) == render_prompt(messages)
 
@@ -171,6 +178,6 @@ messages_lists = st.lists(
 
 @given(messages_lists)
 def test_built_in_renderer_equals_the_stock_template_for_any_messages(
-    llama3_tokenizer, messages: list[dict[str, str]]
+    llama3_tokenizer: PreTrainedTokenizerFast, messages: list[dict[str, str]]
 ) -> None:
     assert render_prompt(messages) == render_prompt(messages, llama3_tokenizer)

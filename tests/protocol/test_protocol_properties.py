@@ -97,7 +97,7 @@ def same(left: Any, right: Any) -> bool:
         return list(left) == list(right) and all(same(left[k], right[k]) for k in left)
     if isinstance(left, float):
         return left == right and math.copysign(1, left) == math.copysign(1, right)
-    return left == right
+    return bool(left == right)
 
 
 @given(st.lists(calls, min_size=1, max_size=3))

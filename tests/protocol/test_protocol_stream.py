@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agent.protocol import (
+    StreamEvent,
     ToolBlockFinished,
     ToolBlockStarted,
     ToolStreamParser,
@@ -12,7 +13,7 @@ from agent.protocol import (
 from agent.turns import ToolCall
 
 
-def shown_text(events: list[object]) -> str:
+def shown_text(events: list[StreamEvent]) -> str:
     return "".join(event.text for event in events if isinstance(event, VisibleText))
 
 

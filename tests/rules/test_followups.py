@@ -8,10 +8,19 @@ so a new runtime on the same database (a restart) still understands.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
-from agent.events import ChatRequest, ConfirmationRequested, FinalAnswer, ToolStarted
+from agent.events import (
+    AgentEvent,
+    ChatRequest,
+    ConfirmationRequested,
+    FinalAnswer,
+    ToolStarted,
+)
 from agent.runtime import AgentRuntime
 from core.settings import Settings
 from db.database import Database
@@ -26,7 +35,7 @@ class Chat:
         self.chat_id = chat_id
         self.customer = customer
 
-    async def say(self, text: str) -> tuple[list[ToolStarted], str]:
+    async def say(self, text: str) -> tuple[list[ToolStarted | ConfirmationRequested], str]:
         request = ChatRequest(message=text, chat_id=self.chat_id, customer_id=self.customer)
         events = [event async for event in self.runtime.chat(request)]
         final = events[-1]
@@ -34,7 +43,7 @@ class Chat:
         return [e for e in events if isinstance(e, ToolStarted | ConfirmationRequested)], final.text
 
 
-def _calls(events: list) -> list[tuple[str, dict]]:
+def _calls(events: Iterable[AgentEvent]) -> list[tuple[str, dict[str, Any]]]:
     return [
         (event.name, {k: v for k, v in event.arguments.items() if k != "user_id"})
         for event in events

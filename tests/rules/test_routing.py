@@ -16,7 +16,7 @@ import pytest
 from agent.rules import RulesEngine, RulesReply, texts
 from tests.rules import demo_results as demo
 from tests.rules.dialogues import args_of, only_call
-from tests.rules.tool_runs import Chat
+from tests.rules.tool_runs import Chat, Results
 
 Ask = Callable[..., RulesReply]
 
@@ -42,7 +42,7 @@ BURSA_OUTAGE: dict[str, Any] = {
 
 
 def _chat(engine: RulesEngine, customer: int, **results: dict[str, Any]) -> Chat:
-    return Chat(engine, customer, results)
+    return Chat(engine, customer, dict(results.items()))
 
 
 # --- a line that does not work ------------------------------------------------------------
@@ -69,7 +69,7 @@ def test_a_suspended_line_is_said_and_reactivation_offered(engine: RulesEngine, 
 
 
 def test_an_active_line_is_checked_for_outages_in_the_customers_city(engine: RulesEngine) -> None:
-    results = {
+    results: Results = {
         "get_customer_profile": demo.PROFILE_1004,
         ("check_network_status", "Bursa"): BURSA_NORMAL,
     }
@@ -85,7 +85,7 @@ def test_an_active_line_is_checked_for_outages_in_the_customers_city(engine: Rul
 
 
 def test_an_outage_is_given_as_the_likely_cause_without_a_ticket(engine: RulesEngine) -> None:
-    results = {
+    results: Results = {
         "get_customer_profile": demo.PROFILE_1004,
         ("check_network_status", "Bursa"): BURSA_OUTAGE,
     }
@@ -211,7 +211,7 @@ def test_asking_for_the_cheapest_package_only_lists_them(ask: Ask) -> None:
     ["Mega İnternet ile Süper Konuşma arasındaki fark ne", "mega internet mi süper konuşma mı"],
 )
 def test_a_comparison_shows_every_package_named(engine: RulesEngine, text: str) -> None:
-    results = {
+    results: Results = {
         ("get_package_details", "Mega İnternet"): demo.DETAILS_MEGA,
         ("get_package_details", "Süper Konuşma"): demo.DETAILS_SUPER,
     }

@@ -33,7 +33,8 @@ def free_port() -> int:
     """A loopback port nobody listens on (at the time of asking)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 @asynccontextmanager

@@ -20,12 +20,15 @@ async def post_chat(api: httpx.AsyncClient, message: str, **fields: Any) -> dict
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["success"] is True
-    return body["data"]
+    data: dict[str, Any] = body["data"]
+    return data
 
 
-async def read_stream(api: httpx.AsyncClient, body: dict[str, Any]) -> list[tuple[str, dict]]:
+async def read_stream(
+    api: httpx.AsyncClient, body: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
     """(event name, decoded data) of every event of one streamed turn, parsed by hand."""
-    events: list[tuple[str, dict]] = []
+    events: list[tuple[str, dict[str, Any]]] = []
     async with api.stream("POST", "/api/v1/chat/stream", json=body) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
@@ -103,6 +106,7 @@ async def test_a_proposal_is_confirmed_exactly_once(
         payments_after = await session.scalar(select(func.count()).select_from(Payment))
         bill_id = first.json()["data"]["result"]["bill_id"]
         bill = await session.get(Bill, bill_id)
+    assert payments_before is not None
     assert payments_after == payments_before + 1
     assert bill is not None
     assert bill.paid_at is not None

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -33,7 +34,7 @@ API_ROUTES = [
 ]
 
 
-def assert_failure(response: httpx.Response, status: int, code: str) -> dict:
+def assert_failure(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
     """The response is the JSON failure envelope with ``code`` and a Turkish message."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/json")
@@ -41,7 +42,8 @@ def assert_failure(response: httpx.Response, status: int, code: str) -> dict:
     assert body["success"] is False
     assert body["error"]["code"] == code
     assert body["error"]["message"]
-    return body["error"]
+    error: dict[str, Any] = body["error"]
+    return error
 
 
 # -- authentication -------------------------------------------------------------------------
@@ -49,7 +51,7 @@ def assert_failure(response: httpx.Response, status: int, code: str) -> dict:
 
 @pytest.mark.parametrize(("method", "path", "body"), API_ROUTES)
 async def test_every_api_route_needs_the_token(
-    anonymous: httpx.AsyncClient, method: str, path: str, body: dict | None
+    anonymous: httpx.AsyncClient, method: str, path: str, body: dict[str, Any] | None
 ) -> None:
     response = await anonymous.request(method, path, json=body)
     error = assert_failure(response, 401, "UNAUTHORIZED")
@@ -143,7 +145,7 @@ async def test_a_missing_field_is_a_turkish_validation_error(api: httpx.AsyncCli
     ],
 )
 async def test_bad_values_get_turkish_messages(
-    api: httpx.AsyncClient, body: dict, expected: str
+    api: httpx.AsyncClient, body: dict[str, Any], expected: str
 ) -> None:
     response = await api.post("/api/v1/chat/", json=body)
     error = assert_failure(response, 422, "VALIDATION_ERROR")

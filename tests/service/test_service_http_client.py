@@ -48,7 +48,7 @@ def ask(message: str, chat_id: str, customer_id: int | None = CUSTOMER) -> ChatR
     return ChatRequest(message=message, chat_id=chat_id, customer_id=customer_id)
 
 
-async def run_turn(agent: HTTPAgentClient | AgentRuntime, request: ChatRequest) -> list:
+async def run_turn(agent: HTTPAgentClient | AgentRuntime, request: ChatRequest) -> list[AgentEvent]:
     return [event async for event in agent.chat(request)]
 
 
@@ -105,8 +105,10 @@ async def test_chat_over_http_yields_the_same_turn_as_in_process(
     final = remote[-1]
     assert isinstance(final, FinalAnswer)
     assert final.chat_id == "c1"
-    assert final.text == local[-1].text
-    assert final.tool_calls == local[-1].tool_calls
+    local_final = local[-1]
+    assert isinstance(local_final, FinalAnswer)
+    assert final.text == local_final.text
+    assert final.tool_calls == local_final.tool_calls
     assert "".join(e.text for e in remote if isinstance(e, TextDelta)) == final.text
 
 
@@ -127,6 +129,7 @@ async def test_confirmation_over_http_runs_once(
     assert sorted([first.status, second.status]) == ["already_done", "done"]
     async with sessions() as session:
         payments_after = await session.scalar(select(func.count()).select_from(Payment))
+    assert payments_before is not None
     assert payments_after == payments_before + 1
 
 

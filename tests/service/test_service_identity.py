@@ -36,8 +36,9 @@ def failure(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
     assert body["success"] is False
     assert body["error"]["code"] == code
     assert body["error"]["message"]
+    error: dict[str, Any] = body["error"]
     assert "Traceback" not in response.text
-    return body["error"]
+    return error
 
 
 async def chat(api: httpx.AsyncClient, route: str, **fields: Any) -> httpx.Response:

@@ -17,7 +17,7 @@ from tests.service.live_server import serve
 CUSTOMER = 1001
 
 
-async def scrape(client: httpx.AsyncClient) -> dict[tuple[str, frozenset], float]:
+async def scrape(client: httpx.AsyncClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
     """Every sample of ``/metrics``, keyed by name and label set."""
     response = await client.get("/metrics")
     assert response.status_code == 200
@@ -29,7 +29,9 @@ async def scrape(client: httpx.AsyncClient) -> dict[tuple[str, frozenset], float
     }
 
 
-def value(samples: dict[tuple[str, frozenset], float], name: str, **labels: str) -> float:
+def value(
+    samples: dict[tuple[str, frozenset[tuple[str, str]]], float], name: str, **labels: str
+) -> float:
     return samples.get((name, frozenset(labels.items())), 0.0)
 
 

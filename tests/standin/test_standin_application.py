@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -53,7 +54,9 @@ async def _stream(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @asynccontextmanager
-async def _polling(server: StandinServer, token: str) -> AsyncIterator[Application]:
+async def _polling(
+    server: StandinServer, token: str
+) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
     application = (
         ApplicationBuilder()
         .token(token)

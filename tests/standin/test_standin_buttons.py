@@ -13,6 +13,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
@@ -74,6 +75,7 @@ async def test_a_press_arrives_with_its_message_and_can_be_answered_once(
     assert query.from_user.id == customer.id
     assert query.message is not None
     assert query.message.message_id == sent.message_id
+    assert isinstance(query.message, Message)
     assert query.message.text == "Paketi değiştirelim mi?"
     assert updates[-1].update_id == press.update_id
 

@@ -25,6 +25,7 @@ async def test_a_command_in_a_private_chat(bot: Bot, driver: StandinDriver) -> N
     assert message is not None
     assert message.text == "/fatura 2026-11"
     assert message.chat.type == "private"
+    assert message.from_user is not None
     assert message.chat.id == message.from_user.id == user.id
     assert message.from_user.first_name == "Ayşe"
     assert message.parse_entities([MessageEntity.BOT_COMMAND]) == {message.entities[0]: "/fatura"}
@@ -63,6 +64,7 @@ async def test_sharing_ones_own_contact(bot: Bot, driver: StandinDriver) -> None
     assert message is not None
     assert message.contact is not None
     assert message.contact.phone_number == "+905320001001"
+    assert message.from_user is not None
     assert message.contact.user_id == message.from_user.id
 
 
@@ -73,7 +75,8 @@ async def test_sharing_someone_elses_contact(bot: Bot, driver: StandinDriver) ->
     updates = await bot.get_updates()
     contacts = [u.message.contact for u in updates if u.message and u.message.contact]
     assert [(c.user_id, c.first_name) for c in contacts] == [(other.id, "Mehmet"), (None, "Ahmet")]
-    assert all(u.message.from_user.id == user.id for u in updates if u.message)
+    senders = [u.message.from_user for u in updates if u.message]
+    assert all(sender is not None and sender.id == user.id for sender in senders)
 
 
 async def test_a_reply_to_the_bots_message(
@@ -85,6 +88,7 @@ async def test_a_reply_to_the_bots_message(
     assert message is not None
     assert message.reply_to_message is not None
     assert message.reply_to_message.message_id == question.message_id
+    assert message.reply_to_message.from_user is not None
     assert message.reply_to_message.from_user.is_bot
     assert message.reply_to_message.text == "Hangi ay?"
 

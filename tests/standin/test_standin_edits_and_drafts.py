@@ -8,7 +8,7 @@ the driver shows each message's current text with its history.
 from __future__ import annotations
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
 from bot.standin import StandinDriver, UserView
@@ -31,6 +31,7 @@ async def test_edits_are_visible_with_their_history(
     edited = await bot.edit_message_text(
         "<b>Faturanız</b> 1.234,56 TL", customer.id, sent.message_id, parse_mode="HTML"
     )
+    assert isinstance(edited, Message)
     assert edited.edit_date is not None
     [shown] = driver.bot_messages(customer)
     assert shown.text == "Faturanız 1.234,56 TL"
@@ -67,6 +68,7 @@ async def test_same_text_with_other_formatting_is_an_edit(bot: Bot, customer: Us
     edited = await bot.edit_message_text(
         "<b>Kota</b>", customer.id, sent.message_id, parse_mode="HTML"
     )
+    assert isinstance(edited, Message)
     assert edited.entities[0].type == "bold"
 
 

@@ -44,7 +44,7 @@ async def test_topic_names_follow_telegrams_limits(bot: Bot, driver: StandinDriv
     with pytest.raises(BadRequest, match=r"(?i)TOPIC_TITLE_EMPTY"):
         await bot.create_forum_topic(forum.id, "   ")
     with pytest.raises(BadRequest, match=r"(?i)TOPIC_ICON_COLOR_INVALID"):
-        await bot.create_forum_topic(forum.id, "Renkli", icon_color=0x123456)  # type: ignore[arg-type]
+        await bot.create_forum_topic(forum.id, "Renkli", icon_color=0x123456)
 
 
 async def test_topics_need_a_forum_and_the_right_to_manage_them(

@@ -11,7 +11,7 @@ import asyncio
 import time
 
 import pytest
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Conflict
 
 from bot.standin import StandinDriver, StandinServer, StandinSettings, UserView
@@ -114,7 +114,7 @@ async def test_allowed_updates_filters_what_is_delivered(
     sent = await bot.send_message(
         customer.id,
         "Onay?",
-        reply_markup={"inline_keyboard": [[{"text": "Onayla", "callback_data": "ok"}]]},
+        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Onayla", callback_data="ok")]]),
     )
     driver.send_text(customer, "yazı")
     driver.press_button(customer, sent.message_id, data="ok")

@@ -33,6 +33,7 @@ async def test_html_tags_do_not_count_toward_the_limit(bot: Bot, customer: UserV
     body = "ş" * 4000
     html = f"<b>{body[:2000]}</b><i>{body[2000:]}</i>" + "&lt;" * 96
     sent = await bot.send_message(customer.id, html, parse_mode=ParseMode.HTML)
+    assert sent.text is not None
     assert len(sent.text) == 4096
     assert sent.text.endswith("<" * 96)
 

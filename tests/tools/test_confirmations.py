@@ -37,7 +37,8 @@ def _proposal(outcome: ToolOutcome) -> Proposal:
 
 
 async def _current_bill_id(call: CallTool) -> str:
-    return (await call(1001, "get_current_bill")).data["bill_id"]
+    bill_id: str = (await call(1001, "get_current_bill")).data["bill_id"]
+    return bill_id
 
 
 async def test_a_proposal_changes_nothing_until_confirmed(

@@ -145,7 +145,9 @@ def test_the_registry_cannot_be_changed_after_it_is_built() -> None:
     assert default_registry() is registry
 
 
-async def _sample(ctx: ToolContext, package_name: PackageName, limit: BillLimit = 5) -> dict:
+async def _sample(
+    ctx: ToolContext, package_name: PackageName, limit: BillLimit = 5
+) -> dict[str, Any]:
     """Örnek araç."""
     return {"package_name": package_name, "limit": limit}
 
