@@ -77,6 +77,27 @@ CASE_SUFFIXES: frozenset[str] = frozenset(
 )
 
 # Spellings folded to one form before matching.
+# The present tense as it is spoken and often typed: "çekmiyo", "geliyo", "istiyom",
+# "diyolar" are "çekmiyor", "geliyor", "istiyorum", "diyorlar". Only after i/u (ı/ü
+# folded), so "radyo", "senaryo" and "aksiyon" stay as they are.
+_SPOKEN_PRESENT = re.compile(r"(?<=[iu])yo(m|z|sun|lar|du|dum|mus)?$")
+_WRITTEN_PRESENT = {
+    None: "yor",
+    "m": "yorum",
+    "z": "yoruz",
+    "sun": "yorsun",
+    "lar": "yorlar",
+    "du": "yordu",
+    "dum": "yordum",
+    "mus": "yormus",
+}
+
+
+def written_present(folded: str) -> str:
+    """``folded`` with a spoken present-tense ending written out ("cekmiyo" -> "cekmiyor")."""
+    return _SPOKEN_PRESENT.sub(lambda match: _WRITTEN_PRESENT[match.group(1)], folded)
+
+
 _COMPOUNDS: dict[str, str] = {
     "yurtdisi": "yurt disi",
     "yurtdisina": "yurt disina",
@@ -206,7 +227,7 @@ def analyse(text: str) -> Message:
         word = match.group().strip("._-")
         if not word:
             continue
-        folded = fold(word)
+        folded = written_present(fold(word))
         for part_index, part in enumerate(_COMPOUNDS.get(folded, folded).split()):
             shown = word if part_index == 0 else part
             stem = _stem(shown) if part == folded else part

@@ -7,7 +7,7 @@ profile questions, payment history by month and method, a package recommended
 by need, contact values in a moving message, autopay phrasings, general
 information in an unlinked chat, two requests of which one is an action, and a bare
 "aç" (or "nasıl açtırırım") about what the last answer reported: roaming or autopay
-off, or the line suspended.
+off, or the line suspended; and the spoken present tense ("çekmiyo", "istiyom").
 Every turn must pass on the ``rules`` backend.
 """
 
@@ -22,7 +22,7 @@ from core.config_loader import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 OWN_SET = ROOT / "tests" / "rules" / "data" / "dialogues_generalise.jsonl"
-_PHENOMENA = ("en", "profil", "odeme", "oneri", "iletisim", "otomatik", "bagsiz", "iki", "ac")
+_PHENOMENA = ("en", "profil", "odeme", "oneri", "iletisim", "otomatik", "bagsiz", "iki", "ac", "yo")
 _MIN_PHRASINGS = 5
 
 

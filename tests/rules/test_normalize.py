@@ -91,3 +91,19 @@ def test_invisible_format_characters_are_removed_before_matching(text: str) -> N
     message = analyse(text)
     assert message.words == ("faturam", "ne", "kadar")
     assert message.raw == "faturam ne kadar"
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("telefon cekmiyo", ("telefon", "cekmiyor")),
+        ("internet çalışmıyo", ("internet", "calismiyor")),
+        ("fatura yüksek geliyo", ("fatura", "yuksek", "geliyor")),
+        ("paket değiştirmek istiyom", ("paket", "degistirmek", "istiyorum")),
+        ("gecikmiş diyolar", ("gecikmis", "diyorlar")),
+        # Words that end the same way but are no verbs stay as typed.
+        ("radyo aksiyon senaryo milyon", ("radyo", "aksiyon", "senaryo", "milyon")),
+    ],
+)
+def test_the_spoken_present_tense_is_read_as_written(typed: str, written: tuple[str, ...]) -> None:
+    assert analyse(typed).words == written
