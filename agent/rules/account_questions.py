@@ -466,6 +466,32 @@ def disputes_charge(text: str) -> bool:
     return message.has(*_DISPUTE) and (message.has(*_CHARGE_WORDS) or "almadim" in message.folded)
 
 
+# The billing ticket asked for in the dispute itself: "şikayet açın", "itiraz kaydı açın".
+_FILE_NOW = (
+    "sikayet ac",
+    "sikayet olustur",
+    "sikayet kayd",
+    "itiraz kayd",
+    "itiraz ac",
+    "itiraz olustur",
+    "kayit ac",
+    "kayd ac",
+    "kayit olustur",
+    "sikayetciyim",
+)
+# "Açtığım itiraz kaydı ne oldu": a ticket filed before, whose status is asked.
+_FILED_BEFORE = ("actigim", "acilan", "actiginiz", "acmistim", "acmistiniz", "olusturdugum")
+
+
+def files_dispute(text: str) -> bool:
+    """ "O ek paketi almadım, şikayet açın": a disputed charge and, in the same
+    message, the billing ticket asked for (proposed at once, not offered)."""
+    message = analyse(text)
+    if _TICKET_ID.search(text) or message.has(*_FILED_BEFORE) or not message.has(*_FILE_NOW):
+        return False
+    return message.has(*_DISPUTE) and (message.has(*_CHARGE_WORDS) or "almadim" in message.folded)
+
+
 def _bill_items(turns: Sequence[ChatTurn]) -> list[dict[str, Any]]:
     """The line items of the newest bill shown in ``turns``."""
     for call, result in reversed(_results(turns)):
@@ -495,17 +521,21 @@ def _disputed_item(text: str, items: Sequence[Mapping[str, Any]]) -> Mapping[str
     return None
 
 
-def dispute_answer(text: str, turns: Sequence[ChatTurn], *, acknowledge: bool = True) -> str:
+def dispute_answer(
+    text: str, turns: Sequence[ChatTurn], *, acknowledge: bool = True, offer: bool = True
+) -> str:
     """Acknowledge the disputed charge, name it from the bill shown, offer a billing ticket.
 
-    ``acknowledge`` False leaves the acknowledgement to the tone's opening line.
+    ``acknowledge`` False leaves the acknowledgement to the tone's opening line;
+    ``offer`` False leaves the offer out (the ticket's card follows instead).
     """
     item = _disputed_item(text, _bill_items(turns))
     lines = [texts.DISPUTE_ACKNOWLEDGED] if acknowledge else []
     if item is not None:
         lines.append(texts.DISPUTE_ITEM.format(item=_item_text(item)))
     lines.append(texts.DISPUTE_NEXT_STEP)
-    lines.append(texts.OFFER_BILLING_TICKET)
+    if offer:
+        lines.append(texts.OFFER_BILLING_TICKET)
     return "\n".join(lines)
 
 

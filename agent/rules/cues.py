@@ -332,7 +332,20 @@ NOT_A_SYMPTOM = (
     "hatirlamiyor",
 )
 
-TICKET_WORDS = ("ariza kayd", "ariza", "kaydim", "kaydimin", "ticket", "basvuru", "talebim")
+# A ticket spoken of, fault or billing: "arıza kaydım", "itiraz kaydı", "şikayetim".
+TICKET_WORDS = (
+    "ariza kayd",
+    "ariza",
+    "kaydim",
+    "kaydimin",
+    "itiraz kayd",
+    "sikayet kayd",
+    "sikayetim",
+    "itirazim",
+    "ticket",
+    "basvuru",
+    "talebim",
+)
 
 TICKET_STATUS = (
     "durum",

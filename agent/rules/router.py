@@ -191,6 +191,17 @@ def _account_question(
         answer = account_questions.impatience_answer(turns, acknowledge=acknowledge)
         if answer is not None:
             return RulesReply(answer)
+    if account_questions.files_dispute(text):
+        if customer_id is None:
+            return _LINK_REQUIRED
+        complaint = " ".join(turns[-1].content.split())
+        args = {"category": "billing", "issue_description": complaint}
+        planned = _plan("create_fault_ticket", args, customer_id)
+        if planned.tool_calls and not planned.text:
+            lead = account_questions.dispute_answer(
+                text, turns, acknowledge=acknowledge, offer=False
+            )
+            return RulesReply(lead, planned.tool_calls)
     if account_questions.disputes_charge(text):
         if customer_id is None:
             return _LINK_REQUIRED

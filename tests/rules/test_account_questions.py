@@ -16,6 +16,7 @@ from agent.rules.account_questions import (
     asks_autopay_status,
     autopay_answer,
     disputes_charge,
+    files_dispute,
     own_comparison_answer,
 )
 from core.config_loader import load_settings
@@ -64,6 +65,16 @@ def test_a_filed_dispute_is_not_a_new_one() -> None:
     assert disputes_charge("yurtdisi ucreti yanlis yansimis")
     assert not disputes_charge("fatura itirazım T-2026-000580 hala çözülmedi")
     assert not disputes_charge("itiraz kaydım ne durumda")
+
+
+def test_a_dispute_that_asks_for_the_complaint_files_it_at_once() -> None:
+    assert files_dispute("o ek paketi ben almadim, sikayet acin")
+    assert files_dispute("bu ücreti ben onaylamadım itiraz kaydı açın")
+    assert files_dispute("ek paket benim değil şikayetçiyim kayıt oluşturun")
+    # A dispute alone is offered a ticket; a filed one is asked about; a bare request is no dispute.
+    assert not files_dispute("bu ek paketi ben almadım")
+    assert not files_dispute("açtığım itiraz kaydı ne oldu")
+    assert not files_dispute("şikayet kaydı açın")
 
 
 def test_the_monthly_difference_is_told_in_lira() -> None:

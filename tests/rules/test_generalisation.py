@@ -5,9 +5,11 @@ phrasings per phenomenon, written for this test (colloquial, typos, missing
 Turkish letters, English, with and without context): English follow-ups,
 profile questions, payment history by month and method, a package recommended
 by need, contact values in a moving message, autopay phrasings, general
-information in an unlinked chat, two requests of which one is an action, and a bare
-"aç" (or "nasıl açtırırım") about what the last answer reported: roaming or autopay
-off, or the line suspended; and the spoken present tense ("çekmiyo", "istiyom").
+information in an unlinked chat, two requests of which one is an action, a bare
+"aç" (or "nasıl açtırırım") about what the last answer reported (roaming or
+autopay off, the line suspended), the spoken present tense ("çekmiyo",
+"istiyom"), and a disputed charge with the complaint asked for at once
+("almadım, şikayet açın") or asked after.
 Every turn must pass on the ``rules`` backend.
 """
 
@@ -22,7 +24,19 @@ from core.config_loader import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 OWN_SET = ROOT / "tests" / "rules" / "data" / "dialogues_generalise.jsonl"
-_PHENOMENA = ("en", "profil", "odeme", "oneri", "iletisim", "otomatik", "bagsiz", "iki", "ac", "yo")
+_PHENOMENA = (
+    "en",
+    "profil",
+    "odeme",
+    "oneri",
+    "iletisim",
+    "otomatik",
+    "bagsiz",
+    "iki",
+    "ac",
+    "yo",
+    "itiraz",
+)
 _MIN_PHRASINGS = 5
 
 
