@@ -295,6 +295,8 @@ _STATE_QUESTIONS = (
     "aktif midir",
     "acik mi$",
     "devrede mi",
+    "var mi",
+    "varmi",
 )
 # Saying no to one's own action: "açmayın", "ödemeyeceğim", "değiştirmem", "yapmasın";
 # not a state ("açılmıyor", "çekmiyor": a symptom) nor the bare "-ma" form (see below).

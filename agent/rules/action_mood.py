@@ -19,6 +19,7 @@ from agent import consent
 from agent.rules import texts
 from agent.rules.intents import ChatAct, Understanding
 from agent.rules.normalize import analyse
+from agent.rules.slots import find_packages
 from core.turkish import format_money
 from db.reference_data import MAX_SUSPENSION_DAYS, REACTIVATION_FEE
 
@@ -50,10 +51,26 @@ def reconsider(texts_read: Sequence[str], own: Understanding) -> Reconsidered | 
         return Reconsidered(Understanding("get_payment_history", {}, own.score))
     if any(consent.wonders_about_action(text, tool) for text in texts_read):
         state_asked = any(consent.asks_state(text) for text in texts_read)
+        if own.tool == "enable_roaming" and state_asked:
+            named = _package_named(texts_read)
+            if named is not None:
+                # "Gamer Pro'da yurt dışı kullanım var mı": that package, not the own line.
+                return Reconsidered(
+                    Understanding("get_package_details", {"package_name": named}, 4)
+                )
         return _information_about(own, state_asked=state_asked)
     switching_off = tool in _SWITCHES and own.args.get("status") is False
     if not switching_off and any(consent.declines_action(text, tool) for text in texts_read):
         return Reconsidered(text=texts.DECLINED)
+    return None
+
+
+def _package_named(texts_read: Sequence[str]) -> str | None:
+    """The catalogue package a message names, if it names one."""
+    for text in texts_read:
+        named = find_packages(analyse(text), limit=1)
+        if named:
+            return named[0]
     return None
 
 

@@ -36,7 +36,7 @@ from agent.rules.normalize import analyse
 from agent.rules.plans import cheaper_choice, wants_cheaper
 from agent.turns import ToolCall
 from core.turkish import fold, format_money
-from db.reference_data import CATALOGUE
+from db.reference_data import CATALOGUE, ROAMING_DAILY_FEE, ROAMING_DAILY_GB
 
 logger = logging.getLogger(__name__)
 
@@ -274,6 +274,31 @@ def _package_details(result: dict[str, Any], call: ToolCall, intended: str | Non
     return _lines(body, texts.PACKAGE_DETAILS_CLOSING)
 
 
+# Use abroad asked of a package: "bunda yurt dışı kullanım var mı".
+_ABROAD = ("yurt disi", "yurtdisi", "roaming", "abroad")
+
+
+def _asks_abroad(asked: str, package: dict[str, Any]) -> bool:
+    """Whether ``asked`` asks about use abroad, beyond naming the package ("Yurt Dışı Avantaj")."""
+    name = fold(rf.text(package.get("name")) or "")
+    unnamed = fold(asked).replace(name, " ") if name else asked
+    return analyse(unnamed).has(*_ABROAD)
+
+
+def _package_abroad(result: dict[str, Any], call: ToolCall) -> str:
+    """What a package gives abroad: its international minutes, and roaming's terms."""
+    name = rf.text(result.get("name")) or rf.text(call.arguments.get("package_name"))
+    minutes = _features(result).get("international_minutes")
+    if minutes:
+        first = texts.PACKAGE_ABROAD_MINUTES.format(name=name, minutes=rf.number(minutes))
+    else:
+        first = texts.PACKAGE_ABROAD_NONE.format(name=name)
+    roaming = texts.PACKAGE_ABROAD_ROAMING.format(
+        daily_fee=format_money(ROAMING_DAILY_FEE), daily_gb=ROAMING_DAILY_GB
+    )
+    return _lines(first, roaming)
+
+
 def _network(result: dict[str, Any], call: ToolCall, intended: str | None) -> str:
     body = texts.NETWORK_STATUS.format(
         region=_network_place(result, call),
@@ -486,6 +511,8 @@ def _joint_answer(
         if question is not None:
             return _bill_question_answer(question, by_tool["get_past_bills"])
         return None
+    if names == ["get_package_details"] and _asks_abroad(asked, by_tool["get_package_details"]):
+        return _package_abroad(by_tool["get_package_details"], calls[0])
     if names == ["get_current_bill"] and _asks_why(asked):
         return _bill_explained(by_tool["get_current_bill"])
     if names == ["get_payment_history"]:

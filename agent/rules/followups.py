@@ -86,6 +86,11 @@ _HOW = (
     "kac lira",
     "kac tl",
 )
+# What a service costs: "ücreti ne olur", "fiyatı ne".
+_FEE = ("ucret", "fiyat", "masraf")
+_FEE_PERIOD = ("gunluk", "aylik", "gunde", "ayda")
+# The information (with its offer) for a service switched on and off.
+_SERVICE_INFO = {"enable_roaming": ChatAct.ROAMING_INFO, "setup_autopay": ChatAct.AUTOPAY_INFO}
 _REOPENING = ("geri ac", "yeniden ac", "tekrar ac", "acarken", "actirirken", "actiririrken")
 # Requests whose message describes a fault.
 _FAULT_TOOLS = frozenset({"create_fault_ticket", "test_internet_speed", "check_network_status"})
@@ -171,7 +176,18 @@ def resolve(
     switched = find_on_off(message)
     service = _service_talked_about(turns, dialogue)
     if own.tool is None and switched is not None and service is not None:
+        if switched and (message.has(*_HOW, *_FEE) or consent.wonders_about_action(text, service)):
+            # "açtırırsam ücreti ne olur" after "Roaming: kapalı": the terms, then the offer.
+            return Understanding(chat=_SERVICE_INFO[service])
         return Understanding(service, {"status": switched}, 3)
+    if (
+        own.tool is None
+        and service is not None
+        and message.has(*_FEE, *_FEE_PERIOD)
+        and len(message.tokens) <= _ELLIPSIS_MAX_WORDS
+    ):
+        # "o ücret günlük müydü" while roaming is talked about: its terms again.
+        return Understanding(chat=_SERVICE_INFO[service])
     if _asks_to_open_without_problem(own):
         described = _problem_described_earlier(turns)
         if described is not None:

@@ -257,14 +257,15 @@ def find_result_asked_about(
         return None
     message = analyse(meant_text(turns[-1].content))
     asks_what_it_is = message.has(*_WHAT_IS)
-    if own.tool in ACTIONS and not asks_what_it_is:
+    pointing_at_it = message.has(*_DEICTIC)
+    if own.tool in ACTIONS and not asks_what_it_is and not pointing_at_it:
         return None  # "roaming açar mısınız": a request, even worded as a question
     if own.tool is None and message.has(*_RECHECK):
         return _newest_result(turns[:-1], errors_too=True)
     # "içinde kaç GB var" after a package: about that package, not the quotas;
     # "toplam kaç dakikaydı": the past copula points at what was said.
     pointing = (
-        message.has(*_DEICTIC)
+        pointing_at_it
         or (
             own.tool in _QUOTA_OR_NONE  # "kaç GB veriyodu": the package shown, not what is left
             and any(word.endswith(_PAST_COPULA) for word in message.words)

@@ -158,6 +158,9 @@ class RulesEngine:
         if several is not None:
             return RulesReply(several.text, several.calls)
         followup = followups.resolve(meant_text(newest.content), turns, own, dialogue)
+        if followup is not None and followup.chat is not None:
+            # The terms of what the last answer reported; no second offer beside a card.
+            return _chat_reply(followup.chat, offer=not _card_shown_last(turns))
         if followup is not None:
             own = followup
         if _asks_roaming_terms_again(turns, own):
@@ -322,20 +325,39 @@ def _asks_roaming_terms_again(turns: Sequence[ChatTurn], own: Understanding) -> 
     return analyse(meant_text(turns[-1].content)).has(*_ROAMING_TERMS)
 
 
-def _chat_reply(act: ChatAct) -> RulesReply:
+def _chat_reply(act: ChatAct, *, offer: bool = True) -> RulesReply:
+    """The reply to a chat act; an information act ends with its offer when ``offer``."""
     fee = format_money(ROAMING_DAILY_FEE)
     if act is ChatAct.ROAMING_INFO:
         info = texts.ROAMING_INFO.format(daily_fee=fee, daily_gb=ROAMING_DAILY_GB)
-        return RulesReply(f"{info}\n{texts.OFFER_ROAMING}")
+        return _offered(info, texts.OFFER_ROAMING, offer)
     if act is ChatAct.TRAVEL:
         info = texts.TRAVEL.format(daily_fee=fee, daily_gb=ROAMING_DAILY_GB)
-        return RulesReply(f"{info}\n{texts.OFFER_ROAMING}")
+        return _offered(info, texts.OFFER_ROAMING, offer)
     if act is ChatAct.AUTOPAY_INFO:
-        return RulesReply(f"{texts.AUTOPAY_INFO}\n{texts.OFFER_AUTOPAY}")
+        return _offered(texts.AUTOPAY_INFO, texts.OFFER_AUTOPAY, offer)
     if act is ChatAct.REACTIVATION_INFO:
         info = texts.REACTIVATION_INFO.format(fee=format_money(REACTIVATION_FEE))
-        return RulesReply(f"{info}\n{texts.OFFER_REACTIVATE}")
+        return _offered(info, texts.OFFER_REACTIVATE, offer)
     return RulesReply(_CHAT_TEXTS[act])
+
+
+def _offered(info: str, offer_text: str, offer: bool) -> RulesReply:
+    return RulesReply(f"{info}\n{offer_text}" if offer else info)
+
+
+def _card_shown_last(turns: Sequence[ChatTurn]) -> bool:
+    """Whether the answer before the newest message was an action's card (a proposal)."""
+    for turn in reversed(turns[:-1]):
+        if turn.role == "user":
+            return False
+        if turn.role == "tool":
+            try:
+                result = json.loads(turn.content)
+            except ValueError:
+                return False
+            return isinstance(result, dict) and bool(result.get("confirmation_required"))
+    return False
 
 
 # --- tool turns ---------------------------------------------------------------------

@@ -223,6 +223,13 @@ PACKAGE_DETAILS: Final = (
     "Cayma bedeli: {cancellation_fee}"
 )
 PACKAGE_DETAILS_CLOSING: Final = "Bu pakete geçmek isterseniz söylemeniz yeterli."
+# "Bunda yurt dışı kullanım var mı" after a package's details.
+PACKAGE_ABROAD_NONE: Final = "{name} paketinde yurt dışı arama dakikası yok."
+PACKAGE_ABROAD_MINUTES: Final = "{name} paketinde ayda {minutes} dakika yurt dışı arama var."
+PACKAGE_ABROAD_ROAMING: Final = (
+    "Yurt dışında hattınızı kullanmak için roaming'in açık olması gerekir: günlük {daily_fee} "
+    "ücretle her gün {daily_gb} GB internet."
+)
 
 NETWORK_STATUS: Final = "{region} için şebeke durumu: {status}. Kapsama oranı: %{coverage}."
 NETWORK_PLACE_IN_REGION: Final = "{place} ({region} bölgesi)"

@@ -9,7 +9,9 @@ information in an unlinked chat, two requests of which one is an action, a bare
 "aç" (or "nasıl açtırırım") about what the last answer reported (roaming or
 autopay off, the line suspended), the spoken present tense ("çekmiyo",
 "istiyom"), and a disputed charge with the complaint asked for at once
-("almadım, şikayet açın") or asked after.
+("almadım, şikayet açın") or asked after, and the fee or the way of switching on
+what the last answer reported ("açtırırsam ücreti ne olur", "o ücret günlük müydü"),
+and use abroad asked of a package ("bunda yurt dışı kullanım var mı").
 Every turn must pass on the ``rules`` backend.
 """
 
@@ -36,6 +38,8 @@ _PHENOMENA = (
     "ac",
     "yo",
     "itiraz",
+    "ucret",
+    "yurtdisi",
 )
 _MIN_PHRASINGS = 5
 
