@@ -269,6 +269,26 @@ def read_reply(text: str, action: PendingAction | None = None) -> Reading:
     )
 
 
+def restates_card(text: str, action: PendingAction) -> bool:
+    """Whether ``text`` only names the waiting card's own payment method again.
+
+    "Kredi kartı" to a card that pays by credit card chooses nothing new and
+    says no yes: the card is shown again, and nothing runs.
+    """
+    if action.tool_name != "pay_bill":
+        return False
+    methods: set[str] = set()
+    for word in (_collapse(word) for word in analyse(text).words):
+        method = next((m for prefix, m in _METHOD_WORDS if word.startswith(prefix)), None)
+        if method is not None:
+            methods.add(method)
+        elif word not in _FILLER and word not in _WEAK and word not in _METHOD_LINKS:
+            return False
+    return methods == {action.arguments.get("method")}
+
+
+# "Kredi kartıyla", "kart ile", "havaleden": words that join a method to the sentence.
+_METHOD_LINKS = _words("ile ilen la le yla yle den dan uzerinden araciligiyla")
 # Words a question about the waiting card itself is made of ("ne kadar?", "tutarı ne?").
 _CARD_TALK = _words(
     "kadar kadardi tutar tutari tutarini ucret ucreti ucretini zaman ne zaman son islem "

@@ -33,7 +33,14 @@ from datetime import timedelta
 from typing import Any
 
 from agent import texts
-from agent.consent import PendingAction, ReplyKind, is_card_talk, is_refusal_or_undo, read_reply
+from agent.consent import (
+    PendingAction,
+    ReplyKind,
+    is_card_talk,
+    is_refusal_or_undo,
+    read_reply,
+    restates_card,
+)
 from agent.events import (
     AgentEvent,
     ConfirmationRequested,
@@ -111,7 +118,10 @@ class PendingActions:
         if reading.kind is ReplyKind.AMENDMENT:
             return PendingReply(await self._amend(context, newest, dict(reading.changes)))
         understood = understand(message)
-        if understood.tool is None and understood.chat in _ABOUT_THE_CARD and is_card_talk(message):
+        restated = restates_card(message, PendingAction(newest.tool_name, newest.arguments))
+        if restated or (
+            understood.tool is None and understood.chat in _ABOUT_THE_CARD and is_card_talk(message)
+        ):
             # "tamam mı?", "ne kadar?", "lütfen bekleyin": about the card, not a new request.
             return PendingReply(await self._say(context, _waiting_answer(newest)))
         return PendingReply(still_waiting=newest)

@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from agent.consent import PendingAction, ReplyKind, is_refusal_or_undo, read_reply, yes_no
+from agent.consent import (
+    PendingAction,
+    ReplyKind,
+    is_refusal_or_undo,
+    read_reply,
+    restates_card,
+    yes_no,
+)
 from core.turkish import fold
 from tests.consent.corpus import CARD_ARGUMENTS, LABELS, LabelledReply, load_corpus
 
@@ -184,3 +191,20 @@ def test_a_switch_card_agrees_with_its_own_direction_only(
     card = PendingAction("enable_roaming", {"status": status})
 
     assert read_reply(reply, card).kind is kind
+
+
+@pytest.mark.parametrize(
+    ("reply", "restated"),
+    [
+        ("kredi kartı", True),
+        ("kartla", True),
+        ("kredi kartıyla lütfen", True),
+        ("havale ile", False),  # another method: an amendment, not the card again
+        ("kredi kartı ile öde", False),  # a verb of its own: read as a reply, not restated
+        ("faturam ne kadar", False),
+    ],
+)
+def test_the_cards_own_method_named_again_restates_the_card(reply: str, restated: bool) -> None:
+    assert restates_card(reply, PAY) is restated
+    # Never a yes: the card waits.
+    assert read_reply(reply, PAY).kind is not ReplyKind.CONSENT or not restated

@@ -11,7 +11,8 @@ autopay off, the line suspended), the spoken present tense ("çekmiyo",
 "istiyom"), and a disputed charge with the complaint asked for at once
 ("almadım, şikayet açın") or asked after, and the fee or the way of switching on
 what the last answer reported ("açtırırsam ücreti ne olur", "o ücret günlük müydü"),
-and use abroad asked of a package ("bunda yurt dışı kullanım var mı").
+use abroad asked of a package ("bunda yurt dışı kullanım var mı"), and the payment
+method of the waiting card named again ("kredi kartı": the card again, nothing paid).
 Every turn must pass on the ``rules`` backend.
 """
 
@@ -40,6 +41,7 @@ _PHENOMENA = (
     "itiraz",
     "ucret",
     "yurtdisi",
+    "kart",
 )
 _MIN_PHRASINGS = 5
 
