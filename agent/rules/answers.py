@@ -532,7 +532,18 @@ def _joint_answer(
 
 
 # Words that ask why a bill is what it is: "neden bu kadar yüksek", "niye arttı".
-_WHY = ("neden", "niye", "nicin", "artt", "yuksek gel", "fazla gel", "cok gel", "why")
+_WHY = (
+    "neden",
+    "niye",
+    "nicin",
+    "sebep",
+    "sebeb",
+    "artt",
+    "yuksek gel",
+    "fazla gel",
+    "cok gel",
+    "why",
+)
 
 
 def _asks_why(asked: str) -> bool:

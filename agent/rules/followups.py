@@ -86,6 +86,10 @@ _HOW = (
     "kac lira",
     "kac tl",
 )
+# "Ne yapacağım", "ne yapıcam", "napayım": what the customer should do next.
+_WHAT_TO_DO = ("ne yap", "napa", "napic", "napcam", "ne etme", "ne olacak")
+# What a network status says when an outage is on ("Aktif kesintiler:", "tahmini bitiş").
+_OUTAGE_SHOWN = ("aktif kesinti", "tahmini bitis")
 # What a service costs: "ücreti ne olur", "fiyatı ne".
 _FEE = ("ucret", "fiyat", "masraf")
 _FEE_PERIOD = ("gunluk", "aylik", "gunde", "ayda")
@@ -155,6 +159,14 @@ def resolve(
     if own.tool is None and reopening:
         # "geri açarken ücret var mı": about reopening the line (the mood decides what to say).
         return Understanding("reactivate_line", {}, 2)
+    if (
+        own.tool is None
+        and dialogue.topic == "check_network_status"
+        and message.has(*_WHAT_TO_DO)
+        and _outage_shown_last(turns)
+    ):
+        # "O bitince de düzelmezse ne yapıcam": what happens after the outage.
+        return Understanding(chat=ChatAct.OUTAGE_NEXT_STEP)
     contact = _contact_change(text, message, own, dialogue)
     if contact is not None:
         return contact
@@ -248,6 +260,12 @@ def _line_suspended_last(turns: Sequence[ChatTurn]) -> bool:
     """Whether the answer right before the newest message said the line is suspended."""
     last = _last_answer(turns)
     return last is not None and last.has(*_SUSPENDED)
+
+
+def _outage_shown_last(turns: Sequence[ChatTurn]) -> bool:
+    """Whether the answer before the newest message listed an active outage."""
+    last = _last_answer(turns)
+    return last is not None and last.has(*_OUTAGE_SHOWN)
 
 
 def _problem_described_earlier(turns: Sequence[ChatTurn]) -> str | None:

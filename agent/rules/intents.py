@@ -81,6 +81,7 @@ class ChatAct(StrEnum):
     ROAMING_INFO = "roaming_info"
     AUTOPAY_INFO = "autopay_info"
     REACTIVATION_INFO = "reactivation_info"
+    OUTAGE_NEXT_STEP = "outage_next_step"
     TRAVEL = "travel"
     HUMAN_AGENT = "human_agent"
     COMPLAINT = "complaint"

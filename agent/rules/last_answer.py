@@ -103,6 +103,7 @@ _DETAIL_WORDS: dict[str, tuple[str, ...]] = {
     "network": (
         "duzel",
         "sebep",
+        "sebeb",
         "neden",
         "bitecek",
         "biter",

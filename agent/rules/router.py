@@ -63,6 +63,7 @@ _CHAT_TEXTS: dict[ChatAct, str] = {
     ChatAct.OUT_OF_SCOPE: texts.OUT_OF_SCOPE,
     ChatAct.HUMAN_AGENT: texts.HUMAN_AGENT,
     ChatAct.COMPLAINT: texts.COMPLAINT,
+    ChatAct.OUTAGE_NEXT_STEP: texts.OUTAGE_NEXT_STEP,
     ChatAct.EMPTY: texts.EMPTY_MESSAGE,
 }
 # Chat acts that end a pending question instead of being read as its answer.

@@ -93,6 +93,12 @@ SUSPENSION_TERMS: Final = (
     "alınır; askerlik nedeniyle askıya alınan hatlarda bu ücret alınmaz. İsterseniz "
     "hattınızı askıya alabilirim; nedenini yazmanız yeterli."
 )
+# "O bitince de düzelmezse ne yapacağım?" after a network status with an outage.
+OUTAGE_NEXT_STEP: Final = (
+    "Kesinti giderildiğinde hizmetinizin normale dönmesi beklenir. Kesinti bittikten sonra "
+    "da sorun sürerse yazmanız yeterli; sizin için arıza kaydı açarım. İsterseniz kaydı "
+    "şimdiden de açabilirim."
+)
 # "Nasıl açtırırım?" right after the answer said the line is suspended (OFFER_REACTIVATE follows).
 REACTIVATION_INFO: Final = (
     "Askıdaki hattınızı buradan yeniden açabilirim. Yeniden açma ücreti {fee}; askerlik "

@@ -12,7 +12,8 @@ autopay off, the line suspended), the spoken present tense ("çekmiyo",
 ("almadım, şikayet açın") or asked after, and the fee or the way of switching on
 what the last answer reported ("açtırırsam ücreti ne olur", "o ücret günlük müydü"),
 use abroad asked of a package ("bunda yurt dışı kullanım var mı"), and the payment
-method of the waiting card named again ("kredi kartı": the card again, nothing paid).
+method of the waiting card named again ("kredi kartı": the card again, nothing paid),
+and what to do after an outage shown ("o bitince de düzelmezse ne yapıcam").
 Every turn must pass on the ``rules`` backend.
 """
 
@@ -42,6 +43,7 @@ _PHENOMENA = (
     "ucret",
     "yurtdisi",
     "kart",
+    "kesinti",
 )
 _MIN_PHRASINGS = 5
 
