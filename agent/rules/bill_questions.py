@@ -67,6 +67,12 @@ _MONTH_NAMES: dict[int, str] = dict(get_month_names("wide", locale=LOCALE).items
 
 _HIGHEST = ("en pahali", "en yuksek", "en fazla", "en cok", "en buyuk", "highest")
 _LOWEST = ("en dusuk", "en ucuz", "en az", "en kucuk", "lowest")
+# A superlative that picks a package: "en ucuz pakete", "en pahalı tarife".
+_PACKAGE_SUPERLATIVE = tuple(
+    f"{superlative} {noun}"
+    for superlative in ("en ucuz", "en uygun", "en pahali", "en dusuk", "en yuksek")
+    for noun in ("paket", "tarife")
+)
 _OVERDUE = ("gecikmis", "geciken", "gecikme", "vadesi gec", "son odeme tarihi gec", "overdue")
 TYPICAL_CUES = ("normalde", "genelde", "genellikle", "ortalama", "her ay ne kadar", "usually")
 _UNPAID = (
@@ -101,6 +107,8 @@ def read_bill_question(
     relative months count from it. ``today`` defaults to today in Istanbul.
     """
     message = analyse(text)
+    if message.has(*_PACKAGE_SUPERLATIVE):
+        return None  # "fatura çok geliyor, en ucuz pakete geçeyim": a package, not a bill
     if message.has(*_HIGHEST) and not message.has("en cok kullan", "en fazla kullan"):
         return BillQuestion(BillPick.HIGHEST)
     if message.has(*_LOWEST):

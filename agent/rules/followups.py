@@ -86,6 +86,8 @@ _HOW = (
     "kac lira",
     "kac tl",
 )
+# What a message about reopening the line may read as on its own words ("ücret ödeyecek").
+_REOPENING_READS = frozenset({None, "pay_bill", "get_current_bill"})
 # "Ne yapacağım", "ne yapıcam", "napayım": what the customer should do next.
 _WHAT_TO_DO = ("ne yap", "napa", "napic", "napcam", "ne etme", "ne olacak")
 # What a network status says when an outage is on ("Aktif kesintiler:", "tahmini bitiş").
@@ -156,8 +158,9 @@ def resolve(
         if message.has(*_HOW) or consent.wonders_about_action(text, "reactivate_line"):
             return Understanding(chat=ChatAct.REACTIVATION_INFO)
         return Understanding("reactivate_line", {}, 2)
-    if own.tool is None and reopening:
-        # "geri açarken ücret var mı": about reopening the line (the mood decides what to say).
+    if own.tool in _REOPENING_READS and reopening:
+        # "geri açarken ücret var mı", "açtırırken ücret ödeyecek miyim": about reopening the
+        # line, not a bill (the mood decides what to say).
         return Understanding("reactivate_line", {}, 2)
     if (
         own.tool is None

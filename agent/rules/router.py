@@ -307,7 +307,9 @@ def _with_waiting_action(
     if waiting is None or waiting.tool is None:
         return RulesReply(answer)
     planned = _plan(waiting.tool, waiting.args, customer_id)
-    if not planned.tool_calls or planned.text:
+    if not planned.tool_calls or planned.text or not _proposes(planned):
+        # A question to ask or look-ups to make first ("en uygun tarifeye geçelim" reads
+        # the packages again): the action is offered in words, never looked up twice.
         return RulesReply(answer)
     return RulesReply(answer, planned.tool_calls)
 

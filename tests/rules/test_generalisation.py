@@ -13,7 +13,8 @@ autopay off, the line suspended), the spoken present tense ("çekmiyo",
 what the last answer reported ("açtırırsam ücreti ne olur", "o ücret günlük müydü"),
 use abroad asked of a package ("bunda yurt dışı kullanım var mı"), and the payment
 method of the waiting card named again ("kredi kartı": the card again, nothing paid),
-and what to do after an outage shown ("o bitince de düzelmezse ne yapıcam").
+what to do after an outage shown ("o bitince de düzelmezse ne yapıcam"), and a
+superlative that picks a package beside a bill ("fatura çok geliyor en ucuz pakete geç").
 Every turn must pass on the ``rules`` backend.
 """
 
@@ -44,6 +45,7 @@ _PHENOMENA = (
     "yurtdisi",
     "kart",
     "kesinti",
+    "enucuz",
 )
 _MIN_PHRASINGS = 5
 
