@@ -302,6 +302,15 @@ _WHY = _words("neden niye nicin")
 _WONDERING = ("dusunuyo", "dusunuyor", "planliyo", "zorunda", "mecbur", "sart mi")
 _NEEDED_QUESTION = ("gerek", "lazim", "gerekiyor")
 _FEE_WORDS = ("ucret", "masraf", "para", "fiyat")
+# "Kaç gün", "ne kadar süre", "en fazla ne kadar": how long an action may last.
+_HOW_LONG = (
+    "kac gun",
+    "kac gunluk",
+    "kac ay",
+    "ne kadar sure",
+    "en fazla ne kadar",
+    "ne kadar sur",
+)
 # "açık mı", "kapalı mıydı", "aktif mi": a question about the current state.
 _STATE_QUESTIONS = (
     "acik mi",
@@ -375,6 +384,8 @@ def wonders_about_action(text: str, tool: str) -> bool:
         return True
     if _is_question(text, words) and any(word.startswith(_FEE_WORDS) for word in words):
         return True  # "geri açarken ücret var mı": what it costs, not a request
+    if analyse(text).has(*_HOW_LONG):
+        return True  # "kaç gün dondurabilirim": how long it may last, not a request
     verbs = _ACTION_WORDS.get(tool, ((), frozenset()))[0]
     return any(
         _CONDITIONAL_ENDING.match(word[len(verb) :])

@@ -185,6 +185,19 @@ def own_comparison_plan(
         return None  # "aylık kaç lira fark ediyor" needs a package the chat is on
     if hypothetical and not named and not message.has(*_REFERENCE) and not difference:
         return None
+    focus = dialogue.package
+    if (
+        difference
+        and not (own or hypothetical)
+        and len(named) == 1
+        and focus is not None
+        and package_match_key(focus) != package_match_key(named[0])
+    ):
+        # "Mega İnternet'ten farkı ne" with Gamer Pro shown: the two packages compared.
+        return (
+            ToolCall("get_package_details", {"package_name": focus}),
+            ToolCall("get_package_details", {"package_name": named[0]}),
+        )
     other = _other_package(message, dialogue)
     if other is None:
         return None

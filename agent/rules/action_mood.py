@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 # A module import: agent.consent reads with the rules' own parts (a cycle by name only).
 from agent import consent
-from agent.rules import texts
+from agent.rules import cues, texts
 from agent.rules.intents import ChatAct, Understanding
 from agent.rules.normalize import analyse
 from agent.rules.slots import find_packages
@@ -47,6 +47,9 @@ def reconsider(texts_read: Sequence[str], own: Understanding) -> Reconsidered | 
     tool = own.tool
     if tool is None:
         return None
+    if any(_leaves_for_later(text) for text in texts_read):
+        # "Ödeyince haber veririm": nothing is asked for now.
+        return Reconsidered(Understanding(chat=ChatAct.GOODBYE))
     if tool == "pay_bill" and any(_asks_to_see_payments(text) for text in texts_read):
         return Reconsidered(Understanding("get_payment_history", {}, own.score))
     if any(consent.wonders_about_action(text, tool) for text in texts_read):
@@ -63,6 +66,16 @@ def reconsider(texts_read: Sequence[str], own: Understanding) -> Reconsidered | 
     if not switching_off and any(consent.declines_action(text, tool) for text in texts_read):
         return Reconsidered(text=texts.DECLINED)
     return None
+
+
+def _leaves_for_later(text: str) -> bool:
+    """ "Ödeyince haber veririm", not "sonra bakarım, son ödeme tarihi ne zamandı"."""
+    message = analyse(text)
+    return message.has(*cues.LATER) and "?" not in text and not message.has(*_ASKING)
+
+
+# Words that make a message a question, whatever else it says.
+_ASKING = ("ne zaman", "ne kadar", "nedir", "kac", "nasil", "hangi", "mi$", "mu$", "midir")
 
 
 def _package_named(texts_read: Sequence[str]) -> str | None:

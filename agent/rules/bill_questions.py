@@ -65,8 +65,18 @@ MONTH_NUMBERS: dict[str, int] = {
 }
 _MONTH_NAMES: dict[int, str] = dict(get_month_names("wide", locale=LOCALE).items())
 
-_HIGHEST = ("en pahali", "en yuksek", "en fazla", "en cok", "en buyuk", "highest")
-_LOWEST = ("en dusuk", "en ucuz", "en az", "en kucuk", "lowest")
+# With the softened forms a suffix makes: "en yükseği", "en düşüğü", "en büyüğü".
+_HIGHEST = (
+    "en pahali",
+    "en yuksek",
+    "en yukseg",
+    "en fazla",
+    "en cok",
+    "en buyuk",
+    "en buyug",
+    "highest",
+)
+_LOWEST = ("en dusuk", "en dusug", "en ucuz", "en az", "en kucuk", "en kucug", "lowest")
 # A superlative that picks a package: "en ucuz pakete", "en pahalı tarife".
 _PACKAGE_SUPERLATIVE = tuple(
     f"{superlative} {noun}"

@@ -130,6 +130,12 @@ INFO_QUESTION = (
     "fiyat",
     "avantaj",
     "tam olarak",
+    "ne ise yarar",
+    "ne ise yariyor",
+    "anlatir misin",
+    "anlatir misiniz",
+    "anlatabilir misin",
+    "bilgi verir misin",
 )
 
 PACKAGE = ("paket", "tarife", "kampanya", "package")
@@ -504,7 +510,18 @@ THANKS = (
     "razi olsun",
 )
 
-GOODBYE = ("gorusuruz", "hosca kal", "gorusmek uzere", "bye", "iyi geceler", "kendine iyi bak")
+# "Döndüğümde tekrar yazarım", "ödeyince haber veririm": the customer leaves for now;
+# no request in the message is for now either.
+LATER = ("tekrar yazarim", "yine yazarim", "sonra yazarim", "sonra bakarim", "haber veririm")
+GOODBYE = (
+    "gorusuruz",
+    "hosca kal",
+    "gorusmek uzere",
+    "bye",
+    "iyi geceler",
+    "kendine iyi bak",
+    *LATER,
+)
 
 CAPABILITIES = (
     "sorum var",
@@ -599,6 +616,25 @@ FAILED = ("kesildi", "koptu", "gitti", "bozuldu", "durdu", "yok$", "calismadi")
 # Turning a suspension back: "dondurulmasını kaldırın", "askıyı iptal edin".
 SUSPENSION_WORDS = ("dondur", "askiya", "askida", "askidan", "askiyi")
 UNDO = ("kaldir", "iptal et", "iptal ed", "bitir", "sonlandir", "geri al")
+# An add-on package asked for ("ek paket alabilir miyim", "5 GB ek internet yükleyin"):
+# no tool sells one, so the answer says what can be done instead.
+ADDON = ("ek paket", "ekpaket", "ek internet", "ek gb", "ek dakika", "ilave paket", "extra paket")
+ADDON_WANTED = (
+    "al$",
+    "alabilir",
+    "almak",
+    "alay",
+    "alsam",
+    "alinir",
+    "istiyorum",
+    "isterim",
+    "tanimla",
+    "yukle",
+    "satin",
+    "ekle",
+    "nasil",
+    "lazim",
+)
 COMPLAINT = (
     "berbat",
     "rezalet",

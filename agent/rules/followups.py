@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from agent import consent
 from agent.dialogue_state import DialogueState
-from agent.rules import cues
+from agent.rules import cues, texts
 from agent.rules.intents import ChatAct, Understanding, arguments_for, signals_of, understand
 from agent.rules.normalize import Message, analyse
 from agent.rules.slots import (
@@ -92,6 +92,11 @@ _REOPENING_READS = frozenset({None, "pay_bill", "get_current_bill"})
 _WHAT_TO_DO = ("ne yap", "napa", "napic", "napcam", "ne etme", "ne olacak")
 # What a network status says when an outage is on ("Aktif kesintiler:", "tahmini bitiş").
 _OUTAGE_SHOWN = ("aktif kesinti", "tahmini bitis")
+# Question particles (folded) and how short a question with no subject of its own is.
+_QUESTION_PARTICLES = frozenset({"mi", "mu", "midir", "mudur", "miydi", "muydu", "misin"})
+_SHORT_QUESTION_WORDS = 4
+# Replies that list the assistant's services: they name no subject to follow up on.
+_GENERIC_REPLIES = (texts.OUT_OF_SCOPE, texts.CAPABILITIES, texts.GREETING, texts.HUMAN_AGENT)
 # What a service costs: "ücreti ne olur", "fiyatı ne".
 _FEE = ("ucret", "fiyat", "masraf")
 _FEE_PERIOD = ("gunluk", "aylik", "gunde", "ayda")
@@ -158,6 +163,13 @@ def resolve(
         if message.has(*_HOW) or consent.wonders_about_action(text, "reactivate_line"):
             return Understanding(chat=ChatAct.REACTIVATION_INFO)
         return Understanding("reactivate_line", {}, 2)
+    if (
+        own.tool is None
+        and message.has(*cues.SUSPENSION_WORDS)
+        and consent.wonders_about_action(text, "suspend_line")
+    ):
+        # "Kaç gün kalabilir askıda": the terms of a suspension (the mood words them).
+        return Understanding("suspend_line", {}, 2)
     if own.tool in _REOPENING_READS and reopening:
         # "geri açarken ücret var mı", "açtırırken ücret ödeyecek miyim": about reopening the
         # line, not a bill (the mood decides what to say).
@@ -203,6 +215,11 @@ def resolve(
     ):
         # "o ücret günlük müydü" while roaming is talked about: its terms again.
         return Understanding(chat=_SERVICE_INFO[service])
+    if own.tool is None and own.chat in (None, ChatAct.OUT_OF_SCOPE) and _short_question(message):
+        about = _service_in_last_answer(turns)
+        if about is not None:
+            # "güvenli mi" after what autopay is: a question about that, answered again.
+            return Understanding(chat=_SERVICE_INFO[about])
     if _asks_to_open_without_problem(own):
         described = _problem_described_earlier(turns)
         if described is not None:
@@ -236,13 +253,9 @@ def _service_talked_about(turns: Sequence[ChatTurn], dialogue: DialogueState) ->
     """The on/off service of the last answer or of the customer's recent messages."""
     if dialogue.topic in _SWITCHES:
         return dialogue.topic
-    last = _last_answer(turns)
-    if last is not None and len(last.tokens) <= _SHORT_ANSWER_WORDS:
-        # "Roaming: kapalı" in the package just shown, then "aç": the service it reported.
-        if last.has(*cues.ROAMING):
-            return "enable_roaming"
-        if last.has(*cues.AUTOPAY):
-            return "setup_autopay"
+    reported = _service_in_last_answer(turns)
+    if reported is not None:
+        return reported
     for text in [turn.content for turn in turns[:-1] if turn.role == "user"][-3:][::-1]:
         earlier = signals_of(text).message
         if earlier.has(*cues.ROAMING):
@@ -253,10 +266,36 @@ def _service_talked_about(turns: Sequence[ChatTurn], dialogue: DialogueState) ->
 
 
 def _last_answer(turns: Sequence[ChatTurn]) -> Message | None:
-    """The assistant's answer right before the newest message, as words to match."""
+    """The assistant's answer right before the newest message, as words to match.
+
+    None for a reply that only lists what the assistant can do ("Bu konuda yardımcı
+    olamıyorum; ... roaming, ..."): its words name no subject of the conversation.
+    """
     if len(turns) < 2 or turns[-2].role != "assistant" or not turns[-2].content:
         return None
-    return analyse(turns[-2].content)
+    content = turns[-2].content
+    if any(generic in content for generic in _GENERIC_REPLIES):
+        return None
+    return analyse(content)
+
+
+def _service_in_last_answer(turns: Sequence[ChatTurn]) -> str | None:
+    """The on/off service a short last answer reported ("Roaming: kapalı"), if any."""
+    last = _last_answer(turns)
+    if last is None or len(last.tokens) > _SHORT_ANSWER_WORDS:
+        return None
+    if last.has(*cues.ROAMING):
+        return "enable_roaming"
+    if last.has(*cues.AUTOPAY):
+        return "setup_autopay"
+    return None
+
+
+def _short_question(message: Message) -> bool:
+    """ "Güvenli mi?", "peki ücretli mi": a short question with no subject of its own."""
+    words = message.words
+    asks = "?" in message.raw or any(word in _QUESTION_PARTICLES for word in words)
+    return asks and len(words) <= _SHORT_QUESTION_WORDS
 
 
 def _line_suspended_last(turns: Sequence[ChatTurn]) -> bool:

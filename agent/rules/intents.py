@@ -82,6 +82,7 @@ class ChatAct(StrEnum):
     AUTOPAY_INFO = "autopay_info"
     REACTIVATION_INFO = "reactivation_info"
     OUTAGE_NEXT_STEP = "outage_next_step"
+    ADDON = "addon"
     TRAVEL = "travel"
     HUMAN_AGENT = "human_agent"
     COMPLAINT = "complaint"
@@ -266,7 +267,7 @@ def _asks_roaming_price(s: Signals) -> bool:
 
 def _asks_how_it_works(s: Signals) -> bool:
     """A question about how a service works or costs, not a request to change it."""
-    question = "?" in s.text or s.has("mi$", "mu$", "nasil", "nedir$")
+    question = "?" in s.text or s.has("mi$", "mu$", "misin", "misiniz", "nasil", "nedir$", "yarar")
     return question and s.has(*cues.INFO_QUESTION)
 
 
@@ -600,6 +601,8 @@ def chat_act(message: Message) -> ChatAct:
         return ChatAct.TRAVEL
     if asks_for_person(message.raw):
         return ChatAct.HUMAN_AGENT
+    if message.has(*cues.ADDON) and message.has(*cues.ADDON_WANTED):
+        return ChatAct.ADDON
     if message.has(*cues.THANKS):
         return ChatAct.THANKS
     if message.has(*cues.GOODBYE):

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from agent import consent
 from agent.dialogue_state import DialogueState
 from agent.rules import (
     account_questions,
@@ -64,8 +65,11 @@ _CHAT_TEXTS: dict[ChatAct, str] = {
     ChatAct.HUMAN_AGENT: texts.HUMAN_AGENT,
     ChatAct.COMPLAINT: texts.COMPLAINT,
     ChatAct.OUTAGE_NEXT_STEP: texts.OUTAGE_NEXT_STEP,
+    ChatAct.ADDON: texts.ADDON,
     ChatAct.EMPTY: texts.EMPTY_MESSAGE,
 }
+# Slots any text may fill: a question about the action is answered, not taken as the value.
+_FREE_TEXT_SLOTS = frozenset({"reason", "issue_description"})
 # Chat acts that end a pending question instead of being read as its answer.
 _LEAVES_QUESTION = frozenset(
     {
@@ -265,6 +269,8 @@ def _continue_question(
         return RulesReply(texts.CANCELLED)
     if own.chat in _LEAVES_QUESTION:
         return None  # "merhaba", "teşekkürler": not a suspension reason
+    if question.slot in _FREE_TEXT_SLOTS and consent.wonders_about_action(text, question.tool):
+        return None  # "ne kadar süre dondurabilirim": a question about it, not the reason
     value = read_answer(question, text)
     if value is None:
         if question.slot == CONFIRM or own.tool is not None:

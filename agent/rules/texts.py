@@ -65,9 +65,14 @@ OUT_OF_SCOPE: Final = (
     "hattınızla ilgili işlemlerde memnuniyetle yardımcı olurum."
 )
 HUMAN_AGENT: Final = (
-    "Sizi buradan canlı bir temsilciye bağlayamıyorum. Fatura, paket, kalan kullanım, "
-    "roaming, şebeke durumu, arıza kaydı ve hattınızla ilgili işlemlerde ise hemen yardımcı "
-    "olabilirim; sorunuzu yazmanız yeterli."
+    "Bir müşteri temsilcisiyle görüşmek isterseniz bana özelden /temsilci yazabilirsiniz. "
+    "Fatura, paket, kalan kullanım, roaming, şebeke durumu, arıza kaydı ve hattınızla ilgili "
+    "işlemlerde ben de hemen yardımcı olabilirim; sorunuzu yazmanız yeterli."
+)
+ADDON: Final = (
+    "Ek paket tanımlama işlemini buradan yapamıyorum. Kalan kullanımınızı gösterebilir ya da "
+    "daha fazla internet veya dakika içeren bir pakete geçmenize yardımcı olabilirim; "
+    "paketleri görmek için “paketleri göster” yazmanız yeterli."
 )
 COMPLAINT: Final = (
     "Yaşadığınız olumsuzluk için üzgünüm. Sorunu kısaca yazarsanız hemen yardımcı olmaya "

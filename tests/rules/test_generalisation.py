@@ -14,7 +14,11 @@ what the last answer reported ("açtırırsam ücreti ne olur", "o ücret günl�
 use abroad asked of a package ("bunda yurt dışı kullanım var mı"), and the payment
 method of the waiting card named again ("kredi kartı": the card again, nothing paid),
 what to do after an outage shown ("o bitince de düzelmezse ne yapıcam"), and a
-superlative that picks a package beside a bill ("fatura çok geliyor en ucuz pakete geç").
+superlative that picks a package beside a bill ("fatura çok geliyor en ucuz pakete geç"),
+a short question about what the last answer explained ("güvenli mi"), leaving for later
+("ödeyince haber veririm": no card), an add-on package asked for (no tool sells one),
+how long a suspension lasts, the difference of the package shown from a named one, and
+softened superlatives ("en yükseği", "en küçüğü").
 Every turn must pass on the ``rules`` backend.
 """
 
@@ -46,6 +50,12 @@ _PHENOMENA = (
     "kart",
     "kesinti",
     "enucuz",
+    "soru",
+    "kapanis",
+    "ekpaket",
+    "sure",
+    "fark",
+    "eny",
 )
 _MIN_PHRASINGS = 5
 
