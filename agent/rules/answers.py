@@ -33,7 +33,7 @@ from agent.rules.bill_questions import (
 )
 from agent.rules.line_check import asks_state_only, is_line_check, line_state
 from agent.rules.normalize import analyse
-from agent.rules.plans import cheaper_choice, wants_cheaper
+from agent.rules.plans import cheaper_choice, more_than_own, wants_cheaper, wants_more
 from agent.turns import ToolCall
 from core.turkish import fold, format_money
 from db.reference_data import CATALOGUE, ROAMING_DAILY_FEE, ROAMING_DAILY_GB
@@ -524,6 +524,11 @@ def _joint_answer(
         return _line_answer(by_tool["get_customer_profile"], offer=not asks_state_only(asked))
     if names == ["check_network_status"] and is_line_check(asked):
         return _line_network_answer(by_tool["check_network_status"], calls[0])
+    more_of = wants_more(asked)
+    if set(names) == {"get_available_packages", "get_customer_package"} and more_of is not None:
+        return _more_answer(
+            by_tool["get_available_packages"], by_tool["get_customer_package"], more_of
+        )
     if set(names) == {"get_available_packages", "get_customer_package"} and wants_cheaper(asked):
         return _cheaper_answer(
             by_tool["get_available_packages"], by_tool["get_customer_package"], asked
@@ -837,6 +842,33 @@ def _cheaper_answer(available: dict[str, Any], current: dict[str, Any], asked: s
         restricted,
         texts.ASK_PACKAGE_CHANGE,
     )
+
+
+def _more_answer(available: dict[str, Any], current: dict[str, Any], feature: str) -> str:
+    """The packages open to the customer that give more of ``feature`` than theirs.
+
+    The own package is not named before the list, so "ilkine geçeyim" means the
+    first package listed.
+    """
+    unit, noun = texts.MORE_UNITS[feature]
+    own = rf.number(_features(current).get(feature)) or texts.UNKNOWN
+    options = more_than_own(available, current, feature)
+    if not options:
+        return texts.MORE_NONE.format(unit=unit, noun=noun, own=own)
+    lines = [
+        _item(
+            texts.AVAILABLE_PACKAGE_LINE.format(
+                name=rf.text(option.get("name")) or texts.UNKNOWN,
+                monthly_fee=rf.money(option.get("monthly_fee")) or texts.UNKNOWN,
+                internet_gb=rf.number(_features(option).get("internet_gb")) or texts.UNKNOWN,
+                voice_minutes=rf.number(_features(option).get("voice_minutes")) or texts.UNKNOWN,
+                sms_count=rf.number(_features(option).get("sms_count")) or texts.UNKNOWN,
+            )
+        )
+        for option in options
+    ]
+    header = texts.MORE_HEADER.format(unit=unit, noun=noun, own=own)
+    return _lines(header, *lines, texts.ASK_PACKAGE_CHANGE)
 
 
 def _comparison(answers: list[str], results: Sequence[dict[str, Any] | None]) -> str:

@@ -406,6 +406,12 @@ def _ordinal_package(message: Message, dialogue: DialogueState) -> str | None:
     return dialogue.packages[index]
 
 
+def refers_to_shown_package(text: str) -> bool:
+    """Whether ``text`` points at a package shown ("ilkine geçeyim", "ona geçelim")."""
+    message = analyse(text)
+    return _ordinal(message) is not None or message.has(*_THAT_PACKAGE, *_THAT_PACKAGE_ALONE)
+
+
 def _ordinal(message: Message) -> int | None:
     """The position a message names ("ikincisi" -> 1, "sonuncusu" -> -1), if any."""
     for word, index in _ORDINALS:

@@ -43,6 +43,53 @@ _HIGH = ("yuksek", "fazla", "cok", "artt", "kabarik", "tuzlu", "pahali", "high",
 _CHEAPEST = ("en ucuz", "en uygun", "cheapest")
 
 
+# "Daha çok internet", "dakikam yetmiyor", "paketimi yükseltmek": more than the own package.
+_MORE = ("daha cok", "daha fazla", "daha buyuk", "daha yuksek", "yukselt", "yetmiyor", "buyut")
+# The feature a "more" names, and the one a bare "daha büyük paket" means.
+_FEATURES_NAMED: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("voice_minutes", ("dakika", "konusma", "dk$", "minute")),
+    ("sms_count", ("sms", "mesaj")),
+    ("internet_gb", ("internet", "gb$", "data", "veri")),
+)
+_DEFAULT_FEATURE = "internet_gb"
+
+
+def wants_more(text: str) -> str | None:
+    """The feature ("internet_gb", ...) of which "daha çok internetli paket", "paketimi
+    yükseltmek istiyorum" asks for more than the own package gives; None for another ask."""
+    message = analyse(text)
+    if not message.has(*_MORE) or wants_cheaper(text):
+        return None
+    for feature, cues in _FEATURES_NAMED:
+        if message.has(*cues):
+            return feature
+    return _DEFAULT_FEATURE if message.has("paket", "tarife", "yukselt", "buyut") else None
+
+
+def more_than_own(
+    available: Mapping[str, Any], current: Mapping[str, Any], feature: str
+) -> tuple[dict[str, Any], ...]:
+    """The packages open to the customer that give more of ``feature``, cheapest first."""
+    own = _amount(current, feature)
+    own_group = _eligibility(rf.text(current.get("package_name")))
+    more = [
+        package
+        for package in available.get("packages") or []
+        if isinstance(package, dict)
+        and (name := rf.text(package.get("name"))) is not None
+        and _amount(package, feature) > own
+        and _open_to_customer(package, name, own_group)
+    ]
+    more.sort(key=lambda package: rf.decimal_of(package.get("monthly_fee")) or Decimal(0))
+    return tuple(more)
+
+
+def _amount(package: Mapping[str, Any], feature: str) -> float:
+    features = package.get("features")
+    value = features.get(feature) if isinstance(features, Mapping) else None
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
 def asks_why_high(text: str) -> bool:
     """ "Niye bu kadar yüksek", "bu ay fazla gelmiş": why a bill came to more than usual."""
     message = analyse(text)
@@ -74,7 +121,11 @@ def companion_calls(
             for name in find_packages(message)
             if package_match_key(name) != shown
         )
-    if first.name == "get_available_packages" and customer_id is not None and wants_cheaper(text):
+    if (
+        first.name == "get_available_packages"
+        and customer_id is not None
+        and (wants_cheaper(text) or wants_more(text) is not None)
+    ):
         return (ToolCall("get_customer_package", {"user_id": customer_id}),)
     return ()
 

@@ -41,7 +41,7 @@ from agent.rules.dialogue import (
 )
 from agent.rules.intents import ChatAct, Understanding, meant_text, understand
 from agent.rules.normalize import analyse
-from agent.rules.plans import chained_calls, companion_calls
+from agent.rules.plans import chained_calls, companion_calls, wants_more
 from agent.rules.tool_contract import ACTIONS, DEFAULTS, PARAMETERS, REQUIRED, needs_customer
 from agent.turns import ChatTurn, ToolCall
 from core.turkish import format_money
@@ -275,6 +275,12 @@ def _continue_question(
     if value is None:
         if question.slot == CONFIRM or own.tool is not None:
             return None  # a new request, not an answer
+        if question.tool == "change_package" and followups.refers_to_shown_package(text):
+            return None  # "ilkine geçeyim": the package listed first (``followups``)
+        if question.tool == "change_package" and wants_more(text) is not None:
+            # "Daha çok internet olsun" to "Hangi pakete geçmek istersiniz?": the bigger ones.
+            listed = RulesReply("", (ToolCall("get_available_packages", {}),))
+            return _with_companions(listed, text, customer_id)
         return RulesReply(f"{texts.NOT_UNDERSTOOD} {question.text}")
     switching = own.tool is not None and own.tool != question.tool and own.score >= 3
     if (

@@ -359,6 +359,18 @@ LINE_NO_OUTAGE: Final = "{region} için şebeke durumu: {status}; bilinen bir ke
 
 # --- a cheaper package ----------------------------------------------------------------
 
+# "Daha çok internetli paket": the packages that give more than the customer's own.
+# Per feature: the unit after an amount, and the noun after "daha çok".
+MORE_UNITS: Final = {
+    "internet_gb": ("GB internet", "internet"),
+    "voice_minutes": ("dakika", "dakika"),
+    "sms_count": ("SMS", "SMS"),
+}
+MORE_HEADER: Final = "Paketinizde {own} {unit} var. Size açık, daha çok {noun} veren paketler:"
+MORE_NONE: Final = (
+    "Paketinizdeki {own} {unit}, size açık paketlerimizin en yükseği; daha çok {noun} veren "
+    "bir paketimiz yok."
+)
 CHEAPER_HEADER: Final = "Mevcut paketiniz {package} (aylık {fee}). Size açık daha uygun paketler:"
 CHEAPER_NONE: Final = "Mevcut paketiniz {package} (aylık {fee}) size açık paketlerimizin en uygunu."
 CHEAPER_RESTRICTED: Final = "Daha düşük ücretli {names} yalnızca belirli müşteri gruplarına açık."

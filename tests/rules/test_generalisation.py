@@ -18,7 +18,8 @@ superlative that picks a package beside a bill ("fatura çok geliyor en ucuz pak
 a short question about what the last answer explained ("güvenli mi"), leaving for later
 ("ödeyince haber veririm": no card), an add-on package asked for (no tool sells one),
 how long a suspension lasts, the difference of the package shown from a named one, and
-softened superlatives ("en yükseği", "en küçüğü").
+softened superlatives ("en yükseği", "en küçüğü"), and packages that give more than the
+customer's own ("daha çok internetli paket", "paketimi yükseltmek", then "ilkine geçeyim").
 Every turn must pass on the ``rules`` backend.
 """
 
@@ -56,6 +57,7 @@ _PHENOMENA = (
     "sure",
     "fark",
     "eny",
+    "buyuk",
 )
 _MIN_PHRASINGS = 5
 

@@ -51,7 +51,6 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
         "change_package",
         {"new_package_name": "Süper Konuşma"},
     ),
-    ("paketimi yükseltmek istiyorum", "get_available_packages", {}),
     ("kampanyalarınız neler", "get_available_packages", {}),
     ("available packages göster", "get_available_packages", {}),
     ("gamer pro nedir", "get_package_details", {"package_name": "Gamer Pro"}),
@@ -133,6 +132,16 @@ def test_message_routes_to_tool(ask: Ask, text: str, tool: str, expected: dict[s
     args = args_of(reply)
     for key, value in expected.items():
         assert args[key] == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["paketimi yükseltmek istiyorum", "daha çok internetli paket var mı", "daha büyük paket öner"],
+)
+def test_an_upgrade_reads_the_packages_with_the_customers_own(ask: Ask, text: str) -> None:
+    # The answer lists only those that give more than the own package (``answers``).
+    names = [call.name for call in ask(text).tool_calls]
+    assert names == ["get_available_packages", "get_customer_package"]
 
 
 def test_customer_tools_carry_the_linked_customer_not_the_number_in_the_text(ask: Ask) -> None:
