@@ -227,6 +227,8 @@ def _learn_from_answer(
         shown = _names_in_order(answer, listed)
         if len(shown) >= 2:
             updates["packages"] = tuple(shown)
+            # A list puts no one package in focus: "ona geçeyim" must say which.
+            updates["package"] = None
         elif len(shown) == 1:
             # "En uygun paketimiz Öğrenci Dostu Tarife": the list answered with one package.
             updates["packages"] = known_packages or listed

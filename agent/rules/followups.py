@@ -406,10 +406,14 @@ def _ordinal_package(message: Message, dialogue: DialogueState) -> str | None:
     return dialogue.packages[index]
 
 
-def refers_to_shown_package(text: str) -> bool:
-    """Whether ``text`` points at a package shown ("ilkine geçeyim", "ona geçelim")."""
-    message = analyse(text)
-    return _ordinal(message) is not None or message.has(*_THAT_PACKAGE, *_THAT_PACKAGE_ALONE)
+def names_listed_position(text: str) -> bool:
+    """Whether ``text`` points at a package by its place in a list ("ilkine geçeyim")."""
+    return _ordinal(analyse(text)) is not None
+
+
+def points_at_a_package(text: str) -> bool:
+    """Whether ``text`` points at a package without naming it ("ona geçelim", "o paket")."""
+    return analyse(text).has(*_THAT_PACKAGE, *_THAT_PACKAGE_ALONE)
 
 
 def _ordinal(message: Message) -> int | None:

@@ -275,8 +275,10 @@ def _continue_question(
     if value is None:
         if question.slot == CONFIRM or own.tool is not None:
             return None  # a new request, not an answer
-        if question.tool == "change_package" and followups.refers_to_shown_package(text):
+        if question.tool == "change_package" and followups.names_listed_position(text):
             return None  # "ilkine geçeyim": the package listed first (``followups``)
+        if question.tool == "change_package" and followups.points_at_a_package(text):
+            return RulesReply(question.text)  # "ona geçeyim" after a list: which one?
         if question.tool == "change_package" and wants_more(text) is not None:
             # "Daha çok internet olsun" to "Hangi pakete geçmek istersiniz?": the bigger ones.
             listed = RulesReply("", (ToolCall("get_available_packages", {}),))
