@@ -70,6 +70,14 @@ def day(value: Any) -> str | None:
     return format_day(parsed) if parsed is not None else None
 
 
+def date_of(value: Any) -> date | None:
+    """An ISO date or date-time as a date (a date-time's own day), or None."""
+    parsed = _parse_moment(value)
+    if isinstance(parsed, datetime):
+        return parsed.date()
+    return parsed
+
+
 def moment(value: Any) -> str | None:
     """An ISO date-time -> ``"15 Aralık 2026 14:05"`` (Istanbul time); a bare date as a day."""
     parsed = _parse_moment(value)

@@ -17,8 +17,10 @@ such a question; each ``*_answer`` words the results.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from agent import result_fields as rf
@@ -27,7 +29,7 @@ from agent.rules import texts
 from agent.rules.normalize import Message, analyse
 from agent.rules.slots import find_packages
 from agent.turns import ChatTurn, ToolCall
-from core.turkish import format_money
+from core.turkish import ISTANBUL, format_day, format_money
 from db.reference_data import package_match_key
 
 # --- a package compared with one's own -----------------------------------------------
@@ -387,6 +389,73 @@ def _user_turns_since(turns: Sequence[ChatTurn], call: ToolCall) -> int:
         if call in turns[index].tool_calls:
             return sum(1 for turn in turns[index + 1 :] if turn.role == "user")
     return len(turns)
+
+
+# --- the own package's commitment --------------------------------------------------------
+
+# "Taahhüdüm ne zaman bitiyor", "cayma bedeli ne kadar", "sözleşmem ne zaman bitiyor".
+_CONTRACT = ("taahhut", "taahhud", "cayma", "sozlesme", "kontrat", "commitment")
+
+
+def asks_own_contract(text: str) -> bool:
+    """Whether ``text`` asks about the commitment of the customer's own package.
+
+    A package named ("Gamer Pro'nun cayma bedeli") is asked about by its details instead.
+    """
+    message = analyse(text)
+    return message.has(*_CONTRACT) and not find_packages(message)
+
+
+def names_own_contract(text: str) -> bool:
+    """ "Taahhüdüm", "sözleşmem", "benim paketimin cayması": the customer's own, explicitly."""
+    return analyse(text).has(*_OWN_CONTRACT)
+
+
+# Words that make the commitment asked about the customer's own.
+_OWN_CONTRACT = (
+    "taahhudum",
+    "sozlesmem",
+    "kontratim",
+    "benim",
+    "paketim",
+    "tarifem",
+    "mevcut paket",
+    "hattim",
+    "my contract",
+)
+
+
+def contract_answer(
+    own: Mapping[str, Any], details: Mapping[str, Any], today: date | None = None
+) -> str:
+    """The own package's commitment: its length, start and end, and the cancellation fee.
+
+    ``today`` (Istanbul) tells a commitment still running from one that has ended.
+    """
+    today = today or datetime.now(ISTANBUL).date()
+    name = rf.text(own.get("package_name")) or rf.text(details.get("name")) or texts.UNKNOWN
+    months = details.get("contract_duration")
+    fee = rf.money(details.get("cancellation_fee"))
+    if not isinstance(months, int) or months <= 0:
+        return texts.CONTRACT_NONE.format(package=name)
+    lines = [texts.CONTRACT_LENGTH.format(package=name, months=months)]
+    started = rf.date_of(own.get("activation_date"))
+    ends = _months_after(started, months) if started is not None else None
+    if started is not None and ends is not None and ends <= today:
+        lines.append(texts.CONTRACT_ENDED.format(start=format_day(started), end=format_day(ends)))
+        return "\n".join(lines)
+    if started is not None and ends is not None:
+        lines.append(texts.CONTRACT_DATES.format(start=format_day(started), end=format_day(ends)))
+    if fee:
+        lines.append(texts.CONTRACT_FEE.format(fee=fee))
+    return "\n".join(lines)
+
+
+def _months_after(start: date, months: int) -> date:
+    """``start`` moved ``months`` calendar months on (the day clamped to the month's end)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 # --- a disputed bill item -------------------------------------------------------------

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from agent import result_fields as rf
-from agent.rules.account_questions import asks_autopay_status
+from agent.rules.account_questions import asks_autopay_status, asks_own_contract
 from agent.rules.bill_questions import BillPick, is_debt_question, read_bill_question
 from agent.rules.dialogue import user_text_before
 from agent.rules.intents import understand
@@ -160,6 +160,12 @@ def chained_calls(turns: Sequence[ChatTurn], customer_id: int | None) -> tuple[T
         question = read_bill_question(asked)
         if question is None or question.pick is BillPick.TYPICAL:
             return (ToolCall("get_current_bill", {"user_id": customer_id}),)
+        return ()
+    if names == ["get_customer_package"] and asks_own_contract(asked):
+        # "Taahhüdüm ne zaman bitiyor": the commitment is in the own package's details.
+        own = rf.text(by_tool["get_customer_package"].get("package_name"))
+        if own:
+            return (ToolCall("get_package_details", {"package_name": own}),)
         return ()
     if names == ["get_current_bill"] and is_debt_question(asked):
         return (ToolCall("get_past_bills", {"user_id": customer_id, "limit": 12}),)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent import consent
+from agent import result_fields as rf
 from agent.dialogue_state import DialogueState
 from agent.rules import (
     account_questions,
@@ -216,10 +217,29 @@ def _account_question(
         return RulesReply(account_questions.dispute_answer(text, turns, acknowledge=acknowledge))
     if account_questions.asks_autopay_status(text):
         return _plan("get_customer_profile", {}, customer_id)
+    if account_questions.asks_own_contract(text) and not _about_shown_package(text, dialogue):
+        return _plan("get_customer_package", {}, customer_id)
     calls = account_questions.own_comparison_plan(text, customer_id, dialogue)
     if calls is not None:
         return RulesReply("", calls)
     return None
+
+
+def _about_shown_package(text: str, dialogue: DialogueState) -> bool:
+    """Whether ``text`` asks about a package the conversation shows, not the customer's own.
+
+    "O paketin cayma bedeli", "üçüncüsünün taahhüdü", a bare "cayma bedeli?" right after
+    a package's details: that package. "Taahhüdüm", "benim paketimin" stay the own one.
+    """
+    if account_questions.names_own_contract(text):
+        return False
+    if followups.points_at_a_package(text) or followups.names_listed_position(text):
+        return True
+    return dialogue.topic in _PACKAGE_TOPICS
+
+
+# Topics after which a bare question about a package is about the one shown.
+_PACKAGE_TOPICS = frozenset({"get_package_details", "get_available_packages", "change_package"})
 
 
 def _proposes(reply: RulesReply) -> bool:
@@ -399,10 +419,45 @@ def _answer_tool_results(turns: Sequence[ChatTurn], dialogue: DialogueState) -> 
     # "Peki bir önceki ay?" counts from the bill the conversation is about.
     anchor = dialogue.bill.month if dialogue.bill else None
     contents = [result.content for result in results]
+    contract = _contract(turns, call_index, calls, contents, asked)
+    if contract is not None:
+        return contract
     recommended = _recommended(calls, contents, asked)
     if recommended is not None:
         return recommended
     return compose_answers(calls, contents, asked, intended, anchor=anchor)
+
+
+def _contract(
+    turns: Sequence[ChatTurn],
+    call_index: int,
+    calls: Sequence[ToolCall],
+    contents: Sequence[str],
+    asked: str | None,
+) -> str | None:
+    """The own package's commitment, from its details and the package read just before."""
+    if not asked or [call.name for call in calls] != ["get_package_details"]:
+        return None
+    if not account_questions.asks_own_contract(meant_text(asked)):
+        return None
+    details = rf.parse_result(contents[0]) if contents else None
+    own = _result_before(turns, call_index, "get_customer_package")
+    if details is None or own is None or rf.error_of(details) is not None:
+        return None
+    return account_questions.contract_answer(own, details)
+
+
+def _result_before(turns: Sequence[ChatTurn], index: int, tool: str) -> dict[str, Any] | None:
+    """The result of ``tool`` called in this turn before the calls at ``index``."""
+    for position in range(index - 1, -1, -1):
+        turn = turns[position]
+        if turn.role == "user":
+            return None
+        if turn.is_tool_call and [call.name for call in turn.tool_calls] == [tool]:
+            following = turns[position + 1] if position + 1 < len(turns) else None
+            if following is not None and following.role == "tool":
+                return rf.parse_result(following.content)
+    return None
 
 
 def _recommended(

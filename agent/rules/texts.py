@@ -359,6 +359,17 @@ LINE_NO_OUTAGE: Final = "{region} için şebeke durumu: {status}; bilinen bir ke
 
 # --- a cheaper package ----------------------------------------------------------------
 
+# "Taahhüdüm ne zaman bitiyor", "cayma bedeli ne kadar": the own package's commitment.
+CONTRACT_LENGTH: Final = "{package} paketinizin taahhüt süresi {months} ay."
+CONTRACT_DATES: Final = "Taahhüdünüz {start} tarihinde başladı; bitiş tarihi {end}."
+CONTRACT_FEE: Final = (
+    "Taahhüt bitmeden aboneliğinizi sonlandırırsanız cayma bedeli {fee} olarak uygulanır."
+)
+CONTRACT_ENDED: Final = (
+    "Taahhüdünüz {start} tarihinde başladı ve {end} tarihinde sona erdi; aboneliğinizi "
+    "sonlandırırsanız cayma bedeli uygulanmaz."
+)
+CONTRACT_NONE: Final = "{package} paketinizde bir taahhüt yok; cayma bedeli uygulanmaz."
 # "Daha çok internetli paket": the packages that give more than the customer's own.
 # Per feature: the unit after an amount, and the noun after "daha çok".
 MORE_UNITS: Final = {

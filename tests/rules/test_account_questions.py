@@ -8,6 +8,7 @@ runtime on the ``rules`` backend; the unit tests below pin what a customer reads
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from agent.dialogue_eval import evaluate_dialogues, read_dialogues
@@ -15,6 +16,7 @@ from agent.rules import RulesEngine
 from agent.rules.account_questions import (
     asks_autopay_status,
     autopay_answer,
+    contract_answer,
     disputes_charge,
     files_dispute,
     own_comparison_answer,
@@ -95,3 +97,21 @@ def test_a_comparison_needs_a_linked_customer() -> None:
     chat = Conversation(RulesEngine(), customer_id=None)
     reply = chat.say("şu anki paketimle Gamer Pro arasında fark ne")
     assert all(call.name != "get_package_details" for call in reply.tool_calls)
+
+
+def test_a_running_commitment_gives_its_end_and_the_cancellation_fee() -> None:
+    own = {"package_name": "Full Paket", "activation_date": "2026-01-31"}
+    details = {"name": "Full Paket", "contract_duration": 12, "cancellation_fee": 200.0}
+    answer = contract_answer(own, details, today=date(2026, 12, 3))
+    assert "taahhüt süresi 12 ay" in answer
+    assert "31 Ocak 2027" in answer
+    assert "200,00 TL" in answer
+
+
+def test_an_ended_commitment_has_no_cancellation_fee() -> None:
+    own = {"package_name": "Mega İnternet", "activation_date": "2025-01-31"}
+    details = {"name": "Mega İnternet", "contract_duration": 1, "cancellation_fee": 150.0}
+    answer = contract_answer(own, details, today=date(2026, 12, 3))
+    assert "28 Şubat 2025 tarihinde sona erdi" in answer  # the month's last day
+    assert "cayma bedeli uygulanmaz" in answer
+    assert "150,00 TL" not in answer

@@ -19,7 +19,8 @@ a short question about what the last answer explained ("güvenli mi"), leaving f
 ("ödeyince haber veririm": no card), an add-on package asked for (no tool sells one),
 how long a suspension lasts, the difference of the package shown from a named one, and
 softened superlatives ("en yükseği", "en küçüğü"), and packages that give more than the
-customer's own ("daha çok internetli paket", "paketimi yükseltmek", then "ilkine geçeyim").
+customer's own ("daha çok internetli paket", "paketimi yükseltmek", then "ilkine geçeyim"),
+and the own package's commitment ("taahhüdüm ne zaman bitiyor", "cayma bedeli ne kadar").
 Every turn must pass on the ``rules`` backend.
 """
 
@@ -58,6 +59,7 @@ _PHENOMENA = (
     "fark",
     "eny",
     "buyuk",
+    "taahhut",
 )
 _MIN_PHRASINGS = 5
 
