@@ -579,6 +579,11 @@ def _is_negative_verb(word: str, last: bool) -> bool:
     return False
 
 
+def is_question(text: str) -> bool:
+    """Whether ``text`` asks something: a question mark, a question word or particle."""
+    return _is_question(text, [_collapse(word) for word in analyse(text).words])
+
+
 def _is_question(text: str, words: Sequence[str]) -> bool:
     if "?" in text:
         return True

@@ -70,12 +70,7 @@ def reconsider(texts_read: Sequence[str], own: Understanding) -> Reconsidered | 
 
 def _leaves_for_later(text: str) -> bool:
     """ "Ödeyince haber veririm", not "sonra bakarım, son ödeme tarihi ne zamandı"."""
-    message = analyse(text)
-    return message.has(*cues.LATER) and "?" not in text and not message.has(*_ASKING)
-
-
-# Words that make a message a question, whatever else it says.
-_ASKING = ("ne zaman", "ne kadar", "nedir", "kac", "nasil", "hangi", "mi$", "mu$", "midir")
+    return analyse(text).has(*cues.LATER) and not consent.is_question(text)
 
 
 def _package_named(texts_read: Sequence[str]) -> str | None:

@@ -92,8 +92,9 @@ _REOPENING_READS = frozenset({None, "pay_bill", "get_current_bill"})
 _WHAT_TO_DO = ("ne yap", "napa", "napic", "napcam", "ne etme", "ne olacak")
 # What a network status says when an outage is on ("Aktif kesintiler:", "tahmini bitiş").
 _OUTAGE_SHOWN = ("aktif kesinti", "tahmini bitis")
-# Question particles (folded) and how short a question with no subject of its own is.
-_QUESTION_PARTICLES = frozenset({"mi", "mu", "midir", "mudur", "miydi", "muydu", "misin"})
+# The particles of a yes/no question (folded), and how short one with no subject of its
+# own is ("güvenli mi", "peki ücretli mi").
+_YES_NO_PARTICLES = frozenset({"mi", "mu", "midir", "mudur", "miydi", "muydu", "misin"})
 _SHORT_QUESTION_WORDS = 4
 # Replies that list the assistant's services: they name no subject to follow up on.
 _GENERIC_REPLIES = (texts.OUT_OF_SCOPE, texts.CAPABILITIES, texts.GREETING, texts.HUMAN_AGENT)
@@ -292,9 +293,12 @@ def _service_in_last_answer(turns: Sequence[ChatTurn]) -> str | None:
 
 
 def _short_question(message: Message) -> bool:
-    """ "Güvenli mi?", "peki ücretli mi": a short question with no subject of its own."""
+    """ "Güvenli mi?", "peki ücretli mi": a short yes/no question with no subject of its own.
+
+    Only the particle makes it one: "hava nasıl bugün" asks about something else.
+    """
     words = message.words
-    asks = "?" in message.raw or any(word in _QUESTION_PARTICLES for word in words)
+    asks = "?" in message.raw or any(word in _YES_NO_PARTICLES for word in words)
     return asks and len(words) <= _SHORT_QUESTION_WORDS
 
 
