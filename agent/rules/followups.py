@@ -98,6 +98,10 @@ _YES_NO_PARTICLES = frozenset({"mi", "mu", "midir", "mudur", "miydi", "muydu", "
 _SHORT_QUESTION_WORDS = 4
 # Replies that list the assistant's services: they name no subject to follow up on.
 _GENERIC_REPLIES = (texts.OUT_OF_SCOPE, texts.CAPABILITIES, texts.GREETING, texts.HUMAN_AGENT)
+# A customer group claimed ("öğrenciyim", "memurum"), after a package reserved for one
+# was refused ("... yalnızca öğrencilere açık bir pakettir").
+_GROUP_CLAIMED = ("ogrenci", "universite", "memur", "kamu", "ogretmen", "esnaf", "isletme")
+_ONLY_FOR_A_GROUP = ("acik bir pakettir",)
 # What a service costs: "ücreti ne olur", "fiyatı ne".
 _FEE = ("ucret", "fiyat", "masraf")
 _FEE_PERIOD = ("gunluk", "aylik", "gunde", "ayda")
@@ -183,6 +187,12 @@ def resolve(
     ):
         # "O bitince de düzelmezse ne yapıcam": what happens after the outage.
         return Understanding(chat=ChatAct.OUTAGE_NEXT_STEP)
+    claims_group = message.has(*_GROUP_CLAIMED) and signals.package is None
+    if own.tool in (None, "change_package") and claims_group:
+        last = _last_answer(turns)
+        if last is not None and last.has(*_ONLY_FOR_A_GROUP):
+            # "Öğrenciyim" after the package was refused as reserved for students.
+            return Understanding(chat=ChatAct.ELIGIBILITY_CLAIM)
     contact = _contact_change(text, message, own, dialogue)
     if contact is not None:
         return contact

@@ -83,6 +83,7 @@ class ChatAct(StrEnum):
     REACTIVATION_INFO = "reactivation_info"
     OUTAGE_NEXT_STEP = "outage_next_step"
     ADDON = "addon"
+    ELIGIBILITY_CLAIM = "eligibility_claim"
     TRAVEL = "travel"
     HUMAN_AGENT = "human_agent"
     COMPLAINT = "complaint"

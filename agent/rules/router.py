@@ -67,6 +67,7 @@ _CHAT_TEXTS: dict[ChatAct, str] = {
     ChatAct.COMPLAINT: texts.COMPLAINT,
     ChatAct.OUTAGE_NEXT_STEP: texts.OUTAGE_NEXT_STEP,
     ChatAct.ADDON: texts.ADDON,
+    ChatAct.ELIGIBILITY_CLAIM: texts.ELIGIBILITY_CLAIM,
     ChatAct.EMPTY: texts.EMPTY_MESSAGE,
 }
 # Slots any text may fill: a question about the action is answered, not taken as the value.

@@ -69,6 +69,13 @@ HUMAN_AGENT: Final = (
     "Fatura, paket, kalan kullanım, roaming, şebeke durumu, arıza kaydı ve hattınızla ilgili "
     "işlemlerde ben de hemen yardımcı olabilirim; sorunuzu yazmanız yeterli."
 )
+# "Öğrenciyim" after "... yalnızca öğrencilere açık bir pakettir": no claim is checked here.
+ELIGIBILITY_CLAIM: Final = (
+    "Bu pakete geçebilmeniz için hesabınızın ilgili müşteri grubunda (ör. öğrenci ya da kamu "
+    "çalışanı) tanımlı olması gerekiyor; bunu buradan değiştiremiyorum. Belgenizle "
+    "mağazalarımızdan birine başvurabilir ya da bana özelden /temsilci yazarak bir müşteri "
+    "temsilcisine ulaşabilirsiniz."
+)
 ADDON: Final = (
     "Ek paket tanımlama işlemini buradan yapamıyorum. Kalan kullanımınızı gösterebilir ya da "
     "daha fazla internet veya dakika içeren bir pakete geçmenize yardımcı olabilirim; "

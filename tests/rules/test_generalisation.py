@@ -20,7 +20,8 @@ a short question about what the last answer explained ("güvenli mi"), leaving f
 how long a suspension lasts, the difference of the package shown from a named one, and
 softened superlatives ("en yükseği", "en küçüğü"), and packages that give more than the
 customer's own ("daha çok internetli paket", "paketimi yükseltmek", then "ilkine geçeyim"),
-and the own package's commitment ("taahhüdüm ne zaman bitiyor", "cayma bedeli ne kadar").
+the own package's commitment ("taahhüdüm ne zaman bitiyor", "cayma bedeli ne kadar"), and
+a customer group claimed after a package reserved for one was refused ("öğrenciyim").
 Every turn must pass on the ``rules`` backend.
 """
 
@@ -60,6 +61,7 @@ _PHENOMENA = (
     "eny",
     "buyuk",
     "taahhut",
+    "grup",
 )
 _MIN_PHRASINGS = 5
 
